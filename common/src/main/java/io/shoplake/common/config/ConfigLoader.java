@@ -1,0 +1,180 @@
+package io.shoplake.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Loads and validates the HOCON configuration: {@code conf/reference.conf} (every key and its
+ * default) &lt; {@code conf/<env>.conf} &lt; an optional {@code --config-file} &lt; arguments.
+ *
+ * <p>The files are read from the classpath (they are packaged in the jobs jar, so a Glue job needs
+ * only the jar) unless {@code confDir} is given. Validation happens once, here: a key that the
+ * reference file does not declare, or a value whose type differs from the reference's, is a
+ * {@link UsageException} naming the key and the file it came from.
+ */
+public final class ConfigLoader {
+  private static final String ROOT = "shoplake";
+
+  private ConfigLoader() {}
+
+  /** Loads the configuration for {@code args} from the classpath resources {@code conf/*.conf}. */
+  public static LakeConfig load(JobArguments args) {
+    return load(args, Optional.empty());
+  }
+
+  /** Loads the configuration for {@code args}, from {@code confDir} when present. */
+  public static LakeConfig load(JobArguments args, Optional<File> confDir) {
+    String env = args.environment();
+    Config fromArgs = ConfigFactory.parseMap(Map.of(ROOT + ".env", env), "command-line arguments");
+    Config reference;
+    try {
+      reference = fromArgs.withFallback(read(confDir, "reference.conf")).resolve();
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot load configuration: " + oneLine(e.getMessage()), e);
+    }
+    Config overrides = read(confDir, env + ".conf");
+    checkKnownKeys(overrides, reference, "conf/" + env + ".conf");
+    if (args.configFile().isPresent()) {
+      File file = new File(args.configFile().get());
+      if (!file.isFile()) {
+        throw new UsageException("Cannot read --config-file '" + file + "': no such file");
+      }
+      Config extra = parse(() -> ConfigFactory.parseFile(file, strict()), file.toString());
+      checkKnownKeys(extra, reference, file.toString());
+      overrides = extra.withFallback(overrides);
+    }
+    if (args.lakeRoot().isPresent()) {
+      fromArgs = fromArgs.withValue(
+          ROOT + ".lake.root",
+          ConfigFactory.parseMap(Map.of("v", args.lakeRoot().get())).getValue("v"));
+    }
+    Config merged;
+    try {
+      merged = fromArgs.withFallback(overrides).withFallback(read(confDir, "reference.conf")).resolve();
+      merged.checkValid(reference, ROOT);
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot load configuration: " + oneLine(e.getMessage()), e);
+    }
+    return toLakeConfig(merged.getConfig(ROOT));
+  }
+
+  private static LakeConfig toLakeConfig(Config c) {
+    String persistLevel = c.getString("transactions.persist-level").toUpperCase(Locale.ROOT);
+    if (!persistLevel.equals("NONE")) {
+      try {
+        StorageLevel.fromString(persistLevel);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("Cannot use shoplake.transactions.persist-level '" + persistLevel
+            + "': expected NONE or a Spark storage level such as MEMORY_AND_DISK");
+      }
+    }
+    int shufflePartitions = c.getInt("spark.shuffle-partitions");
+    if (shufflePartitions < 0) {
+      throw new UsageException("Cannot use shoplake.spark.shuffle-partitions " + shufflePartitions
+          + ": expected 0 (keep Spark's) or a positive number");
+    }
+    String root = c.getString("lake.root");
+    if (root.isBlank()) {
+      throw new UsageException("Cannot use shoplake.lake.root: the value is empty");
+    }
+    return new LakeConfig(
+        c.getString("project"),
+        c.getString("env"),
+        root,
+        shufflePartitions,
+        new LakeConfig.Pii(
+            c.getString("pii.hash-key-env"),
+            c.getString("pii.hash-key-secret-id"),
+            c.getBoolean("pii.allow-development-key")),
+        new LakeConfig.Transactions(
+            c.getString("transactions.dataset"),
+            c.getString("transactions.fx-rates-dataset"),
+            persistLevel));
+  }
+
+  /** Every leaf of {@code config} must be declared in {@code reference}, with a compatible type. */
+  static void checkKnownKeys(Config config, Config reference, String origin) {
+    Set<String> unknown = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+      String key = entry.getKey();
+      if (!reference.hasPathOrNull(key)) {
+        unknown.add(key);
+        continue;
+      }
+      ConfigValueType expected = reference.getValue(key).valueType();
+      ConfigValueType actual = entry.getValue().valueType();
+      if (!compatible(expected, actual, entry.getValue())) {
+        throw new UsageException("Cannot load configuration: " + origin + " sets " + key + " to "
+            + entry.getValue().render() + " but it must be " + expected.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new UsageException("Cannot load configuration: " + origin + " sets unknown key"
+          + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+          + " (every key is declared in conf/reference.conf)");
+    }
+  }
+
+  private static boolean compatible(ConfigValueType expected, ConfigValueType actual, ConfigValue value) {
+    if (expected == actual) {
+      return true;
+    }
+    // HOCON lets "8" stand for 8 and "true" for true: accept strings that convert.
+    if (actual == ConfigValueType.STRING) {
+      String text = String.valueOf(value.unwrapped()).trim();
+      return switch (expected) {
+        case NUMBER -> text.matches("-?\\d+(\\.\\d+)?");
+        case BOOLEAN -> text.matches("(?i)true|false|yes|no|on|off");
+        default -> false;
+      };
+    }
+    // A number or boolean where a string is expected is rendered as text by HOCON.
+    return expected == ConfigValueType.STRING
+        && (actual == ConfigValueType.NUMBER || actual == ConfigValueType.BOOLEAN);
+  }
+
+  private static Config read(Optional<File> confDir, String name) {
+    if (confDir.isPresent()) {
+      File file = new File(confDir.get(), name);
+      if (!file.isFile()) {
+        throw new UsageException("Cannot load configuration: no file " + file);
+      }
+      return parse(() -> ConfigFactory.parseFile(file, strict()), file.toString());
+    }
+    String resource = "conf/" + name;
+    return parse(
+        () -> ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), resource, strict()),
+        resource);
+  }
+
+  private static ConfigParseOptions strict() {
+    return ConfigParseOptions.defaults().setAllowMissing(false);
+  }
+
+  private interface Parse {
+    Config run();
+  }
+
+  private static Config parse(Parse parse, String origin) {
+    try {
+      return parse.run();
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot parse " + origin + ": " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
+  }
+}

@@ -1,0 +1,118 @@
+package io.shoplake.common.config;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Glue-style job arguments: {@code --key value} pairs, as AWS Glue passes them to a job's main class
+ * and as {@code spark-submit} users type them.
+ *
+ * <p>Glue adds arguments of its own ({@code --JOB_ID}, {@code --JOB_RUN_ID}, {@code --TempDir},
+ * {@code --job-bookmark-option}, {@code --enable-metrics} with no value, ...). They are kept but never
+ * an error: a job reads only the keys it knows. A key followed by another key (or by nothing) is a
+ * flag with the value {@code "true"}. {@code --key=value} is accepted too.
+ *
+ * <p>Known keys are validated here, before Spark starts, so a typo costs a one-line message rather
+ * than a cluster start-up.
+ */
+public final class JobArguments {
+  public static final Set<String> ENVIRONMENTS = Set.of("local", "dev", "staging", "prod");
+
+  private final Map<String, String> values;
+
+  private JobArguments(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(values);
+  }
+
+  /** Parses {@code args}; throws {@link UsageException} naming the argument that is wrong. */
+  public static JobArguments parse(String... args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String token = args[i];
+      if (!token.startsWith("--") || token.length() == 2) {
+        throw new UsageException(
+            "Cannot parse arguments: expected --key value, found '" + token + "' at position " + (i + 1));
+      }
+      String key = token.substring(2);
+      String value;
+      int eq = key.indexOf('=');
+      if (eq > 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        value = args[++i];
+      } else {
+        value = "true";
+      }
+      values.put(key, value);
+    }
+    JobArguments parsed = new JobArguments(values);
+    parsed.validate();
+    return parsed;
+  }
+
+  private void validate() {
+    String env = environment();
+    if (!ENVIRONMENTS.contains(env)) {
+      throw new UsageException(
+          "Cannot use --env '" + env + "': expected one of local, dev, staging, prod");
+    }
+    runDate();
+    lakeRoot().ifPresent(root -> {
+      if (root.isBlank()) {
+        throw new UsageException("Cannot use --lake-root: the value is empty");
+      }
+    });
+  }
+
+  /** {@code --env}, default {@code local}. */
+  public String environment() {
+    return values.getOrDefault("env", "local");
+  }
+
+  /** {@code --lake-root}: overrides {@code shoplake.lake.root}. */
+  public Optional<String> lakeRoot() {
+    return get("lake-root");
+  }
+
+  /** {@code --run-date YYYY-MM-DD}: process only that raw date; absent means all dates. */
+  public Optional<LocalDate> runDate() {
+    return get("run-date").map(text -> {
+      try {
+        return LocalDate.parse(text);
+      } catch (DateTimeParseException e) {
+        throw new UsageException(
+            "Cannot use --run-date '" + text + "': expected a calendar date YYYY-MM-DD");
+      }
+    });
+  }
+
+  /** {@code --JOB_NAME} as Glue passes it; absent when run with spark-submit. */
+  public Optional<String> glueJobName() {
+    return get("JOB_NAME");
+  }
+
+  /** {@code --JOB_RUN_ID} as Glue passes it; used as the run id when present. */
+  public Optional<String> glueJobRunId() {
+    return get("JOB_RUN_ID");
+  }
+
+  /** {@code --config-file}: an extra HOCON file layered over the environment file (local runs). */
+  public Optional<String> configFile() {
+    return get("config-file");
+  }
+
+  public Optional<String> get(String key) {
+    return Optional.ofNullable(values.get(key));
+  }
+
+  /** Every argument as given, including the ones no job reads. */
+  public Map<String, String> asMap() {
+    return values;
+  }
+}

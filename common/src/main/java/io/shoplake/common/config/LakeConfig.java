@@ -1,0 +1,40 @@
+package io.shoplake.common.config;
+
+/**
+ * The typed configuration of a run, read once from HOCON by {@link ConfigLoader}. Jobs and
+ * transformations receive these values, never the raw config tree.
+ *
+ * @param project project name, used in resource names
+ * @param environment local, dev, staging or prod
+ * @param lakeRoot root URI of the lake, as configured or given by {@code --lake-root}
+ * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
+ * @param pii where the e-mail hashing key comes from
+ * @param transactions settings of the transaction ETL job
+ */
+public record LakeConfig(
+    String project,
+    String environment,
+    String lakeRoot,
+    int shufflePartitions,
+    Pii pii,
+    Transactions transactions) {
+
+  /**
+   * @param hashKeyEnv environment variable holding the key
+   * @param hashKeySecretId AWS Secrets Manager secret id, or empty
+   * @param allowDevelopmentKey in env=local only, fall back to a labelled development key
+   */
+  public record Pii(String hashKeyEnv, String hashKeySecretId, boolean allowDevelopmentKey) {}
+
+  /**
+   * @param dataset raw and processed dataset name
+   * @param fxRatesDataset raw dataset of FX rates
+   * @param persistLevel Spark storage level name for the classified rows, or NONE
+   */
+  public record Transactions(String dataset, String fxRatesDataset, String persistLevel) {}
+
+  /** A resource name following {@code {env}-{project}-{resource}}. */
+  public String resourceName(String resource) {
+    return environment + "-" + project + "-" + resource;
+  }
+}

@@ -1,0 +1,58 @@
+package io.shoplake.common.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Contracts;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes rejected rows to {@code quarantine/<dataset>/date=YYYY-MM-DD/} (the raw date they were
+ * delivered in): the original fields as read, {@code raw_line} for a line that could not be split
+ * into fields, {@code reject_reason}, {@code source_file} and {@code run_id}.
+ *
+ * <p>A run replaces the quarantine of every raw date it read: dates with rejected rows by dynamic
+ * partition overwrite, dates that now have none by deleting their folder. So a rerun never
+ * duplicates quarantined rows, and a fixed file leaves no stale rejects behind.
+ */
+public final class QuarantineSink {
+  public static final String RAW_LINE = "raw_line";
+
+  private QuarantineSink() {}
+
+  /**
+   * @param rejected rows with the original fields, {@code reject_reason}, {@code source_file} and
+   *     {@code raw_date}; {@code corruptColumn} (may be absent) becomes {@code raw_line}
+   * @param rawDatesRead every raw date the run read
+   */
+  public static void write(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
+      String runId, String path, Collection<String> rawDatesRead, Collection<String> rawDatesWithRejects,
+      Configuration hadoopConf) {
+    Contracts.requireColumns(rejected, "quarantine rows", RowRules.REJECT_REASON, "source_file", "raw_date");
+    Column[] columns = new Column[originalFields.size() + 5];
+    int i = 0;
+    for (String field : originalFields) {
+      columns[i++] = col(field);
+    }
+    boolean hasCorrupt = List.of(rejected.columns()).contains(corruptColumn);
+    columns[i++] = (hasCorrupt ? col(corruptColumn) : lit(null).cast("string")).as(RAW_LINE);
+    columns[i++] = col(RowRules.REJECT_REASON);
+    columns[i++] = col("source_file");
+    columns[i++] = lit(runId).as("run_id");
+    columns[i] = col("raw_date").as("date");
+    if (!rawDatesWithRejects.isEmpty()) {
+      PartitionedParquet.overwritePartitions(rejected.select(columns), path, List.of("date"));
+    }
+    Set<String> cleared = new TreeSet<>(rawDatesRead);
+    cleared.removeAll(rawDatesWithRejects);
+    PartitionedParquet.deletePartitions(hadoopConf, path, cleared.stream().map(d -> "date=" + d).toList());
+  }
+}

@@ -1,0 +1,40 @@
+package io.shoplake.common.job;
+
+/**
+ * Turns an exception chain into the one line a user reads on stderr and in the manifest: our own
+ * "Cannot ..." message when there is one, otherwise the innermost cause's type and message.
+ */
+public final class ErrorMessages {
+  private static final int MAX_LENGTH = 600;
+
+  private ErrorMessages() {}
+
+  public static String oneLine(Throwable error) {
+    Throwable ours = null;
+    Throwable root = error;
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (ours == null && t.getMessage() != null && t.getMessage().startsWith("Cannot ")) {
+        ours = t;
+      }
+      root = t;
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String text;
+    if (ours != null) {
+      text = ours.getMessage();
+    } else {
+      String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+      text = root.getClass().getSimpleName() + message;
+    }
+    text = text.replaceAll("\\s*\\R\\s*", " ").trim();
+    return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
+  }
+
+  public static String stackTrace(Throwable error) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    error.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,30 @@
+package io.shoplake.common.job;
+
+import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.pii.PiiKey;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything a job receives from its launcher: the session, the validated config and arguments,
+ * its run id and the lake's paths. A job reads nothing else from its environment.
+ */
+public record JobContext(
+    SparkSession spark,
+    LakeConfig config,
+    JobArguments args,
+    String jobName,
+    String runId,
+    Instant startedAt,
+    LakePaths paths,
+    Optional<PiiKey> piiKey) {
+
+  /** The PII key; only jobs that declare {@link LakeJob#needsPiiKey()} get one. */
+  public PiiKey requirePiiKey() {
+    return piiKey.orElseThrow(() -> new IllegalStateException(
+        "Cannot hash PII in job " + jobName + ": the job did not declare needsPiiKey()"));
+  }
+}

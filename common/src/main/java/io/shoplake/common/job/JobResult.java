@@ -1,0 +1,33 @@
+package io.shoplake.common.job;
+
+import io.shoplake.common.lake.InputFile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a job did, typed; {@link JobRunner} turns it into the run manifest and checks that every row
+ * read is accounted for: rowsRead = rowsWritten + sum(rejectedByReason).
+ *
+ * @param inputFiles the files read
+ * @param rowsRead rows read from the inputs
+ * @param rowsWritten rows of the inputs written to the output
+ * @param rejectedByReason rows quarantined, by reject reason
+ * @param outputPartitions partitions written, e.g. {@code year=2025/month=1/day=15}
+ * @param outputs output name to location
+ * @param metrics further figures (rows carried over, rows without FX rate, ...)
+ * @param warnings things the user should know that did not fail the run
+ */
+public record JobResult(
+    List<InputFile> inputFiles,
+    long rowsRead,
+    long rowsWritten,
+    Map<String, Long> rejectedByReason,
+    List<String> outputPartitions,
+    Map<String, String> outputs,
+    Map<String, Object> metrics,
+    List<String> warnings) {
+
+  public long rowsRejected() {
+    return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

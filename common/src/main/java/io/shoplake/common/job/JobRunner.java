@@ -1,0 +1,186 @@
+package io.shoplake.common.job;
+
+import io.shoplake.common.config.ConfigLoader;
+import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.manifest.ManifestStore;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.manifest.RunStatus;
+import io.shoplake.common.pii.PiiKey;
+import io.shoplake.common.pii.PiiKeyResolver;
+import io.shoplake.common.pii.SecretReader;
+import io.shoplake.common.spark.SparkSessions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches a {@link LakeJob}: arguments -> config -> PII key -> session -> run -> manifest -> exit
+ * code. Argument, config and key problems are found before Spark starts (exit 2). A failure while
+ * running is recorded in the manifest (status failed, the one-line cause and the stack trace) and
+ * printed as one line on stderr (exit 1). Success prints a short summary on stdout (exit 0).
+ */
+public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Map<String, String> environment;
+  private final SecretReader secrets;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public JobRunner(Map<String, String> environment, SecretReader secrets, PrintStream out, PrintStream err) {
+    this.environment = environment;
+    this.secrets = secrets;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The runner of a real launch: process environment, stdout and stderr. */
+  public static JobRunner forProcess() {
+    return new JobRunner(System.getenv(), JobRunner::secretsManagerUnavailable, System.out, System.err);
+  }
+
+  private static String secretsManagerUnavailable(String secretId) {
+    throw new UsageException("Cannot read secret " + secretId
+        + ": AWS Secrets Manager is not supported by this build yet; set the key's environment variable");
+  }
+
+  /** Runs {@code job}; the session is the active one or a new one. */
+  public JobOutcome run(LakeJob job, String... args) {
+    JobArguments arguments;
+    LakeConfig config;
+    Optional<PiiKey> piiKey;
+    try {
+      arguments = JobArguments.parse(args);
+      config = ConfigLoader.load(arguments);
+      piiKey = job.needsPiiKey()
+          ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets))
+          : Optional.empty();
+    } catch (UsageException e) {
+      err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
+      return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+    }
+    SparkSession spark = SparkSessions.getOrCreate(job.name(), config);
+    return run(job, spark, arguments, config, piiKey);
+  }
+
+  /** Runs {@code job} in {@code spark} with already validated arguments and config. */
+  public JobOutcome run(LakeJob job, SparkSession spark, JobArguments arguments, LakeConfig config,
+      Optional<PiiKey> piiKey) {
+    SparkSessions.applyJobSettings(spark, config);
+    Instant startedAt = Instant.now();
+    String runId = arguments.glueJobRunId().orElseGet(() -> newRunId(startedAt));
+    LakePaths paths = new LakePaths(qualify(spark, config.lakeRoot()));
+    ManifestStore store = new ManifestStore(paths, spark.sparkContext().hadoopConfiguration());
+
+    RunManifest manifest = new RunManifest();
+    manifest.setJob(job.name());
+    manifest.setRunId(runId);
+    manifest.setEnv(config.environment());
+    manifest.setStatus(RunStatus.RUNNING.label());
+    manifest.setStartedAt(startedAt.toString());
+    manifest.setLakeRoot(paths.root());
+    arguments.runDate().ifPresent(d -> manifest.setRunDate(d.toString()));
+    String manifestPath;
+    try {
+      manifestPath = store.write(manifest);
+    } catch (RuntimeException e) {
+      err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
+      return new JobOutcome(JobOutcome.FAILED, Optional.of(manifest), Optional.empty());
+    }
+    LOG.info("{} run {} started (env {}, lake {})", job.name(), runId, config.environment(), paths.root());
+    spark.sparkContext().setJobGroup(runId, job.name() + " " + runId, false);
+
+    JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey);
+    try {
+      JobResult result = job.run(context);
+      record(manifest, result);
+      if (result.rowsRead() != result.rowsWritten() + result.rowsRejected()) {
+        throw new IllegalStateException("Cannot account for every row: read " + result.rowsRead()
+            + " but written " + result.rowsWritten() + " + rejected " + result.rowsRejected());
+      }
+      finish(manifest, RunStatus.SUCCEEDED, startedAt);
+      store.write(manifest);
+      printSummary(manifest, manifestPath);
+      return new JobOutcome(JobOutcome.OK, Optional.of(manifest), Optional.of(manifestPath));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      String cause = ErrorMessages.oneLine(e);
+      // The stack trace goes to the manifest (error_detail) and the debug log, not next to the one-line cause.
+      LOG.error("{} run {} failed: {}", job.name(), runId, cause);
+      LOG.debug("{} run {} failure detail", job.name(), runId, e);
+      manifest.setError(cause);
+      manifest.setErrorDetail(ErrorMessages.stackTrace(e));
+      finish(manifest, RunStatus.FAILED, startedAt);
+      try {
+        store.write(manifest);
+      } catch (RuntimeException writeError) {
+        LOG.error("Cannot record the failure in {}: {}", manifestPath, writeError.getMessage());
+      }
+      err.println("ERROR " + job.name() + " run " + runId + " failed: " + cause + " (manifest: " + manifestPath + ")");
+      return new JobOutcome(JobOutcome.FAILED, Optional.of(manifest), Optional.of(manifestPath));
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static void record(RunManifest manifest, JobResult result) {
+    manifest.setInputFiles(new ArrayList<>(result.inputFiles().stream()
+        .map(f -> new RunManifest.InputFileEntry(f.relativePath(), f.sizeBytes(), f.rawDate()))
+        .toList()));
+    manifest.setRowsRead(result.rowsRead());
+    manifest.setRowsWritten(result.rowsWritten());
+    manifest.setRowsRejected(result.rowsRejected());
+    manifest.setRejectedByReason(new TreeMap<>(result.rejectedByReason()));
+    manifest.setOutputPartitions(new ArrayList<>(result.outputPartitions()));
+    manifest.getOutputs().putAll(result.outputs());
+    manifest.getMetrics().putAll(result.metrics());
+    manifest.getWarnings().addAll(result.warnings());
+  }
+
+  private static void finish(RunManifest manifest, RunStatus status, Instant startedAt) {
+    Instant end = Instant.now();
+    manifest.setStatus(status.label());
+    manifest.setEndedAt(end.toString());
+    manifest.setDurationSeconds(Duration.between(startedAt, end).toMillis() / 1000.0);
+  }
+
+  private void printSummary(RunManifest m, String manifestPath) {
+    out.printf("%s run %s %s in %.1f s: rows read %d, written %d, rejected %d%n", m.getJob(), m.getRunId(),
+        m.getStatus(), m.getDurationSeconds(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected());
+    if (!m.getRejectedByReason().isEmpty()) {
+      out.println("  rejected by reason: " + m.getRejectedByReason());
+    }
+    m.getOutputs().forEach((name, location) -> out.println("  " + name + ": " + location));
+    out.println("  manifest: " + manifestPath);
+    m.getWarnings().forEach(w -> out.println("  warning: " + w));
+  }
+
+  private static String newRunId(Instant startedAt) {
+    return RUN_ID_TIME.format(startedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Makes a relative local path absolute (file:/…), leaves URIs with a scheme alone. */
+  private static String qualify(SparkSession spark, String root) {
+    Path path = new Path(root);
+    try {
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(path).toString();
+    } catch (java.io.IOException e) {
+      throw new UsageException("Cannot use lake root '" + root + "': " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.shoplake.common.job;
+
+/**
+ * A batch job: Source -> Transform -> Sink, run by {@link JobRunner}, which owns arguments, config,
+ * session, run manifest and exit codes. The job returns what it did; it never calls System.exit.
+ */
+public interface LakeJob {
+  /** The short name ({@code transactions}): used by run-job.sh, in _runs/ and _state/. */
+  String name();
+
+  /** True when the job hashes PII, so the key is resolved (and its absence reported) before Spark starts. */
+  default boolean needsPiiKey() {
+    return false;
+  }
+
+  JobResult run(JobContext context);
+}

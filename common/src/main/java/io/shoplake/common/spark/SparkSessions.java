@@ -1,0 +1,38 @@
+package io.shoplake.common.spark;
+
+import io.shoplake.common.config.LakeConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds (or joins) the session a job runs in. On Glue and under spark-submit the master and
+ * resources come from the launcher; a bare {@code java} run falls back to {@code local[*]}.
+ *
+ * <p>The SQL settings every job relies on are set on the session, whether new or shared (tests, the
+ * local pipeline): UTC session time zone (the lake's dates and hours are UTC), non-ANSI casts (rules
+ * detect bad values before any cast), Snappy Parquet with microsecond timestamps (read alike by
+ * Athena, Spark and DuckDB).
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession getOrCreate(String appName, LakeConfig config) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (!new SparkConf().contains("spark.master")) {
+      builder.master("local[*]");
+    }
+    SparkSession spark = builder.getOrCreate();
+    applyJobSettings(spark, config);
+    return spark;
+  }
+
+  public static void applyJobSettings(SparkSession spark, LakeConfig config) {
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+    spark.conf().set("spark.sql.parquet.compression.codec", "snappy");
+    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    if (config.shufflePartitions() > 0) {
+      spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.shoplake.common.transactions;
+
+import io.shoplake.common.transform.Transform;
+import static io.shoplake.common.transform.Clean.text;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.year;
+
+import io.shoplake.common.transform.Contracts;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+
+/**
+ * The pure transformations of the transaction ETL, each a {@code Dataset<Row> -> Dataset<Row>}
+ * function for {@code Dataset.transform}: no IO, no config, no session lookups. All are narrow
+ * (projections and one broadcast join): none shuffles.
+ */
+public final class TransactionTransforms {
+  private TransactionTransforms() {}
+
+  /**
+   * Valid raw rows (strings) to typed, cleaned columns; every column that is not a raw field (lineage
+   * such as {@code source_file}) is carried unchanged. Only call on rows that passed
+   * {@link TransactionRules}: every cast is known to succeed there.
+   */
+  public static Dataset<Row> toTyped(Dataset<Row> validRaw) {
+    Contracts.requireColumns(validRaw, "type transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
+    List<Column> columns = new ArrayList<>(List.of(
+        text("transaction_id").as("transaction_id"),
+        text("customer_id").as("customer_id"),
+        text("product_id").as("product_id"),
+        TransactionRules.quantity().as("quantity"),
+        TransactionRules.money("unit_price").as("unit_price"),
+        TransactionRules.moneyOrZero("discount_amount").as("discount_amount"),
+        TransactionRules.moneyOrZero("tax_amount").as("tax_amount"),
+        TransactionRules.currency().as("currency"),
+        text("payment_method").as("payment_method"),
+        TransactionRules.status().as("status"),
+        TransactionRules.transactionTs().as("transaction_ts"),
+        text("customer_email").as("customer_email"),
+        TransactionRules.shippingCountry().as("shipping_country")));
+    for (String column : validRaw.columns()) {
+      if (!TransactionSchema.RAW_COLUMNS.contains(column) && !column.equals(TransactionSchema.CORRUPT_RECORD)) {
+        columns.add(col(column));
+      }
+    }
+    return validRaw.select(columns.toArray(new Column[0]));
+  }
+
+  /** gross_amount = quantity x unit_price; net_amount = gross - discount + tax; both decimal(18,2), exact. */
+  public static Dataset<Row> withAmounts(Dataset<Row> typed) {
+    Contracts.requireColumns(typed, "derive amounts", "quantity", "unit_price", "discount_amount", "tax_amount");
+    Column gross = col("quantity").multiply(col("unit_price")).cast(TransactionSchema.AMOUNT);
+    return typed
+        .withColumn("gross_amount", gross)
+        .withColumn("net_amount", col("gross_amount").minus(col("discount_amount")).plus(col("tax_amount"))
+            .cast(TransactionSchema.AMOUNT));
+  }
+
+  /** year, month, day, hour of transaction_ts in UTC (the session time zone). */
+  public static Dataset<Row> withEventTimeParts(Dataset<Row> typed) {
+    Contracts.requireColumns(typed, "derive event time parts", "transaction_ts");
+    return typed
+        .withColumn("year", year(col("transaction_ts")))
+        .withColumn("month", month(col("transaction_ts")))
+        .withColumn("day", dayofmonth(col("transaction_ts")))
+        .withColumn("hour", hour(col("transaction_ts")));
+  }
+
+  /** Replaces customer_email by customer_email_hash, computed by {@code hash} (keyed HMAC). */
+  public static Transform withMaskedEmail(UserDefinedFunction hash) {
+    return typed -> {
+      Contracts.requireColumns(typed, "mask customer_email", "customer_email");
+      return typed.withColumn("customer_email_hash", hash.apply(col("customer_email")))
+          .drop("customer_email");
+    };
+  }
+
+  /**
+   * Adds usd_rate, net_amount_usd (= net_amount x usd_rate, exact) and missing_fx_rate: the rate is
+   * the latest one of the currency on or before the transaction's UTC date. A transaction without
+   * such a rate keeps a null net_amount_usd and missing_fx_rate = true.
+   *
+   * @param fxRanges output of {@link FxRates#validityRanges}; small, so it is broadcast (no shuffle)
+   */
+  public static Transform withUsdAmounts(Dataset<Row> fxRanges) {
+    return typed -> {
+      Contracts.requireColumns(typed, "convert to USD", "currency", "transaction_ts", "net_amount");
+      Contracts.requireColumns(fxRanges, "convert to USD", "fx_currency", "valid_from", "valid_until", "usd_rate");
+      Column txDate = to_date(col("transaction_ts"));
+      Column matches = col("currency").equalTo(col("fx_currency"))
+          .and(txDate.geq(col("valid_from")))
+          .and(col("valid_until").isNull().or(txDate.lt(col("valid_until"))));
+      return typed.join(broadcast(fxRanges), matches, "left")
+          .drop("fx_currency", "valid_from", "valid_until")
+          .withColumn("net_amount_usd", col("net_amount").multiply(col("usd_rate")).cast(TransactionSchema.AMOUNT_USD))
+          .withColumn("missing_fx_rate", col("usd_rate").isNull());
+    };
+  }
+
+  /** The ingest columns every processed row carries (source_file is already there). */
+  public static Transform withIngestColumns(String runId, String jobName,
+      Instant ingestedAt) {
+    return ds -> ds
+        .withColumn("ingested_at", lit(Timestamp.from(ingestedAt)))
+        .withColumn("run_id", lit(runId))
+        .withColumn("job_name", lit(jobName));
+  }
+
+  /** Selects the processed columns in their declared order and types. */
+  public static Dataset<Row> toProcessedSchema(Dataset<Row> ds) {
+    String[] names = TransactionSchema.processed().fieldNames();
+    Contracts.requireColumns(ds, "write processed transactions", names);
+    Column[] columns = new Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      columns[i] = col(names[i]).cast(TransactionSchema.processed().fields()[i].dataType()).as(names[i]);
+    }
+    return ds.select(columns);
+  }
+}

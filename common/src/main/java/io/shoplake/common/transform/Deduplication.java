@@ -1,0 +1,66 @@
+package io.shoplake.common.transform;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import io.shoplake.common.rules.RowRules;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Keeps one row per key (the most preferred) and labels the others {@code duplicate}, without
+ * shuffling the whole dataset: only the keys are aggregated to find the ones that occur more than
+ * once, and only the rows of those keys are ranked with a window. In a typical batch, where few keys
+ * repeat, the cost is one narrow aggregation of the key column plus a map-side (broadcast) join.
+ */
+public final class Deduplication {
+  public static final String DUPLICATE = "duplicate";
+  private static final String FLAG = "_has_duplicates";
+  private static final String RANK = "_duplicate_rank";
+  private static final String KEY = "_repeated_key";
+
+  private Deduplication() {}
+
+  /**
+   * The keys of {@code rows} that occur more than once (one column, {@code key}). Costs a shuffle of
+   * the key column only; cache it when it is used more than once.
+   */
+  public static Dataset<Row> repeatedKeys(Dataset<Row> rows, String key) {
+    Contracts.requireColumns(rows, "find repeated keys", key);
+    return rows.groupBy(col(key)).count().filter(col("count").gt(1)).select(col(key));
+  }
+
+  /**
+   * Adds {@code reject_reason}: null for the preferred row of each key, {@code duplicate} for the
+   * others. {@code preference} orders the rows of one key, most preferred first; it must end in a
+   * column that tells rows apart, or ties are broken arbitrarily.
+   *
+   * @param repeatedKeys the output of {@link #repeatedKeys} for these rows
+   * @param broadcastKeys join the repeated keys by broadcast (when they fit in memory) rather than by
+   *     a shuffle of every row
+   */
+  public static Dataset<Row> markDuplicates(Dataset<Row> rows, String key, List<Column> preference,
+      Dataset<Row> repeatedKeys, boolean broadcastKeys) {
+    Contracts.requireColumns(rows, "deduplicate on " + key, key);
+    // The keys come from the same rows: a renamed key column keeps the self-join unambiguous.
+    Dataset<Row> keys = repeatedKeys.select(col(key).as(KEY)).withColumn(FLAG, lit(true));
+    Dataset<Row> flagged = rows.join(broadcastKeys ? broadcast(keys) : keys, col(key).equalTo(col(KEY)), "left")
+        .drop(KEY);
+    Dataset<Row> unique = flagged.filter(col(FLAG).isNull())
+        .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"))
+        .drop(FLAG);
+    Dataset<Row> ranked = flagged.filter(col(FLAG).isNotNull())
+        .withColumn(RANK, row_number().over(
+            Window.partitionBy(col(key)).orderBy(preference.toArray(new Column[0]))))
+        .withColumn(RowRules.REJECT_REASON,
+            when(col(RANK).equalTo(1), lit(null).cast("string")).otherwise(lit(DUPLICATE)))
+        .drop(FLAG, RANK);
+    return unique.unionByName(ranked);
+  }
+}

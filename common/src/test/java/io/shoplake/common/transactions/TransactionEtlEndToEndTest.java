@@ -1,0 +1,191 @@
+package io.shoplake.common.transactions;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.job.JobRunner;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transaction ETL on a temporary lake: output rows, partitions, quarantine, manifest, reruns. */
+class TransactionEtlEndToEndTest {
+  private static final Map<String, String> ENV = Map.of("ETL_PII_HASH_KEY", "test-key");
+  private static final String BUSINESS_COLUMNS =
+      "transaction_id, quantity, gross_amount, net_amount, usd_rate, net_amount_usd, missing_fx_rate, status,"
+          + " cast(transaction_ts as string) as ts, year, month, day, hour, source_file";
+
+  @TempDir Path dir;
+  private TestLake lake;
+  private final SparkSession spark = SharedSpark.get();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void rawZone() {
+    lake = new TestLake(dir.resolve("lake"));
+    lake.writeFxRates("2025-01-01", "fx.csv", List.of("2025-01-01,USD,1", "2025-01-01,EUR,1.10",
+        "2025-01-16,EUR,1.20", "2025-01-16,EUR,not-a-rate"));
+    lake.writeTransactions("2025-01-15", "a.csv", List.of(
+        "T1,C1,P1,2,10.00,1.00,0.50,USD,card,completed,2025-01-15T10:00:00Z, Ann@Shop.com ,US",
+        "T2,C2,P2,1,100.00,,,eur,paypal,Completed,2025-01-15 23:30:00,,de",
+        "T3,C3,P1,1,5.00,0,0,USD,card,pending,2025-01-15T09:00:00Z,,",
+        "T3,C3,P1,1,5.00,0,0,USD,card,completed,2025-01-15T11:00:00Z,,",
+        "T4,C4,P1,0,5.00,0,0,USD,card,completed,2025-01-15T12:00:00Z,,",
+        "T5,C5,P1,1,5.00,0,0,US,card,completed,2025-01-15T12:00:00Z,,",
+        "T6,C6,P1,1,5.00,0,0,USD,card,completed,2025-01-15T12:00:00Z,,,extra,fields",
+        "T7,C7,P3,3,1.99,0,0,USD,card,completed,2025-01-14T22:00:00+00:00,,",
+        "T8,C8,P3,1,1000,0,0,JPY,card,completed,2025-01-15T01:00:00+09:00,,JP"));
+    lake.writeTransactions("2025-01-16", "b.csv", List.of(
+        "T9,C9,P2,2,50.00,0,10.00,EUR,card,completed,2025-01-16T08:00:00Z,ann@shop.com,FR",
+        "T1,C1,P1,2,10.00,1.00,0.50,USD,card,refunded,2025-01-16T09:00:00Z,ann@shop.com,US"));
+  }
+
+  private JobOutcome run(String... extraArgs) {
+    out.reset();
+    err.reset();
+    JobRunner runner = new JobRunner(ENV, id -> { throw new AssertionError("no secrets in tests"); },
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    String[] args = new String[extraArgs.length + 4];
+    args[0] = "--lake-root";
+    args[1] = lake.uri();
+    args[2] = "--JOB_NAME";
+    args[3] = "test-transactions";
+    System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
+    return runner.run(new TransactionEtl(), args);
+  }
+
+  private Dataset<Row> processed() {
+    return spark.read().parquet(lake.root().resolve("processed/transactions").toString());
+  }
+
+  private Dataset<Row> expectedProcessed() {
+    return spark.sql("select * from values"
+        + " ('T1', 2, 20.00BD, 19.50BD, 1.00000000BD, 19.5000000000BD, false, 'refunded', '2025-01-16 09:00:00', 2025, 1, 16, 9, 'raw/transactions/date=2025-01-16/b.csv'),"
+        + " ('T2', 1, 100.00BD, 100.00BD, 1.10000000BD, 110.0000000000BD, false, 'completed', '2025-01-15 23:30:00', 2025, 1, 15, 23, 'raw/transactions/date=2025-01-15/a.csv'),"
+        + " ('T3', 1, 5.00BD, 5.00BD, 1.00000000BD, 5.0000000000BD, false, 'completed', '2025-01-15 11:00:00', 2025, 1, 15, 11, 'raw/transactions/date=2025-01-15/a.csv'),"
+        + " ('T7', 3, 5.97BD, 5.97BD, 1.00000000BD, 5.9700000000BD, false, 'completed', '2025-01-14 22:00:00', 2025, 1, 14, 22, 'raw/transactions/date=2025-01-15/a.csv'),"
+        + " ('T8', 1, 1000.00BD, 1000.00BD, cast(null as decimal(18,8)), cast(null as decimal(37,10)), true, 'completed', '2025-01-14 16:00:00', 2025, 1, 14, 16, 'raw/transactions/date=2025-01-15/a.csv'),"
+        + " ('T9', 2, 100.00BD, 110.00BD, 1.20000000BD, 132.0000000000BD, false, 'completed', '2025-01-16 08:00:00', 2025, 1, 16, 8, 'raw/transactions/date=2025-01-16/b.csv')"
+        + " as t(transaction_id, quantity, gross_amount, net_amount, usd_rate, net_amount_usd, missing_fx_rate, status, ts, year, month, day, hour, source_file)")
+        .selectExpr("transaction_id", "quantity", "cast(gross_amount as decimal(18,2)) gross_amount",
+            "cast(net_amount as decimal(18,2)) net_amount", "cast(usd_rate as decimal(18,8)) usd_rate",
+            "cast(net_amount_usd as decimal(37,10)) net_amount_usd", "missing_fx_rate", "status", "ts",
+            "year", "month", "day", "hour", "source_file");
+  }
+
+  @Test
+  void writesValidRowsQuarantinesTheRestAndAccountsForEveryRow() throws Exception {
+    JobOutcome outcome = run();
+    assertEquals(0, outcome.exitCode(), err.toString());
+
+    assertSameRows(expectedProcessed(), processed().selectExpr(BUSINESS_COLUMNS.split(",\\s*(?![^()]*\\))")));
+    assertEquals(List.of("day=14", "day=15", "day=16"), listDirs("processed/transactions/year=2025/month=1"));
+
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertEquals("succeeded", m.getStatus());
+    assertEquals(11, m.getRowsRead());
+    assertEquals(6, m.getRowsWritten());
+    assertEquals(5, m.getRowsRejected());
+    assertEquals(new TreeMap<>(Map.of("duplicate", 2L, "non_positive_quantity", 1L, "invalid_currency", 1L,
+        "malformed_row", 1L)), m.getRejectedByReason());
+    assertEquals(List.of("year=2025/month=1/day=14", "year=2025/month=1/day=15", "year=2025/month=1/day=16"),
+        m.getOutputPartitions());
+    assertEquals(1L, ((Number) m.getMetrics().get("rows_missing_fx_rate")).longValue());
+    assertEquals(2, m.getInputFiles().size());
+    assertTrue(Files.exists(dir.resolve("lake/_runs/transactions/" + m.getRunId() + ".json")));
+
+    Dataset<Row> quarantine = spark.read().parquet(lake.root().resolve("quarantine/transactions").toString());
+    assertSameRows(
+        spark.sql("select * from values ('T1', 'duplicate', '2025-01-15'), ('T3', 'duplicate', '2025-01-15'),"
+            + " ('T4', 'non_positive_quantity', '2025-01-15'), ('T5', 'invalid_currency', '2025-01-15'),"
+            + " ('T6', 'malformed_row', '2025-01-15') as q(transaction_id, reject_reason, date)"),
+        quarantine.selectExpr("transaction_id", "reject_reason", "cast(date as string) date"));
+    // Original fields are kept as read (T3's losing version was 'pending').
+    assertEquals("pending", quarantine.filter("transaction_id = 'T3'").first().getAs("status"));
+    assertEquals(m.getRunId(), quarantine.first().getAs("run_id"));
+    Row fxReject = spark.read().parquet(lake.root().resolve("quarantine/fx_rates").toString()).first();
+    assertEquals("invalid_usd_rate", fxReject.getAs("reject_reason"));
+  }
+
+  @Test
+  void hashesEmailsWithTheKeyAndNormalisesThemFirst() {
+    assertEquals(0, run().exitCode(), err.toString());
+    List<Row> hashes = processed().filter("transaction_id in ('T1', 'T9')").select("customer_email_hash").collectAsList();
+    assertEquals(hashes.get(0).getString(0), hashes.get(1).getString(0), "same address, other spelling");
+    assertEquals(64, hashes.get(0).getString(0).length());
+    assertTrue(!List.of(processed().columns()).contains("customer_email"));
+  }
+
+  @Test
+  void rerunningTheSameInputLeavesTheSameRows() {
+    assertEquals(0, run().exitCode(), err.toString());
+    Dataset<Row> first = processed().drop("run_id", "ingested_at").localCheckpoint();
+    JobOutcome second = run();
+    assertEquals(0, second.exitCode(), err.toString());
+    assertSameRows(first, processed().drop("run_id", "ingested_at"));
+    assertEquals(6, second.manifest().orElseThrow().getRowsWritten());
+
+    // A rerun of one raw date keeps the rows of the other dates and their newer versions.
+    JobOutcome oneDay = run("--run-date", "2025-01-15");
+    assertEquals(0, oneDay.exitCode(), err.toString());
+    assertSameRows(first, processed().drop("run_id", "ingested_at"));
+    RunManifest m = oneDay.manifest().orElseThrow();
+    assertEquals(9, m.getRowsRead());
+    assertEquals(4, m.getRowsWritten());
+    assertEquals(2L, ((Number) m.getMetrics().get("rows_carried_over")).longValue());
+    assertEquals(Map.of("duplicate", 2L, "non_positive_quantity", 1L, "invalid_currency", 1L, "malformed_row", 1L),
+        m.getRejectedByReason());
+  }
+
+  @Test
+  void aRunDateWithoutFilesSucceedsWithAWarning() {
+    JobOutcome outcome = run("--run-date", "2030-01-01");
+    assertEquals(0, outcome.exitCode(), err.toString());
+    assertEquals(0, outcome.manifest().orElseThrow().getRowsRead());
+    assertTrue(out.toString().contains("no input files"), out.toString());
+  }
+
+  @Test
+  void aMissingRawFolderFailsWithOneLineAndAFailedManifest() {
+    lake = new TestLake(dir.resolve("empty-lake"));
+    JobOutcome outcome = run();
+    assertEquals(1, outcome.exitCode());
+    String stderr = err.toString().trim();
+    assertTrue(stderr.startsWith("ERROR transactions run ") && stderr.contains("Cannot read transactions: no folder"),
+        stderr);
+    assertEquals(1, stderr.lines().count(), stderr);
+    assertEquals("failed", outcome.manifest().orElseThrow().getStatus());
+  }
+
+  @Test
+  void aBadArgumentIsAUsageErrorBeforeSparkWork() {
+    JobOutcome outcome = run("--run-date", "2025-13-45");
+    assertEquals(2, outcome.exitCode());
+    assertEquals("ERROR transactions: Cannot use --run-date '2025-13-45': expected a calendar date YYYY-MM-DD",
+        err.toString().trim());
+  }
+
+  private List<String> listDirs(String relative) throws Exception {
+    try (var stream = Files.list(lake.root().resolve(relative))) {
+      return stream.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith("."))
+          .sorted().toList();
+    }
+  }
+}
