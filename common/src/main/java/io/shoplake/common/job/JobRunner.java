@@ -120,9 +120,8 @@ public final class JobRunner {
       return new JobOutcome(JobOutcome.OK, Optional.of(manifest), Optional.of(manifestPath));
     } catch (RuntimeException | OutOfMemoryError e) {
       String cause = ErrorMessages.oneLine(e);
-      // The stack trace goes to the manifest (error_detail) and the debug log, not next to the one-line cause.
-      LOG.error("{} run {} failed: {}", job.name(), runId, cause);
-      LOG.debug("{} run {} failure detail", job.name(), runId, e);
+      // The stack trace goes to the manifest (error_detail) and the debug log; stderr gets one line.
+      LOG.debug("{} run {} failed", job.name(), runId, e);
       manifest.setError(cause);
       manifest.setErrorDetail(ErrorMessages.stackTrace(e));
       finish(manifest, RunStatus.FAILED, startedAt);

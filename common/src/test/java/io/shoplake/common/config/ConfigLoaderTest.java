@@ -1,0 +1,70 @@
+package io.shoplake.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyEnvironmentLoadsAndNamesItsBucket() {
+    for (String env : JobArguments.ENVIRONMENTS) {
+      LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", env));
+      assertEquals(env, config.environment());
+      if (!env.equals("local")) {
+        assertEquals("s3://" + env + "-shoplake-lake", config.lakeRoot());
+        assertEquals(env + "/shoplake/pii-hash-key", config.pii().hashKeySecretId());
+        assertEquals(false, config.pii().allowDevelopmentKey());
+      }
+    }
+    assertEquals("prod-shoplake-quarantine", ConfigLoader.load(JobArguments.parse("--env", "prod"))
+        .resourceName("quarantine"));
+  }
+
+  @Test
+  void theLakeRootArgumentOverridesTheFile() {
+    LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", "dev", "--lake-root", "s3a://other/lake"));
+    assertEquals("s3a://other/lake", config.lakeRoot());
+  }
+
+  @Test
+  void anUnknownKeyIsAOneLineErrorNamingIt() throws Exception {
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.datset = x\n"));
+    assertEquals("Cannot load configuration: " + dir.resolve("extra.conf") + " sets unknown key"
+        + " shoplake.transactions.datset (every key is declared in conf/reference.conf)", e.getMessage());
+  }
+
+  @Test
+  void anIllTypedKeyIsAOneLineErrorNamingIt() throws Exception {
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.spark.shuffle-partitions = many\n"));
+    assertEquals("Cannot load configuration: " + dir.resolve("extra.conf") + " sets shoplake.spark.shuffle-partitions"
+        + " to \"many\" but it must be number", e.getMessage());
+  }
+
+  @Test
+  void aBadStorageLevelIsRejected() throws Exception {
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.persist-level = FAST\n"));
+    assertEquals("Cannot use shoplake.transactions.persist-level 'FAST': expected NONE or a Spark storage level"
+        + " such as MEMORY_AND_DISK", e.getMessage());
+  }
+
+  @Test
+  void aMissingEnvironmentFileInAConfDirIsReported() {
+    UsageException e = assertThrows(UsageException.class,
+        () -> ConfigLoader.load(JobArguments.parse("--env", "dev"), Optional.of(new File(dir.toFile(), "none"))));
+    assertEquals("Cannot load configuration: no file " + dir.resolve("none/reference.conf"), e.getMessage());
+  }
+
+  private LakeConfig loadWith(String text) throws Exception {
+    Path file = dir.resolve("extra.conf");
+    Files.writeString(file, text);
+    return ConfigLoader.load(JobArguments.parse("--config-file", file.toString()));
+  }
+}

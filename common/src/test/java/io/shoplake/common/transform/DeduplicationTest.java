@@ -1,0 +1,34 @@
+package io.shoplake.common.transform;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.apache.spark.sql.functions.col;
+
+import io.shoplake.common.testing.SharedSpark;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Latest version wins per key; the others are labelled duplicate; exact copies count once. */
+class DeduplicationTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  @ParameterizedTest(name = "broadcast keys: {0}")
+  @ValueSource(booleans = {true, false})
+  void keepsTheLatestVersionOfEachKey(boolean broadcast) {
+    Dataset<Row> rows = spark.sql("select * from values"
+        + " ('T1', 1, 'a'), ('T1', 3, 'b'), ('T1', 2, 'c'),"
+        + " ('T2', 1, 'd'),"
+        + " ('T3', 5, 'e'), ('T3', 5, 'e')"
+        + " as t(id, version, tag)");
+    Dataset<Row> marked = Deduplication.markDuplicates(rows, "id", List.of(col("version").desc(), col("tag").desc()),
+        Deduplication.repeatedKeys(rows, "id"), broadcast);
+    Dataset<Row> expected = spark.sql("select * from values"
+        + " ('T1', 1, 'a', 'duplicate'), ('T1', 3, 'b', null), ('T1', 2, 'c', 'duplicate'),"
+        + " ('T2', 1, 'd', null), ('T3', 5, 'e', null), ('T3', 5, 'e', 'duplicate')"
+        + " as t(id, version, tag, reject_reason)");
+    assertSameRows(expected, marked);
+  }
+}

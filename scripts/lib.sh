@@ -1,0 +1,43 @@
+# Shared helpers of the scripts in this folder; sourced, not run.
+# Everything a fresh machine needs (the jar, Spark's jars) is built or fetched by Maven on first use.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JOBS_JAR="$REPO_ROOT/jobs/target/shoplake-jobs.jar"
+SPARK_VERSION="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$REPO_ROOT/pom.xml" | head -n1)"
+LOCAL_SPARK_HOME="$REPO_ROOT/.cache/spark-$SPARK_VERSION"
+
+die() { echo "ERROR: $*" >&2; exit 2; }
+
+# Builds the shaded jar when it is missing or older than the sources.
+ensure_jar() {
+  if [ -f "$JOBS_JAR" ] && [ -z "$(find "$REPO_ROOT/common/src/main" "$REPO_ROOT/jobs/src/main" "$REPO_ROOT/conf" \
+        "$REPO_ROOT/pom.xml" -newer "$JOBS_JAR" -type f -print -quit 2>/dev/null)" ]; then
+    return
+  fi
+  echo "Building $JOBS_JAR (mvn package, tests skipped) ..." >&2
+  (cd "$REPO_ROOT" && mvn -q -B -DskipTests package) || die "Cannot build the jobs jar: mvn package failed"
+}
+
+# Sets SPARK_SUBMIT to a spark-submit command: $SPARK_HOME's when set, else Spark's own SparkSubmit
+# from Maven-resolved jars in .cache/spark-<version>/jars (a SPARK_HOME that holds only jars/ is enough).
+ensure_spark() {
+  if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+    SPARK_SUBMIT=("$SPARK_HOME/bin/spark-submit")
+    return
+  fi
+  if [ ! -f "$LOCAL_SPARK_HOME/jars/.complete" ]; then
+    echo "Fetching Spark $SPARK_VERSION jars with Maven into $LOCAL_SPARK_HOME/jars (first run only) ..." >&2
+    rm -rf "$LOCAL_SPARK_HOME/jars"
+    (cd "$REPO_ROOT" && mvn -q -B -pl jobs -am -DskipTests install >/dev/null && \
+      mvn -q -B -pl jobs dependency:copy-dependencies -DincludeScope=provided \
+        -DoutputDirectory="$LOCAL_SPARK_HOME/jars") || die "Cannot fetch Spark's jars with Maven"
+    touch "$LOCAL_SPARK_HOME/jars/.complete"
+  fi
+  export SPARK_HOME="$LOCAL_SPARK_HOME"
+  SPARK_SUBMIT=("$REPO_ROOT/scripts/spark-submit.sh")
+}
+
+# Environment of a local run: the host name here may not resolve, and Spark's launcher needs the
+# Scala version when it is not run from a Spark distribution.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
