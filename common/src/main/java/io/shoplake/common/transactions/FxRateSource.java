@@ -19,16 +19,15 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Reads every raw FX rate file, quarantines the bad rows (and repeated currency/date pairs: the
- * latest file wins), and returns the rates' validity ranges, cached: they are a few thousand rows,
- * broadcast to every transaction task.
+ * latest file wins), and returns the rates' validity ranges as a local relation: they are a few
+ * thousand rows, collected to the driver once and broadcast to every transaction task.
  */
 public final class FxRateSource {
   /**
-   * @param ranges validity ranges for {@link TransactionTransforms#withUsdAmounts}, cached
+   * @param ranges validity ranges for {@link TransactionTransforms#withUsdAmounts}, a local relation
    * @param rowsRead FX rows read
    * @param rejectedByReason FX rows quarantined, by reason
    */
@@ -45,44 +44,48 @@ public final class FxRateSource {
               col("usd_rate").cast(TransactionSchema.FX_RATE).as("usd_rate")));
       return new Loaded(noRates, 0, Map.of());
     }
-    Dataset<Row> validated = CsvSource.read(spark, files, FxRates.rawCsv())
-        .transform(RowRules.withRejectReason(FxRates.rules()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // One small job reads the rates; everything after works on local relations built from the
+    // collected rows, which Spark evaluates and broadcasts without scanning again.
+    Dataset<Row> read = CsvSource.read(spark, files, FxRates.rawCsv())
+        .transform(RowRules.withRejectReason(FxRates.rules()));
+    List<Row> validatedRows = read.collectAsList();
+    Dataset<Row> validated = spark.createDataFrame(validatedRows, read.schema());
     // Repeated (currency, rate_date): the latest file wins.
     Dataset<Row> keyed = validated.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON)
         .withColumn("_fx_key", concat_ws("|", upper(text("currency")), text("rate_date")));
-    Dataset<Row> deduped = Deduplication.markDuplicates(keyed, "_fx_key",
+    Dataset<Row> dedupedPlan = Deduplication.markDuplicates(keyed, "_fx_key",
         List.of(col("source_file").desc(), text("usd_rate").desc()),
-        Deduplication.repeatedKeys(keyed, "_fx_key"), true).persist(StorageLevel.MEMORY_AND_DISK());
+        Deduplication.repeatedKeys(keyed, "_fx_key"), true).drop("_fx_key");
+    List<Row> dedupedRows = dedupedPlan.collectAsList();
+    Dataset<Row> deduped = spark.createDataFrame(dedupedRows, dedupedPlan.schema());
 
     Map<String, Long> rejected = new TreeMap<>();
     Set<String> datesWithRejects = new TreeSet<>();
-    long rowsRead = 0;
-    for (Row row : validated.groupBy(col(RowRules.REJECT_REASON), col("raw_date")).count().collectAsList()) {
-      rowsRead += row.getLong(2);
-      if (!row.isNullAt(0)) {
-        rejected.merge(row.getString(0), row.getLong(2), Long::sum);
-        datesWithRejects.add(row.getString(1));
+    int reason = read.schema().fieldIndex(RowRules.REJECT_REASON);
+    int rawDate = read.schema().fieldIndex("raw_date");
+    for (Row row : validatedRows) {
+      if (!row.isNullAt(reason)) {
+        rejected.merge(row.getString(reason), 1L, Long::sum);
+        datesWithRejects.add(row.getString(rawDate));
       }
     }
-    for (Row row : deduped.filter(col(RowRules.REJECT_REASON).isNotNull())
-        .groupBy(col("raw_date")).count().collectAsList()) {
-      rejected.merge(Deduplication.DUPLICATE, row.getLong(1), Long::sum);
-      datesWithRejects.add(row.getString(0));
+    int dedupReason = dedupedPlan.schema().fieldIndex(RowRules.REJECT_REASON);
+    int dedupDate = dedupedPlan.schema().fieldIndex("raw_date");
+    for (Row row : dedupedRows) {
+      if (!row.isNullAt(dedupReason)) {
+        rejected.merge(Deduplication.DUPLICATE, 1L, Long::sum);
+        datesWithRejects.add(row.getString(dedupDate));
+      }
     }
     Dataset<Row> allRejected = validated.filter(col(RowRules.REJECT_REASON).isNotNull())
-        .unionByName(deduped.filter(col(RowRules.REJECT_REASON).isNotNull()).drop("_fx_key"));
+        .unionByName(deduped.filter(col(RowRules.REJECT_REASON).isNotNull()));
     QuarantineSink.write(allRejected, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD, runId,
         paths.quarantine(dataset), rawDates(files), datesWithRejects,
         spark.sparkContext().hadoopConfiguration());
 
-    Dataset<Row> ranges = FxRates.validityRanges(
-        FxRates.typed(deduped.filter(col(RowRules.REJECT_REASON).isNull())))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    ranges.count();
-    deduped.unpersist();
-    validated.unpersist();
-    return new Loaded(ranges, rowsRead, rejected);
+    Dataset<Row> rangesPlan = FxRates.validityRanges(FxRates.typed(deduped.filter(col(RowRules.REJECT_REASON).isNull())));
+    Dataset<Row> ranges = spark.createDataFrame(rangesPlan.collectAsList(), rangesPlan.schema());
+    return new Loaded(ranges, validatedRows.size(), rejected);
   }
 
   static Set<String> rawDates(List<InputFile> files) {

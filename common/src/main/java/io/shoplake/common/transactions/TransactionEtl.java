@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -66,7 +65,7 @@ public final class TransactionEtl implements LakeJob {
   private static final String ORIGIN = "_origin";
   private static final String FROM_INPUT = "input";
   private static final String FROM_LAKE = "lake";
-  private static final String RAW = "_raw";
+  private static final String RAW = TransactionRules.RAW;
 
   @Override
   public String name() {
@@ -111,24 +110,24 @@ public final class TransactionEtl implements LakeJob {
           + ": net_amount_usd is null for every row");
     }
 
-    // Source: raw strings, validated; cached because three actions read it (counts, two writes).
-    Dataset<Row> validated = CsvSource.read(spark, files, TransactionSchema.rawCsv())
-        .transform(RowRules.withRejectReason(TransactionRules.rules()));
-    String persistLevel = ctx.config().transactions().persistLevel();
-    if (!persistLevel.equals("NONE")) {
-      validated = validated.persist(StorageLevel.fromString(persistLevel));
-    }
-
-    // Transform the valid rows.
+    // Source -> clean -> rules -> typed and derived, computed once and cached: every later step
+    // (repeated ids, counts, the two writes) reads these rows, never the CSV again.
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
-    Dataset<Row> batch = validated.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON)
-        .withColumn(RAW, struct(TransactionSchema.RAW_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)))
+    Dataset<Row> staged = CsvSource.read(spark, files, TransactionSchema.rawCsv())
+        .transform(TransactionRules::clean)
+        .transform(RowRules.withRejectReason(TransactionRules.rules()))
         .transform(TransactionTransforms::toTyped)
         .transform(TransactionTransforms.withMaskedEmail(emailHash))
         .transform(TransactionTransforms::withAmounts)
         .transform(TransactionTransforms.withUsdAmounts(fx.ranges()))
         .transform(TransactionTransforms::withEventTimeParts)
-        .transform(TransactionTransforms.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
+        .transform(TransactionTransforms.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()));
+    String persistLevel = ctx.config().transactions().persistLevel();
+    if (!persistLevel.equals("NONE")) {
+      staged = staged.persist(StorageLevel.fromString(persistLevel));
+    }
+    Dataset<Row> invalid = staged.filter(col(RowRules.REJECT_REASON).isNotNull());
+    Dataset<Row> batch = staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON)
         .withColumn(ORIGIN, lit(FROM_INPUT));
 
     // Merge with the processed rows of the partitions this run touches.
@@ -150,6 +149,7 @@ public final class TransactionEtl implements LakeJob {
               .and(col("month").equalTo(col("t_month"))).and(col("day").equalTo(col("t_day"))), "left_semi")
           .filter(not(col("source_file").isin(inputPaths.toArray())))
           .withColumn(RAW, lit(null).cast(batch.schema().apply(RAW).dataType()))
+          .withColumn(TransactionSchema.CORRUPT_RECORD, lit(null).cast("string"))
           .withColumn("raw_date", lit(null).cast("string"))
           .withColumn(ORIGIN, lit(FROM_LAKE));
       candidates = batch.unionByName(carried);
@@ -168,7 +168,7 @@ public final class TransactionEtl implements LakeJob {
     Map<String, Long> rejected = new TreeMap<>();
     Set<String> datesWithRejects = new TreeSet<>();
     long rowsRead = 0;
-    for (Row r : validated.groupBy(col(RowRules.REJECT_REASON), col("raw_date")).count().collectAsList()) {
+    for (Row r : staged.groupBy(col(RowRules.REJECT_REASON), col("raw_date")).count().collectAsList()) {
       rowsRead += r.getLong(2);
       if (!r.isNullAt(0)) {
         rejected.merge(r.getString(0), r.getLong(2), Long::sum);
@@ -221,16 +221,15 @@ public final class TransactionEtl implements LakeJob {
     emptied.removeAll(writtenPartitions);
     PartitionedParquet.deletePartitions(hadoopConf, processedPath, emptied);
 
-    Dataset<Row> quarantined = validated.filter(col(RowRules.REJECT_REASON).isNotNull())
+    Dataset<Row> quarantined = invalid.select(quarantineColumns())
         .unionByName(classified
             .filter(col(ORIGIN).equalTo(FROM_INPUT).and(col(RowRules.REJECT_REASON).isNotNull()))
-            .select(rawFieldsOf(RAW, RowRules.REJECT_REASON, "source_file", "raw_date")), true);
+            .select(quarantineColumns()));
     QuarantineSink.write(quarantined, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD,
         ctx.runId(), paths.quarantine(dataset), FxRateSource.rawDates(files), datesWithRejects, hadoopConf);
 
     repeated.unpersist();
-    validated.unpersist();
-    fx.ranges().unpersist();
+    staged.unpersist();
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("rows_missing_fx_rate", missingFx);
@@ -255,12 +254,12 @@ public final class TransactionEtl implements LakeJob {
         .stream().map(c -> col(c)).toArray(Column[]::new);
   }
 
-  private static Column[] rawFieldsOf(String struct, String... others) {
+  /** The fields as read, the unsplittable line, the reason and lineage: what quarantine keeps. */
+  private static Column[] quarantineColumns() {
     List<Column> columns = new ArrayList<>();
-    TransactionSchema.RAW_COLUMNS.forEach(c -> columns.add(col(struct + "." + c).as(c)));
-    for (String other : others) {
-      columns.add(col(other));
-    }
+    TransactionSchema.RAW_COLUMNS.forEach(c -> columns.add(col(RAW + "." + c).as(c)));
+    List.of(TransactionSchema.CORRUPT_RECORD, RowRules.REJECT_REASON, "source_file", "raw_date")
+        .forEach(c -> columns.add(col(c)));
     return columns.toArray(new Column[0]);
   }
 

@@ -2,6 +2,7 @@ package io.shoplake.common.transactions;
 
 import static io.shoplake.common.rules.RowRule.rule;
 import static io.shoplake.common.transform.Clean.text;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -11,16 +12,21 @@ import static org.apache.spark.sql.functions.upper;
 
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
+import io.shoplake.common.transform.Contracts;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
- * The row rules of raw transactions, in the order they are checked; the first one a row breaks is
- * its {@code reject_reason}. They read the raw string columns, so they run before any cast and a
- * value that cannot be cast is a named rejection, never a silent null.
- *
- * <p>Cleaning is part of reading a value: surrounding blanks are dropped, an empty field is
- * missing, currency and country codes are compared upper-case and statuses lower-case.
+ * Cleaning and the row rules of raw transactions. {@link #clean} keeps the fields as read in a
+ * {@code _raw} struct (for quarantine) and replaces each column by its cleaned string: surrounding
+ * blanks dropped, an empty field missing, currency and country codes upper-case, statuses lower-case.
+ * The rules then read the cleaned strings, in order; the first one a row breaks is its
+ * {@code reject_reason}. They run before any cast, so a value that cannot be cast is a named
+ * rejection, never a silent null. Cleaning once, in its own projection, keeps the rule expression
+ * small: every rule reads a column instead of re-trimming it.
  */
 public final class TransactionRules {
   static final String MONEY_PATTERN = Clean.decimalPattern(12, 2);
@@ -34,30 +40,41 @@ public final class TransactionRules {
 
   private TransactionRules() {}
 
-  /** Cleaned currency code. */
-  static Column currency() {
-    return upper(text("currency"));
-  }
+  /** The struct column holding the fields exactly as read. */
+  public static final String RAW = "_raw";
 
-  static Column status() {
-    return lower(text("status"));
-  }
-
-  static Column shippingCountry() {
-    return upper(text("shipping_country"));
+  /** Adds {@code _raw} (the fields as read) and replaces every raw column by its cleaned value. */
+  public static Dataset<Row> clean(Dataset<Row> raw) {
+    Contracts.requireColumns(raw, "clean transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
+    List<Column> columns = new ArrayList<>();
+    columns.add(struct(TransactionSchema.RAW_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)).as(RAW));
+    for (String column : raw.columns()) {
+      if (!TransactionSchema.RAW_COLUMNS.contains(column)) {
+        columns.add(col(column));
+      }
+    }
+    for (String column : TransactionSchema.RAW_COLUMNS) {
+      Column cleaned = switch (column) {
+        case "currency", "shipping_country" -> upper(text(column));
+        case "status" -> lower(text(column));
+        default -> text(column);
+      };
+      columns.add(cleaned.as(column));
+    }
+    return raw.select(columns.toArray(new Column[0]));
   }
 
   /** The parsed timestamp (UTC for values without an offset: the session time zone is UTC). */
   static Column transactionTs() {
-    return text("transaction_ts").cast("timestamp");
+    return col("transaction_ts").cast("timestamp");
   }
 
   static Column quantity() {
-    return text("quantity").cast("int");
+    return col("quantity").cast("int");
   }
 
   static Column money(String column) {
-    return text(column).cast(TransactionSchema.MONEY);
+    return col(column).cast(TransactionSchema.MONEY);
   }
 
   /** Optional amounts default to 0. */
@@ -65,35 +82,35 @@ public final class TransactionRules {
     return coalesce(money(column), lit(0).cast(TransactionSchema.MONEY));
   }
 
-  /** Every rule, in evaluation order. */
+  /** Every rule, in evaluation order; they read the columns as {@link #clean} leaves them. */
   public static List<RowRule> rules() {
     return List.of(
         rule("malformed_row", col(TransactionSchema.CORRUPT_RECORD).isNotNull()),
-        rule("missing_transaction_id", text("transaction_id").isNull()),
-        rule("missing_customer_id", text("customer_id").isNull()),
-        rule("missing_product_id", text("product_id").isNull()),
-        rule("missing_quantity", text("quantity").isNull()),
-        rule("invalid_quantity", not(text("quantity").rlike(Clean.INT_PATTERN))),
+        rule("missing_transaction_id", col("transaction_id").isNull()),
+        rule("missing_customer_id", col("customer_id").isNull()),
+        rule("missing_product_id", col("product_id").isNull()),
+        rule("missing_quantity", col("quantity").isNull()),
+        rule("invalid_quantity", not(col("quantity").rlike(Clean.INT_PATTERN))),
         rule("non_positive_quantity", quantity().leq(0)),
-        rule("missing_unit_price", text("unit_price").isNull()),
-        rule("invalid_unit_price", not(text("unit_price").rlike(MONEY_PATTERN))),
+        rule("missing_unit_price", col("unit_price").isNull()),
+        rule("invalid_unit_price", not(col("unit_price").rlike(MONEY_PATTERN))),
         rule("negative_unit_price", money("unit_price").lt(0)),
-        rule("invalid_discount_amount", not(text("discount_amount").rlike(MONEY_PATTERN))),
+        rule("invalid_discount_amount", not(col("discount_amount").rlike(MONEY_PATTERN))),
         rule("negative_discount_amount", money("discount_amount").lt(0)),
         rule("discount_exceeds_gross",
             moneyOrZero("discount_amount").gt(quantity().multiply(money("unit_price")))),
-        rule("invalid_tax_amount", not(text("tax_amount").rlike(MONEY_PATTERN))),
+        rule("invalid_tax_amount", not(col("tax_amount").rlike(MONEY_PATTERN))),
         rule("negative_tax_amount", money("tax_amount").lt(0)),
         rule("amount_out_of_range", quantity().multiply(money("unit_price")).plus(moneyOrZero("tax_amount"))
             .gt(lit(MAX_AMOUNT))),
-        rule("missing_currency", text("currency").isNull()),
-        rule("invalid_currency", not(currency().rlike("^[A-Z]{3}$"))),
-        rule("missing_status", text("status").isNull()),
-        rule("invalid_status", not(status().isin(TransactionSchema.STATUSES.toArray()))),
-        rule("missing_transaction_ts", text("transaction_ts").isNull()),
+        rule("missing_currency", col("currency").isNull()),
+        rule("invalid_currency", not(col("currency").rlike("^[A-Z]{3}$"))),
+        rule("missing_status", col("status").isNull()),
+        rule("invalid_status", not(col("status").isin(TransactionSchema.STATUSES.toArray()))),
+        rule("missing_transaction_ts", col("transaction_ts").isNull()),
         rule("invalid_transaction_ts",
-            not(text("transaction_ts").rlike(TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
-        rule("invalid_shipping_country", not(shippingCountry().rlike("^[A-Z]{2}$"))));
+            not(col("transaction_ts").rlike(TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
+        rule("invalid_shipping_country", not(col("shipping_country").rlike("^[A-Z]{2}$"))));
   }
 
   /** Every reason a transaction can be quarantined with, including deduplication's. */

@@ -1,7 +1,6 @@
 package io.shoplake.common.transactions;
 
 import io.shoplake.common.transform.Transform;
-import static io.shoplake.common.transform.Clean.text;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.dayofmonth;
@@ -30,32 +29,32 @@ public final class TransactionTransforms {
   private TransactionTransforms() {}
 
   /**
-   * Valid raw rows (strings) to typed, cleaned columns; every column that is not a raw field (lineage
-   * such as {@code source_file}) is carried unchanged. Only call on rows that passed
-   * {@link TransactionRules}: every cast is known to succeed there.
+   * Cleaned rows (see {@link TransactionRules#clean}) to typed columns; every column that is not a
+   * contract field (lineage, reject_reason, _raw) is carried unchanged. Casts of rejected rows give
+   * nulls, harmlessly: rejected rows are only ever quarantined with their {@code _raw} fields.
    */
-  public static Dataset<Row> toTyped(Dataset<Row> validRaw) {
-    Contracts.requireColumns(validRaw, "type transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
+  public static Dataset<Row> toTyped(Dataset<Row> cleaned) {
+    Contracts.requireColumns(cleaned, "type transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
     List<Column> columns = new ArrayList<>(List.of(
-        text("transaction_id").as("transaction_id"),
-        text("customer_id").as("customer_id"),
-        text("product_id").as("product_id"),
+        col("transaction_id"),
+        col("customer_id"),
+        col("product_id"),
         TransactionRules.quantity().as("quantity"),
         TransactionRules.money("unit_price").as("unit_price"),
         TransactionRules.moneyOrZero("discount_amount").as("discount_amount"),
         TransactionRules.moneyOrZero("tax_amount").as("tax_amount"),
-        TransactionRules.currency().as("currency"),
-        text("payment_method").as("payment_method"),
-        TransactionRules.status().as("status"),
+        col("currency"),
+        col("payment_method"),
+        col("status"),
         TransactionRules.transactionTs().as("transaction_ts"),
-        text("customer_email").as("customer_email"),
-        TransactionRules.shippingCountry().as("shipping_country")));
-    for (String column : validRaw.columns()) {
-      if (!TransactionSchema.RAW_COLUMNS.contains(column) && !column.equals(TransactionSchema.CORRUPT_RECORD)) {
+        col("customer_email"),
+        col("shipping_country")));
+    for (String column : cleaned.columns()) {
+      if (!TransactionSchema.RAW_COLUMNS.contains(column)) {
         columns.add(col(column));
       }
     }
-    return validRaw.select(columns.toArray(new Column[0]));
+    return cleaned.select(columns.toArray(new Column[0]));
   }
 
   /** gross_amount = quantity x unit_price; net_amount = gross - discount + tax; both decimal(18,2), exact. */

@@ -109,7 +109,7 @@ class TransactionRulesTest {
     List<Object> values = new ArrayList<>(Arrays.asList(fields));
     values.add(corrupt);
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), TransactionSchema.rawCsv());
-    String reason = row.transform(RowRules.withRejectReason(TransactionRules.rules()))
+    String reason = row.transform(TransactionRules::clean).transform(RowRules.withRejectReason(TransactionRules.rules()))
         .first().getAs(RowRules.REJECT_REASON);
     return reason == null ? "valid" : reason;
   }
