@@ -93,6 +93,7 @@ public final class ConfigLoader {
         c.getString("env"),
         root,
         shufflePartitions,
+        new LakeConfig.Aws(c.getString("aws.region"), c.getString("aws.secrets-manager-endpoint")),
         new LakeConfig.Pii(
             c.getString("pii.hash-key-env"),
             c.getString("pii.hash-key-secret-id"),

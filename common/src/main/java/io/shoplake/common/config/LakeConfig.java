@@ -8,6 +8,7 @@ package io.shoplake.common.config;
  * @param environment local, dev, staging or prod
  * @param lakeRoot root URI of the lake, as configured or given by {@code --lake-root}
  * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
+ * @param aws region and endpoint override of AWS API calls
  * @param pii where the e-mail hashing key comes from
  * @param transactions settings of the transaction ETL job
  */
@@ -16,8 +17,15 @@ public record LakeConfig(
     String environment,
     String lakeRoot,
     int shufflePartitions,
+    Aws aws,
     Pii pii,
     Transactions transactions) {
+
+  /**
+   * @param region AWS region, or empty for the SDK's default
+   * @param secretsManagerEndpoint endpoint override, or empty
+   */
+  public record Aws(String region, String secretsManagerEndpoint) {}
 
   /**
    * @param hashKeyEnv environment variable holding the key

@@ -8,6 +8,7 @@ import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.manifest.RunStatus;
+import io.shoplake.common.pii.AwsSecretsManagerReader;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.pii.PiiKeyResolver;
 import io.shoplake.common.pii.SecretReader;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -39,11 +41,16 @@ public final class JobRunner {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Map<String, String> environment;
-  private final SecretReader secrets;
+  private final Function<LakeConfig, SecretReader> secrets;
   private final PrintStream out;
   private final PrintStream err;
 
-  public JobRunner(Map<String, String> environment, SecretReader secrets, PrintStream out, PrintStream err) {
+  /**
+   * @param environment the process environment (where the PII key variable is looked up)
+   * @param secrets the secret reader for a loaded configuration (AWS Secrets Manager in production)
+   */
+  public JobRunner(Map<String, String> environment, Function<LakeConfig, SecretReader> secrets, PrintStream out,
+      PrintStream err) {
     this.environment = environment;
     this.secrets = secrets;
     this.out = out;
@@ -52,12 +59,7 @@ public final class JobRunner {
 
   /** The runner of a real launch: process environment, stdout and stderr. */
   public static JobRunner forProcess() {
-    return new JobRunner(System.getenv(), JobRunner::secretsManagerUnavailable, System.out, System.err);
-  }
-
-  private static String secretsManagerUnavailable(String secretId) {
-    throw new UsageException("Cannot read secret " + secretId
-        + ": AWS Secrets Manager is not supported by this build yet; set the key's environment variable");
+    return new JobRunner(System.getenv(), config -> new AwsSecretsManagerReader(config.aws()), System.out, System.err);
   }
 
   /** Runs {@code job}; the session is the active one or a new one. */
@@ -69,7 +71,7 @@ public final class JobRunner {
       arguments = JobArguments.parse(args);
       config = ConfigLoader.load(arguments);
       piiKey = job.needsPiiKey()
-          ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets))
+          ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets.apply(config)))
           : Optional.empty();
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));

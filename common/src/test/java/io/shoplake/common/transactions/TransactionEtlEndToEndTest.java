@@ -60,7 +60,7 @@ class TransactionEtlEndToEndTest {
   private JobOutcome run(String... extraArgs) {
     out.reset();
     err.reset();
-    JobRunner runner = new JobRunner(ENV, id -> { throw new AssertionError("no secrets in tests"); },
+    JobRunner runner = new JobRunner(ENV, config -> id -> { throw new AssertionError("no secrets in tests"); },
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     String[] args = new String[extraArgs.length + 4];
     args[0] = "--lake-root";
