@@ -52,10 +52,11 @@ import org.apache.spark.storage.StorageLevel;
  * of this run plus the rows already there that came from other files. Rows that came from this run's
  * own files are replaced, so a rerun of the same input gives the same rows; a transaction id that
  * reappears in a later file replaces its older version wherever it was. This costs one scan of the
- * {@code transaction_id} column of processed/transactions when it exists.
+ * {@code transaction_id} and {@code source_file} columns of processed/transactions when it exists.
  *
- * <p>Cost on a fresh lake: one CSV scan (cached), one narrow aggregation of the ids to find the
- * repeated ones, a broadcast join, two writes. No shuffle of whole rows unless many ids repeat.
+ * <p>Cost on a fresh lake: one CSV scan whose typed rows are cached, one narrow aggregation of the
+ * ids to find the repeated ones, two count aggregations, a broadcast join and two writes. No shuffle
+ * of whole rows unless many ids repeat.
  */
 public final class TransactionEtl implements LakeJob {
   public static final String NAME = "transactions";
@@ -136,14 +137,17 @@ public final class TransactionEtl implements LakeJob {
     if (PartitionedParquet.exists(hadoopConf, processedPath)) {
       Dataset<Row> existing = spark.read().schema(TransactionSchema.processed()).parquet(processedPath);
       Dataset<Row> batchIds = batch.select(col("transaction_id")).distinct();
+      List<String> inputPaths = files.stream().map(InputFile::relativePath).toList();
+      // Touched: the days of this run's rows, the days holding one of its ids, and the days holding
+      // rows from its own files (so a corrected file leaves none of its old rows behind).
       Dataset<Row> touched = batch.select("year", "month", "day")
           .union(existing.join(batchIds, "transaction_id").select("year", "month", "day"))
+          .union(existing.filter(col("source_file").isin(inputPaths.toArray())).select("year", "month", "day"))
           .distinct();
       List<Row> touchedRows = touched.collectAsList();
       touchedRows.forEach(r -> touchedPartitions.add(partitionName(r.getInt(0), r.getInt(1), r.getInt(2))));
       Dataset<Row> touchedKeys = spark.createDataFrame(touchedRows, touched.schema())
           .toDF("t_year", "t_month", "t_day");
-      List<String> inputPaths = files.stream().map(InputFile::relativePath).toList();
       Dataset<Row> carried = existing
           .join(broadcast(touchedKeys), col("year").equalTo(col("t_year"))
               .and(col("month").equalTo(col("t_month"))).and(col("day").equalTo(col("t_day"))), "left_semi")
@@ -156,7 +160,8 @@ public final class TransactionEtl implements LakeJob {
     }
     candidates = candidates.withColumn("_row_hash", xxhash64(businessColumns()));
 
-    // Deduplicate on transaction_id: latest ts, then this run's rows, then latest file, then content.
+    // Deduplicate on transaction_id: latest ts, then this run's rows ("input" sorts before "lake"),
+    // then the latest file, then the content hash.
     Dataset<Row> repeated = Deduplication.repeatedKeys(candidates, "transaction_id")
         .persist(StorageLevel.MEMORY_AND_DISK());
     long repeatedCount = repeated.count();
@@ -164,7 +169,8 @@ public final class TransactionEtl implements LakeJob {
             col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), col("_row_hash").desc()),
         repeated, repeatedCount <= BROADCAST_REPEATED_KEYS_LIMIT);
 
-    // Count everything in one pass: invalid rows by reason and raw date, kept rows by origin and partition.
+    // Counts, from two aggregations over the cached rows: every row read by reason and raw date, then
+    // the deduplicated rows by origin, outcome and partition.
     Map<String, Long> rejected = new TreeMap<>();
     Set<String> datesWithRejects = new TreeSet<>();
     long rowsRead = 0;

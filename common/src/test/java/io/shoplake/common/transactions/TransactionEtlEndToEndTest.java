@@ -155,6 +155,30 @@ class TransactionEtlEndToEndTest {
   }
 
   @Test
+  void aCorrectedFileReplacesItsOldRowsEverywhere() throws Exception {
+    assertEquals(0, run().exitCode(), err.toString());
+    // b.csv is delivered again, corrected: T9 and T1's newer version are gone, T10 is new.
+    lake.writeTransactions("2025-01-16", "b.csv", List.of(
+        "T10,C9,P2,1,5.00,0,0,USD,card,completed,2025-01-17T08:00:00Z,,FR"));
+    JobOutcome rerun = run("--run-date", "2025-01-16");
+    assertEquals(0, rerun.exitCode(), err.toString());
+    // T9 and b's T1 are gone, day 16 is emptied. a.csv's older T1 stays in quarantine as a duplicate:
+    // a run of one date does not reread other dates' files.
+    assertSameRows(
+        spark.sql("select * from values ('T2', 15, 'raw/transactions/date=2025-01-15/a.csv'),"
+            + " ('T3', 15, 'raw/transactions/date=2025-01-15/a.csv'),"
+            + " ('T7', 14, 'raw/transactions/date=2025-01-15/a.csv'), ('T8', 14, 'raw/transactions/date=2025-01-15/a.csv'),"
+            + " ('T10', 17, 'raw/transactions/date=2025-01-16/b.csv') as t(transaction_id, day, source_file)"),
+        processed().select("transaction_id", "day", "source_file"));
+    assertEquals(List.of("day=14", "day=15", "day=17"), listDirs("processed/transactions/year=2025/month=1"));
+
+    // Rerunning everything brings a.csv's T1 back: it is no longer superseded.
+    assertEquals(0, run().exitCode(), err.toString());
+    assertEquals(1, processed().filter("transaction_id = 'T1' and day = 15").count());
+    assertEquals(6, processed().count());
+  }
+
+  @Test
   void aRunDateWithoutFilesSucceedsWithAWarning() {
     JobOutcome outcome = run("--run-date", "2030-01-01");
     assertEquals(0, outcome.exitCode(), err.toString());
