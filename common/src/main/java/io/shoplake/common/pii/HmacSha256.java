@@ -21,7 +21,7 @@ public final class HmacSha256 implements UDF1<String, String> {
   private static final long serialVersionUID = 1L;
 
   private final PiiKey key;
-  private transient ThreadLocal<Mac> mac;
+  private transient volatile ThreadLocal<Mac> mac;
 
   public HmacSha256(PiiKey key) {
     this.key = key;
@@ -40,17 +40,26 @@ public final class HmacSha256 implements UDF1<String, String> {
   }
 
   private Mac mac() {
-    if (mac == null) {
-      mac = ThreadLocal.withInitial(() -> {
-        try {
-          Mac m = Mac.getInstance("HmacSHA256");
-          m.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-          return m;
-        } catch (GeneralSecurityException e) {
-          throw new IllegalStateException("Cannot initialise HmacSHA256: " + e.getMessage(), e);
+    ThreadLocal<Mac> perThread = mac;
+    if (perThread == null) {
+      synchronized (this) {
+        perThread = mac;
+        if (perThread == null) {
+          perThread = ThreadLocal.withInitial(this::newMac);
+          mac = perThread;
         }
-      });
+      }
     }
-    return mac.get();
+    return perThread.get();
+  }
+
+  private Mac newMac() {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot initialise HmacSHA256: " + e.getMessage(), e);
+    }
   }
 }

@@ -46,7 +46,7 @@ public final class FxRateSource {
     }
     // One small job reads the rates; everything after works on local relations built from the
     // collected rows, which Spark evaluates and broadcasts without scanning again.
-    Dataset<Row> read = CsvSource.read(spark, files, FxRates.rawCsv())
+    Dataset<Row> read = CsvSource.read(spark, files, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD)
         .transform(RowRules.withRejectReason(FxRates.rules()));
     List<Row> validatedRows = read.collectAsList();
     Dataset<Row> validated = spark.createDataFrame(validatedRows, read.schema());

@@ -114,7 +114,7 @@ public final class TransactionEtl implements LakeJob {
     // Source -> clean -> rules -> typed and derived, computed once and cached: every later step
     // (repeated ids, counts, the two writes) reads these rows, never the CSV again.
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
-    Dataset<Row> staged = CsvSource.read(spark, files, TransactionSchema.rawCsv())
+    Dataset<Row> staged = CsvSource.read(spark, files, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD)
         .transform(TransactionRules::clean)
         .transform(RowRules.withRejectReason(TransactionRules.rules()))
         .transform(TransactionTransforms::toTyped)

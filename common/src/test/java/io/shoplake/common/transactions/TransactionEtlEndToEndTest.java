@@ -179,6 +179,42 @@ class TransactionEtlEndToEndTest {
   }
 
   @Test
+  void aFileWithAUtf8ByteOrderMarkIsRead() throws Exception {
+    Path file = lake.root().resolve("raw/transactions/date=2025-01-17/bom.csv");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "\uFEFF" + TestLake.TRANSACTIONS_HEADER + "\n"
+        + "T20,C1,P1,1,5.00,0,0,USD,card,completed,2025-01-17T10:00:00Z,,US\n", StandardCharsets.UTF_8);
+    JobOutcome outcome = run("--run-date", "2025-01-17");
+    assertEquals(0, outcome.exitCode(), err.toString());
+    assertEquals(1, outcome.manifest().orElseThrow().getRowsWritten());
+  }
+
+  @Test
+  void columnsAreReadByHeaderNameInAnyOrderAndExtraColumnsAreLeftOut() {
+    lake.writeRaw("transactions", "2025-01-18", "swapped.csv",
+        TestLake.TRANSACTIONS_HEADER.replace("customer_id,product_id", "product_id,customer_id") + ",note",
+        List.of("T21,P1,C1,1,5.00,0,0,USD,card,completed,2025-01-18T10:00:00Z,,US,hello"));
+    JobOutcome outcome = run("--run-date", "2025-01-18");
+    assertEquals(0, outcome.exitCode(), err.toString());
+    Row row = processed().filter("transaction_id = 'T21'").first();
+    assertEquals("C1", row.getAs("customer_id"));
+    assertEquals("P1", row.getAs("product_id"));
+  }
+
+  @Test
+  void aHeaderWithoutAContractColumnFailsWithOneLine() {
+    lake.writeRaw("transactions", "2025-01-19", "short.csv",
+        TestLake.TRANSACTIONS_HEADER.replace(",shipping_country", ""),
+        List.of("T22,C1,P1,1,5.00,0,0,USD,card,completed,2025-01-19T10:00:00Z,"));
+    JobOutcome outcome = run("--run-date", "2025-01-19");
+    assertEquals(1, outcome.exitCode());
+    String stderr = err.toString().trim();
+    assertEquals(1, stderr.lines().count(), stderr);
+    assertTrue(stderr.contains("Cannot read raw/transactions/date=2025-01-19/short.csv: its header lacks columns"
+        + " [shipping_country]"), stderr);
+  }
+
+  @Test
   void aRunDateWithoutFilesSucceedsWithAWarning() {
     JobOutcome outcome = run("--run-date", "2030-01-01");
     assertEquals(0, outcome.exitCode(), err.toString());

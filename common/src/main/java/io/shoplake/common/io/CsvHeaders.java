@@ -1,0 +1,81 @@
+package io.shoplake.common.io;
+
+import io.shoplake.common.lake.InputFile;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads the header line of each raw CSV file on the driver (one small read per file) and groups the
+ * files by header layout, so that each layout is read with a schema in its own column order: a file
+ * whose columns come in another order, or with extra columns, is read correctly instead of shifted.
+ * A UTF-8 byte order mark is ignored. A file that lacks a contract column fails the read with a
+ * one-line message naming the file and the columns.
+ */
+public final class CsvHeaders {
+  private CsvHeaders() {}
+
+  /** Files grouped by their header's column names (in file order), in the order first seen. */
+  public static Map<List<String>, List<InputFile>> groupByHeader(List<InputFile> files, List<String> required,
+      Configuration hadoopConf) {
+    Map<List<String>, List<InputFile>> groups = new LinkedHashMap<>();
+    for (InputFile file : files) {
+      List<String> header = header(file, hadoopConf);
+      if (header.isEmpty()) {
+        continue; // an empty file: no rows
+      }
+      if (new java.util.HashSet<>(header).size() != header.size()) {
+        throw new IllegalArgumentException("Cannot read " + file.relativePath() + ": its header repeats a column"
+            + " (header: " + header + ")");
+      }
+      List<String> missing = new ArrayList<>(required);
+      missing.removeAll(header);
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("Cannot read " + file.relativePath() + ": its header lacks columns "
+            + missing + " (header: " + header + ")");
+      }
+      groups.computeIfAbsent(header, h -> new ArrayList<>()).add(file);
+    }
+    return groups;
+  }
+
+  /** Header columns outside the contract, by file: reported, not read. */
+  public static List<String> extraColumns(List<String> header, List<String> required) {
+    List<String> extra = new ArrayList<>(header);
+    extra.removeAll(required);
+    return extra;
+  }
+
+  static List<String> header(InputFile file, Configuration hadoopConf) {
+    Path path = new Path(file.path());
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+        path.getFileSystem(hadoopConf).open(path), StandardCharsets.UTF_8))) {
+      String line = reader.readLine();
+      if (line == null) {
+        return List.of();
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      List<String> names = new ArrayList<>();
+      for (String name : line.split(",", -1)) {
+        String trimmed = name.trim();
+        if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+          trimmed = trimmed.substring(1, trimmed.length() - 1);
+        }
+        names.add(trimmed);
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the header of " + file.relativePath() + ": " + e.getMessage(), e);
+    }
+  }
+}
