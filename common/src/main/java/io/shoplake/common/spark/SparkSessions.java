@@ -11,7 +11,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>The SQL settings every job relies on are set on the session, whether new or shared (tests, the
  * local pipeline): UTC session time zone (the lake's dates and hours are UTC), non-ANSI casts (rules
  * detect bad values before any cast), Snappy Parquet with microsecond timestamps (read alike by
- * Athena, Spark and DuckDB).
+ * Athena, Spark and DuckDB), and no CSV parser column pruning: with pruning, whether a line with
+ * too many fields is malformed depends on which columns a query reads, so two queries over the same
+ * file could count it differently (found by the run manifest's row accounting).
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -31,6 +33,7 @@ public final class SparkSessions {
     spark.conf().set("spark.sql.ansi.enabled", "false");
     spark.conf().set("spark.sql.parquet.compression.codec", "snappy");
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     if (config.shufflePartitions() > 0) {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     }
