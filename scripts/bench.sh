@@ -33,9 +33,10 @@ if [ ! -f "$DATA/.complete" ]; then
 fi
 
 echo "Compiling the DuckDB reference (Maven profile bench) ..." >&2
-(cd "$REPO_ROOT" && mvn -q -B -Pbench -pl jobs -am -DskipTests install >/dev/null && \
+(cd "$REPO_ROOT" && mvn -q -B -Pbench -pl jobs -am -DskipTests install && \
   mvn -q -B -Pbench -pl jobs dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$DATA/bench.classpath" >/dev/null) || die "Cannot build the benchmark classes"
+    -Dmdep.outputFile="$DATA/bench.classpath") > "$DATA/build.log" 2>&1 \
+  || { cat "$DATA/build.log" >&2; die "Cannot build the benchmark classes (output above)"; }
 BENCH_CP="$REPO_ROOT/jobs/target/test-classes:$(cat "$DATA/bench.classpath")"
 
 # Peak RSS (VmHWM) of the newest java process whose command line matches $1, polled until $2 exits.

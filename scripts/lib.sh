@@ -15,7 +15,13 @@ ensure_jar() {
     return
   fi
   echo "Building $JOBS_JAR (mvn package, tests skipped) ..." >&2
-  (cd "$REPO_ROOT" && mvn -q -B -DskipTests package) || die "Cannot build the jobs jar: mvn package failed"
+  local log
+  log="$(mktemp)"
+  if ! (cd "$REPO_ROOT" && mvn -q -B -DskipTests package) >"$log" 2>&1; then
+    cat "$log" >&2
+    die "Cannot build the jobs jar: mvn package failed (output above)"
+  fi
+  rm -f "$log"
 }
 
 # Sets SPARK_SUBMIT to a spark-submit command: $SPARK_HOME's when set, else Spark's own SparkSubmit
@@ -28,9 +34,15 @@ ensure_spark() {
   if [ ! -f "$LOCAL_SPARK_HOME/jars/.complete" ]; then
     echo "Fetching Spark $SPARK_VERSION jars with Maven into $LOCAL_SPARK_HOME/jars (first run only) ..." >&2
     rm -rf "$LOCAL_SPARK_HOME/jars"
-    (cd "$REPO_ROOT" && mvn -q -B -pl jobs -am -DskipTests install >/dev/null && \
+    local log
+    log="$(mktemp)"
+    if ! (cd "$REPO_ROOT" && mvn -q -B -pl jobs -am -DskipTests install && \
       mvn -q -B -pl jobs dependency:copy-dependencies -DincludeScope=provided \
-        -DoutputDirectory="$LOCAL_SPARK_HOME/jars") || die "Cannot fetch Spark's jars with Maven"
+        -DoutputDirectory="$LOCAL_SPARK_HOME/jars") >"$log" 2>&1; then
+      cat "$log" >&2
+      die "Cannot fetch Spark's jars with Maven (output above)"
+    fi
+    rm -f "$log"
     touch "$LOCAL_SPARK_HOME/jars/.complete"
   fi
   export SPARK_HOME="$LOCAL_SPARK_HOME"
