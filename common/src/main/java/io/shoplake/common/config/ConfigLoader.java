@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.util.Locale;
@@ -37,9 +38,11 @@ public final class ConfigLoader {
   public static LakeConfig load(JobArguments args, Optional<File> confDir) {
     String env = args.environment();
     Config fromArgs = ConfigFactory.parseMap(Map.of(ROOT + ".env", env), "command-line arguments");
+    Config referenceFile = read(confDir, "reference.conf");
+    // Resolved with the environment, so that derived defaults (the bucket name) can be type-checked.
     Config reference;
     try {
-      reference = fromArgs.withFallback(read(confDir, "reference.conf")).resolve();
+      reference = fromArgs.withFallback(referenceFile).resolve();
     } catch (ConfigException e) {
       throw new UsageException("Cannot load configuration: " + oneLine(e.getMessage()), e);
     }
@@ -55,13 +58,11 @@ public final class ConfigLoader {
       overrides = extra.withFallback(overrides);
     }
     if (args.lakeRoot().isPresent()) {
-      fromArgs = fromArgs.withValue(
-          ROOT + ".lake.root",
-          ConfigFactory.parseMap(Map.of("v", args.lakeRoot().get())).getValue("v"));
+      fromArgs = fromArgs.withValue(ROOT + ".lake.root", ConfigValueFactory.fromAnyRef(args.lakeRoot().get()));
     }
     Config merged;
     try {
-      merged = fromArgs.withFallback(overrides).withFallback(read(confDir, "reference.conf")).resolve();
+      merged = fromArgs.withFallback(overrides).withFallback(referenceFile).resolve();
       merged.checkValid(reference, ROOT);
     } catch (ConfigException e) {
       throw new UsageException("Cannot load configuration: " + oneLine(e.getMessage()), e);
