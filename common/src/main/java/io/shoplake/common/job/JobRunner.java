@@ -87,7 +87,13 @@ public final class JobRunner {
     SparkSessions.applyJobSettings(spark, config);
     Instant startedAt = Instant.now();
     String runId = arguments.glueJobRunId().orElseGet(() -> newRunId(startedAt));
-    LakePaths paths = new LakePaths(qualify(spark, config.lakeRoot()));
+    LakePaths paths;
+    try {
+      paths = new LakePaths(qualify(spark, config.lakeRoot()));
+    } catch (UsageException e) {
+      err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
+      return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+    }
     ManifestStore store = new ManifestStore(paths, spark.sparkContext().hadoopConfiguration());
 
     RunManifest manifest = new RunManifest();
@@ -180,8 +186,8 @@ public final class JobRunner {
     Path path = new Path(root);
     try {
       return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(path).toString();
-    } catch (java.io.IOException e) {
-      throw new UsageException("Cannot use lake root '" + root + "': " + e.getMessage(), e);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new UsageException("Cannot use lake root '" + root + "': " + ErrorMessages.oneLine(e), e);
     }
   }
 }

@@ -260,6 +260,16 @@ class TransactionEtlEndToEndTest {
         err.toString().trim());
   }
 
+  @Test
+  void aLakeRootWithoutAFileSystemIsAUsageError() {
+    JobRunner runner = new JobRunner(ENV, config -> id -> "unused",
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    JobOutcome outcome = runner.run(new TransactionEtl(), "--lake-root", "nofs://bucket/lake");
+    assertEquals(2, outcome.exitCode());
+    assertEquals("ERROR transactions: Cannot use lake root 'nofs://bucket/lake': UnsupportedFileSystemException:"
+        + " No FileSystem for scheme \"nofs\"", err.toString().trim());
+  }
+
   private List<String> listDirs(String relative) throws Exception {
     try (var stream = Files.list(lake.root().resolve(relative))) {
       return stream.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith("."))
