@@ -12,7 +12,6 @@ import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
 import io.shoplake.common.transform.Contracts;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -58,11 +57,6 @@ public final class FxRates {
         upper(text("currency")).as("currency"),
         text("usd_rate").cast(TransactionSchema.FX_RATE).as("usd_rate"),
         col("source_file"));
-  }
-
-  /** The order of preference among rows for the same currency and date: the latest file wins. */
-  public static List<Column> preference() {
-    return List.of(col("source_file").desc(), col("usd_rate").desc());
   }
 
   /**
