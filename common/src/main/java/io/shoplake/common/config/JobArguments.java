@@ -110,9 +110,4 @@ public final class JobArguments {
   public Optional<String> get(String key) {
     return Optional.ofNullable(values.get(key));
   }
-
-  /** Every argument as given, including the ones no job reads. */
-  public Map<String, String> asMap() {
-    return values;
-  }
 }

@@ -99,6 +99,7 @@ public final class JobRunner {
     RunManifest manifest = new RunManifest();
     manifest.setJob(job.name());
     manifest.setRunId(runId);
+    arguments.glueJobName().ifPresent(manifest::setGlueJobName);
     manifest.setEnv(config.environment());
     manifest.setStatus(RunStatus.RUNNING.label());
     manifest.setStartedAt(startedAt.toString());

@@ -1,7 +1,6 @@
 package io.shoplake.common.lake;
 
 import java.io.Serializable;
-import java.net.URI;
 import java.time.LocalDate;
 
 /**
@@ -17,7 +16,6 @@ public final class LakePaths implements Serializable {
   /** {@code root} is a URI ({@code file:///…}, {@code s3://…}, {@code s3a://…}); a trailing slash is ignored. */
   public LakePaths(String root) {
     String trimmed = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
-    URI.create(trimmed.replace(" ", "%20"));
     this.root = trimmed;
   }
 

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * put in it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"job", "run_id", "env", "status", "started_at", "ended_at", "duration_seconds",
+@JsonPropertyOrder({"job", "run_id", "glue_job_name", "env", "status", "started_at", "ended_at", "duration_seconds",
     "run_date", "lake_root", "input_files", "rows_read", "rows_written", "rows_rejected",
     "rejected_by_reason", "output_partitions", "outputs", "metrics", "warnings", "error", "error_detail"})
 public final class RunManifest {
@@ -26,6 +26,7 @@ public final class RunManifest {
 
   private String job;
   private String runId;
+  private String glueJobName;
   private String env;
   private String status;
   private String startedAt;
@@ -49,6 +50,9 @@ public final class RunManifest {
   public void setJob(String job) { this.job = job; }
   public String getRunId() { return runId; }
   public void setRunId(String runId) { this.runId = runId; }
+  /** The Glue job's name (--JOB_NAME), absent outside Glue. */
+  public String getGlueJobName() { return glueJobName; }
+  public void setGlueJobName(String glueJobName) { this.glueJobName = glueJobName; }
   public String getEnv() { return env; }
   public void setEnv(String env) { this.env = env; }
   public String getStatus() { return status; }

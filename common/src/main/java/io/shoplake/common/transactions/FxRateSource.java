@@ -80,7 +80,7 @@ public final class FxRateSource {
     Dataset<Row> allRejected = validated.filter(col(RowRules.REJECT_REASON).isNotNull())
         .unionByName(deduped.filter(col(RowRules.REJECT_REASON).isNotNull()));
     QuarantineSink.write(allRejected, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD, runId,
-        paths.quarantine(dataset), rawDates(files), datesWithRejects,
+        paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects,
         spark.sparkContext().hadoopConfiguration());
 
     Dataset<Row> rangesPlan = FxRates.validityRanges(FxRates.typed(deduped.filter(col(RowRules.REJECT_REASON).isNull())));
@@ -88,9 +88,4 @@ public final class FxRateSource {
     return new Loaded(ranges, validatedRows.size(), rejected);
   }
 
-  static Set<String> rawDates(List<InputFile> files) {
-    Set<String> dates = new TreeSet<>();
-    files.forEach(f -> dates.add(f.rawDate()));
-    return dates;
-  }
 }

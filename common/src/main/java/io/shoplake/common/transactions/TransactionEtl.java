@@ -212,9 +212,8 @@ public final class TransactionEtl implements LakeJob {
     // Sinks: processed (observed, so rows written is measured at the write), then quarantine.
     Observation written = new Observation("transactions_written");
     Dataset<Row> processed = classified.filter(col(RowRules.REJECT_REASON).isNull())
-        .observe(written,
-            sum(when(col(ORIGIN).equalTo(FROM_INPUT), 1).otherwise(0)).as("from_input"),
-            new Column[] {count(lit(1)).as("all_rows")})
+        .observe(written, sum(when(col(ORIGIN).equalTo(FROM_INPUT), 1).otherwise(0)).as("from_input"),
+            new Column[0])
         .transform(TransactionTransforms::toProcessedSchema);
     PartitionedParquet.overwritePartitions(processed, processedPath, TransactionSchema.PARTITION_COLUMNS);
     Map<String, Object> observed = observedMetrics(written);
@@ -232,7 +231,7 @@ public final class TransactionEtl implements LakeJob {
             .filter(col(ORIGIN).equalTo(FROM_INPUT).and(col(RowRules.REJECT_REASON).isNotNull()))
             .select(quarantineColumns()));
     QuarantineSink.write(quarantined, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD,
-        ctx.runId(), paths.quarantine(dataset), FxRateSource.rawDates(files), datesWithRejects, hadoopConf);
+        ctx.runId(), paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects, hadoopConf);
 
     repeated.unpersist();
     staged.unpersist();

@@ -112,11 +112,4 @@ public final class TransactionRules {
             not(col("transaction_ts").rlike(TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
         rule("invalid_shipping_country", not(col("shipping_country").rlike("^[A-Z]{2}$"))));
   }
-
-  /** Every reason a transaction can be quarantined with, including deduplication's. */
-  public static List<String> reasons() {
-    List<String> names = new java.util.ArrayList<>(rules().stream().map(RowRule::name).toList());
-    names.add(io.shoplake.common.transform.Deduplication.DUPLICATE);
-    return names;
-  }
 }

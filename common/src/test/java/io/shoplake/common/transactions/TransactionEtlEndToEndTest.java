@@ -100,6 +100,7 @@ class TransactionEtlEndToEndTest {
 
     RunManifest m = outcome.manifest().orElseThrow();
     assertEquals("succeeded", m.getStatus());
+    assertEquals("test-transactions", m.getGlueJobName());
     assertEquals(11, m.getRowsRead());
     assertEquals(6, m.getRowsWritten());
     assertEquals(5, m.getRowsRejected());
