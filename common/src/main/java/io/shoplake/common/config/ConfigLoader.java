@@ -102,7 +102,56 @@ public final class ConfigLoader {
         new LakeConfig.Transactions(
             c.getString("transactions.dataset"),
             c.getString("transactions.fx-rates-dataset"),
-            persistLevel));
+            persistLevel),
+        new LakeConfig.Products(
+            c.getString("products.dataset"),
+            c.getString("products.categories-dataset"),
+            positive(c, "products.sales-window-days")),
+        new LakeConfig.Reviews(c.getString("reviews.dataset")),
+        clickstream(c),
+        export(c));
+  }
+
+  private static int positive(Config c, String key) {
+    int value = c.getInt(key);
+    if (value <= 0) {
+      throw new UsageException("Cannot use shoplake." + key + " " + value + ": expected a positive number");
+    }
+    return value;
+  }
+
+  private static java.time.Duration positiveDuration(Config c, String key) {
+    java.time.Duration value;
+    try {
+      value = c.getDuration(key);
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot use shoplake." + key + " '" + c.getValue(key).unwrapped()
+          + "': expected a duration such as 30 minutes or 24h");
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new UsageException("Cannot use shoplake." + key + " " + value + ": expected a positive duration");
+    }
+    return value;
+  }
+
+  private static LakeConfig.Clickstream clickstream(Config c) {
+    java.util.List<String> patterns = c.getStringList("clickstream.bot-user-agent-patterns").stream()
+        .map(p -> p.trim().toLowerCase(Locale.ROOT)).toList();
+    if (patterns.stream().anyMatch(String::isEmpty)) {
+      throw new UsageException("Cannot use shoplake.clickstream.bot-user-agent-patterns: an empty pattern would"
+          + " mark every event as a bot");
+    }
+    return new LakeConfig.Clickstream(c.getString("clickstream.dataset"),
+        positiveDuration(c, "clickstream.inactivity-gap"), positiveDuration(c, "clickstream.max-session-length"),
+        patterns);
+  }
+
+  private static LakeConfig.Export export(Config c) {
+    String compression = c.getString("export.compression").toLowerCase(Locale.ROOT);
+    if (!compression.equals("none") && !compression.equals("gzip")) {
+      throw new UsageException("Cannot use shoplake.export.compression '" + compression + "': expected none or gzip");
+    }
+    return new LakeConfig.Export(compression, c.getStringList("export.pipeline-tables"));
   }
 
   /** Every leaf of {@code config} must be declared in {@code reference}, with a compatible type. */

@@ -11,6 +11,10 @@ package io.shoplake.common.config;
  * @param aws region and endpoint override of AWS API calls
  * @param pii where the e-mail hashing key comes from
  * @param transactions settings of the transaction ETL job
+ * @param products settings of product enrichment
+ * @param reviews settings of the reviews job
+ * @param clickstream settings of sessionization
+ * @param export settings of parquet-to-json
  */
 public record LakeConfig(
     String project,
@@ -19,7 +23,11 @@ public record LakeConfig(
     int shufflePartitions,
     Aws aws,
     Pii pii,
-    Transactions transactions) {
+    Transactions transactions,
+    Products products,
+    Reviews reviews,
+    Clickstream clickstream,
+    Export export) {
 
   /**
    * @param region AWS region, or empty for the SDK's default
@@ -40,6 +48,31 @@ public record LakeConfig(
    * @param persistLevel Spark storage level name for the classified rows, or NONE
    */
   public record Transactions(String dataset, String fxRatesDataset, String persistLevel) {}
+
+  /**
+   * @param dataset raw and processed dataset name
+   * @param categoriesDataset raw dataset of categories
+   * @param salesWindowDays the trailing window of days_of_supply
+   */
+  public record Products(String dataset, String categoriesDataset, int salesWindowDays) {}
+
+  /** @param dataset raw and processed dataset name */
+  public record Reviews(String dataset) {}
+
+  /**
+   * @param dataset raw dataset name
+   * @param inactivityGap a longer pause starts a new session
+   * @param maxSessionLength a session never lasts longer (from its first event)
+   * @param botUserAgentPatterns case-insensitive substrings of bot user agents
+   */
+  public record Clickstream(String dataset, java.time.Duration inactivityGap, java.time.Duration maxSessionLength,
+      java.util.List<String> botUserAgentPatterns) {}
+
+  /**
+   * @param compression none or gzip
+   * @param pipelineTables the curated tables the local pipeline exports
+   */
+  public record Export(String compression, java.util.List<String> pipelineTables) {}
 
   /** A resource name following {@code {env}-{project}-{resource}}. */
   public String resourceName(String resource) {

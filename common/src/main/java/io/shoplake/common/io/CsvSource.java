@@ -1,8 +1,6 @@
 package io.shoplake.common.io;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.regexp_extract;
 
 import io.shoplake.common.lake.InputFile;
 import java.util.ArrayList;
@@ -75,8 +73,6 @@ public final class CsvSource {
       }
       all = spark.createDataFrame(List.of(), empty.add(corruptColumn, DataTypes.StringType, true));
     }
-    return all
-        .withColumn("source_file", regexp_extract(input_file_name(), "(raw/[^/]+/date=[^/]+/[^/]+)$", 1))
-        .withColumn("raw_date", regexp_extract(col("source_file"), "date=([^/]+)/", 1));
+    return Lineage.withSourceFile(all);
   }
 }

@@ -50,6 +50,93 @@ public final class PartitionedParquet {
     }
   }
 
+  /**
+   * Replaces the partitions in {@code scope} by {@code rows}: the partitions {@code rows} holds
+   * ({@code written}, as counted before the write) by dynamic overwrite, and the partitions of the scope
+   * it no longer holds are deleted. Partitions outside the scope are left alone. For a full rebuild pass
+   * {@link #listPartitions} as the scope.
+   */
+  public static void replacePartitions(Dataset<Row> rows, String path, List<String> partitionColumns,
+      Collection<String> written, Collection<String> scope, Configuration hadoopConf) {
+    if (!written.isEmpty()) {
+      overwritePartitions(rows, path, partitionColumns);
+    }
+    java.util.Set<String> emptied = new java.util.TreeSet<>(scope);
+    emptied.removeAll(written);
+    deletePartitions(hadoopConf, path, emptied);
+  }
+
+  /**
+   * The partitions under {@code path}, {@code depth} folder levels of {@code name=value} deep
+   * ({@code year=2025/month=1/day=2} for depth 3); empty when the path does not exist. One LIST per
+   * folder visited.
+   */
+  public static java.util.SortedSet<String> listPartitions(Configuration hadoopConf, String path, int depth) {
+    java.util.SortedSet<String> found = new java.util.TreeSet<>();
+    Path dir = new Path(path);
+    try {
+      FileSystem fs = dir.getFileSystem(hadoopConf);
+      if (fs.exists(dir)) {
+        collect(fs, dir, "", depth, found);
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list partitions of " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void collect(FileSystem fs, Path dir, String prefix, int depth, java.util.Set<String> found)
+      throws IOException {
+    for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(dir)) {
+      String name = child.getPath().getName();
+      if (!child.isDirectory() || !name.contains("=") || name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      String partition = prefix.isEmpty() ? name : prefix + "/" + name;
+      if (depth == 1) {
+        found.add(partition);
+      } else {
+        collect(fs, child.getPath(), partition, depth - 1, found);
+      }
+    }
+  }
+
+  /**
+   * Replaces an unpartitioned dataset as a whole: written to a staging folder next to it, then swapped
+   * in ({@link #swapIn}). Meant for small tables (dimensions, summaries).
+   */
+  public static void replaceWhole(Dataset<Row> rows, String path, String runId, Configuration hadoopConf) {
+    String staging = stagingPath(path, runId);
+    rows.write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(staging);
+    swapIn(staging, path, hadoopConf);
+  }
+
+  /** A folder next to {@code path}, hidden from readers of its parent (its name starts with {@code _}). */
+  public static String stagingPath(String path, String runId) {
+    Path target = new Path(path);
+    return new Path(target.getParent(), "_staging-" + target.getName() + "-" + runId).toString();
+  }
+
+  /**
+   * Moves a fully written {@code staging} folder to {@code path}, replacing what was there (delete, then
+   * rename): readers see the old or the new data except for the instant of the swap, never a
+   * half-written one. On S3 the rename is a copy of every object.
+   */
+  public static void swapIn(String staging, String path, Configuration hadoopConf) {
+    Path target = new Path(path);
+    Path source = new Path(staging);
+    try {
+      FileSystem fs = target.getFileSystem(hadoopConf);
+      fs.delete(target, true);
+      fs.mkdirs(target.getParent());
+      if (!fs.rename(source, target)) {
+        throw new IOException("rename of " + source + " to " + target + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot replace " + target + ": " + e.getMessage(), e);
+    }
+  }
+
   /** True when {@code path} holds a dataset (exists and is not empty). */
   public static boolean exists(Configuration hadoopConf, String path) {
     Path dir = new Path(path);

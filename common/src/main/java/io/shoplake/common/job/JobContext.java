@@ -22,6 +22,16 @@ public record JobContext(
     LakePaths paths,
     Optional<PiiKey> piiKey) {
 
+  /**
+   * Names the stage the job is in: logged at INFO and set as the description of the Spark jobs that
+   * follow, so a long run shows which job and which stage it is in (see
+   * {@link io.shoplake.common.spark.ProgressListener}) rather than silence.
+   */
+  public void stage(String description) {
+    org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {}", jobName, description);
+    spark.sparkContext().setJobDescription(jobName + ": " + description);
+  }
+
   /** The PII key; only jobs that declare {@link LakeJob#needsPiiKey()} get one. */
   public PiiKey requirePiiKey() {
     return piiKey.orElseThrow(() -> new IllegalStateException(

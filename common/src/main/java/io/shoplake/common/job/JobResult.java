@@ -6,12 +6,15 @@ import java.util.Map;
 
 /**
  * What a job did, typed; {@link JobRunner} turns it into the run manifest and checks that every row
- * read is accounted for: rowsRead = rowsWritten + sum(rejectedByReason).
+ * read is accounted for: rowsRead = rowsWritten + sum(rejectedByReason) + sum(skippedByReason).
  *
  * @param inputFiles the files read
  * @param rowsRead rows read from the inputs
  * @param rowsWritten rows of the inputs written to the output
  * @param rejectedByReason rows quarantined, by reject reason
+ * @param skippedByReason rows read but deliberately not written and not quarantined, because they are
+ *     not errors: an older version of a product replaced by a newer one ({@code older_version}), or a
+ *     row read only as context for another date's output ({@code outside_run_date})
  * @param outputPartitions partitions written, e.g. {@code year=2025/month=1/day=15}
  * @param outputs output name to location
  * @param metrics further figures (rows carried over, rows without FX rate, ...)
@@ -22,12 +25,23 @@ public record JobResult(
     long rowsRead,
     long rowsWritten,
     Map<String, Long> rejectedByReason,
+    Map<String, Long> skippedByReason,
     List<String> outputPartitions,
     Map<String, String> outputs,
     Map<String, Object> metrics,
     List<String> warnings) {
 
+  /** A result where every row read was either written or rejected. */
+  public JobResult(List<InputFile> inputFiles, long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason,
+      List<String> outputPartitions, Map<String, String> outputs, Map<String, Object> metrics, List<String> warnings) {
+    this(inputFiles, rowsRead, rowsWritten, rejectedByReason, Map.of(), outputPartitions, outputs, metrics, warnings);
+  }
+
   public long rowsRejected() {
     return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long rowsSkipped() {
+    return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -12,6 +12,7 @@ import io.shoplake.common.pii.AwsSecretsManagerReader;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.pii.PiiKeyResolver;
 import io.shoplake.common.pii.SecretReader;
+import io.shoplake.common.spark.ProgressListener;
 import io.shoplake.common.spark.SparkSessions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -70,15 +71,23 @@ public final class JobRunner {
     try {
       arguments = JobArguments.parse(args);
       config = ConfigLoader.load(arguments);
-      piiKey = job.needsPiiKey()
-          ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets.apply(config)))
-          : Optional.empty();
+      piiKey = piiKey(job.needsPiiKey(), config);
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
     }
     SparkSession spark = SparkSessions.getOrCreate(job.name(), config);
     return run(job, spark, arguments, config, piiKey);
+  }
+
+  /**
+   * The PII key when {@code needed}: from the environment variable, else the secret, else (local only)
+   * the development key; a {@link UsageException} when none is configured.
+   */
+  public Optional<PiiKey> piiKey(boolean needed, LakeConfig config) {
+    return needed
+        ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets.apply(config)))
+        : Optional.empty();
   }
 
   /** Runs {@code job} in {@code spark} with already validated arguments and config. */
@@ -101,7 +110,7 @@ public final class JobRunner {
     manifest.setRunId(runId);
     arguments.glueJobName().ifPresent(manifest::setGlueJobName);
     manifest.setEnv(config.environment());
-    manifest.setStatus(RunStatus.RUNNING.label());
+    manifest.setStatus(RunStatus.SUBMITTED.label());
     manifest.setStartedAt(startedAt.toString());
     manifest.setLakeRoot(paths.root());
     arguments.runDate().ifPresent(d -> manifest.setRunDate(d.toString()));
@@ -113,21 +122,26 @@ public final class JobRunner {
       return new JobOutcome(JobOutcome.FAILED, Optional.of(manifest), Optional.empty());
     }
     LOG.info("{} run {} started (env {}, lake {})", job.name(), runId, config.environment(), paths.root());
+    ProgressListener.registerOnce(spark);
     spark.sparkContext().setJobGroup(runId, job.name() + " " + runId, false);
 
     JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey);
     try {
+      manifest.setStatus(RunStatus.RUNNING.label());
+      store.write(manifest);
       JobResult result = job.run(context);
       record(manifest, result);
-      if (result.rowsRead() != result.rowsWritten() + result.rowsRejected()) {
+      if (result.rowsRead() != result.rowsWritten() + result.rowsRejected() + result.rowsSkipped()) {
         throw new IllegalStateException("Cannot account for every row: read " + result.rowsRead()
-            + " but written " + result.rowsWritten() + " + rejected " + result.rowsRejected());
+            + " but written " + result.rowsWritten() + " + rejected " + result.rowsRejected()
+            + " + skipped " + result.rowsSkipped());
       }
       finish(manifest, RunStatus.SUCCEEDED, startedAt);
       store.write(manifest);
       printSummary(manifest, manifestPath);
       return new JobOutcome(JobOutcome.OK, Optional.of(manifest), Optional.of(manifestPath));
-    } catch (RuntimeException | OutOfMemoryError e) {
+    } catch (Exception | OutOfMemoryError e) {
+      // Exception, not RuntimeException: Scala code (Spark's AnalysisException) throws checked exceptions.
       String cause = ErrorMessages.oneLine(e);
       // The stack trace goes to the manifest (error_detail) and the debug log; stderr gets one line.
       LOG.debug("{} run {} failed", job.name(), runId, e);
@@ -140,9 +154,12 @@ public final class JobRunner {
         LOG.error("Cannot record the failure in {}: {}", manifestPath, writeError.getMessage());
       }
       err.println("ERROR " + job.name() + " run " + runId + " failed: " + cause + " (manifest: " + manifestPath + ")");
-      return new JobOutcome(JobOutcome.FAILED, Optional.of(manifest), Optional.of(manifestPath));
+      // A job-specific argument found wrong inside the job is still a usage error: exit 2, not 1.
+      int code = e instanceof UsageException ? JobOutcome.USAGE : JobOutcome.FAILED;
+      return new JobOutcome(code, Optional.of(manifest), Optional.of(manifestPath));
     } finally {
       spark.sparkContext().clearJobGroup();
+      spark.sparkContext().setJobDescription(null);
     }
   }
 
@@ -154,6 +171,8 @@ public final class JobRunner {
     manifest.setRowsWritten(result.rowsWritten());
     manifest.setRowsRejected(result.rowsRejected());
     manifest.setRejectedByReason(new TreeMap<>(result.rejectedByReason()));
+    manifest.setRowsSkipped(result.rowsSkipped());
+    manifest.setSkippedByReason(new TreeMap<>(result.skippedByReason()));
     manifest.setOutputPartitions(new ArrayList<>(result.outputPartitions()));
     manifest.getOutputs().putAll(result.outputs());
     manifest.getMetrics().putAll(result.metrics());
@@ -172,6 +191,9 @@ public final class JobRunner {
         m.getStatus(), m.getDurationSeconds(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected());
     if (!m.getRejectedByReason().isEmpty()) {
       out.println("  rejected by reason: " + m.getRejectedByReason());
+    }
+    if (!m.getSkippedByReason().isEmpty()) {
+      out.println("  skipped (not errors): " + m.getSkippedByReason());
     }
     m.getOutputs().forEach((name, location) -> out.println("  " + name + ": " + location));
     out.println("  manifest: " + manifestPath);

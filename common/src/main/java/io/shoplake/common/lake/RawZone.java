@@ -42,6 +42,14 @@ public final class RawZone {
     }
   }
 
+  /** This raw zone, after checking that {@code raw/<dataset>} exists; fails with a one-line cause otherwise. */
+  public RawZone requireDataset(String dataset) {
+    if (!exists(dataset)) {
+      throw new IllegalArgumentException("Cannot read " + dataset + ": no folder " + paths.raw(dataset));
+    }
+    return this;
+  }
+
   /** The files of every date, or of {@code runDate} only, sorted by path. */
   public List<InputFile> list(String dataset, Optional<LocalDate> runDate) {
     Path dir = new Path(paths.raw(dataset));

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one run did, written as {@code _runs/<job>/<run-id>.json}: written once when the run starts
- * (status running) and again when it ends. Counts obey rows_read = rows_written + rows_rejected;
- * the job fails when they do not.
+ * What one run did, written as {@code _runs/<job>/<run-id>.json}: when the run is accepted (status
+ * submitted), when its work starts (running) and when it ends (succeeded or failed). Counts obey
+ * rows_read = rows_written + rows_rejected + rows_skipped; the job fails when they do not.
  *
  * <p>Plain mutable bean for Jackson (snake_case names, see {@link ManifestStore}); no secret is ever
  * put in it.
@@ -19,7 +19,7 @@ import java.util.TreeMap;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"job", "run_id", "glue_job_name", "env", "status", "started_at", "ended_at", "duration_seconds",
     "run_date", "lake_root", "input_files", "rows_read", "rows_written", "rows_rejected",
-    "rejected_by_reason", "output_partitions", "outputs", "metrics", "warnings", "error", "error_detail"})
+    "rejected_by_reason", "rows_skipped", "skipped_by_reason", "output_partitions", "outputs", "metrics", "warnings", "error", "error_detail"})
 public final class RunManifest {
   /** One input file as recorded: path relative to the lake, size and raw date. */
   public record InputFileEntry(String path, long sizeBytes, String rawDate) {}
@@ -39,6 +39,8 @@ public final class RunManifest {
   private long rowsWritten;
   private long rowsRejected;
   private Map<String, Long> rejectedByReason = new TreeMap<>();
+  private long rowsSkipped;
+  private Map<String, Long> skippedByReason = new TreeMap<>();
   private List<String> outputPartitions = new ArrayList<>();
   private Map<String, String> outputs = new LinkedHashMap<>();
   private Map<String, Object> metrics = new LinkedHashMap<>();
@@ -79,6 +81,11 @@ public final class RunManifest {
   public void setRowsRejected(long rowsRejected) { this.rowsRejected = rowsRejected; }
   public Map<String, Long> getRejectedByReason() { return rejectedByReason; }
   public void setRejectedByReason(Map<String, Long> rejectedByReason) { this.rejectedByReason = rejectedByReason; }
+  /** Rows read that were neither written nor rejected, by reason (older versions, context rows). */
+  public long getRowsSkipped() { return rowsSkipped; }
+  public void setRowsSkipped(long rowsSkipped) { this.rowsSkipped = rowsSkipped; }
+  public Map<String, Long> getSkippedByReason() { return skippedByReason; }
+  public void setSkippedByReason(Map<String, Long> skippedByReason) { this.skippedByReason = skippedByReason; }
   public List<String> getOutputPartitions() { return outputPartitions; }
   public void setOutputPartitions(List<String> outputPartitions) { this.outputPartitions = outputPartitions; }
   public Map<String, String> getOutputs() { return outputs; }

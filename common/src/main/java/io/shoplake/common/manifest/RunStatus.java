@@ -2,6 +2,8 @@ package io.shoplake.common.manifest;
 
 /** The life of a run as its manifest records it; a caller polls the manifest for it. */
 public enum RunStatus {
+  /** Accepted (arguments and configuration valid), not started yet. */
+  SUBMITTED,
   RUNNING,
   SUCCEEDED,
   FAILED;

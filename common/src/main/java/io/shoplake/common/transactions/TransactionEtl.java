@@ -20,8 +20,10 @@ import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.pii.HmacSha256;
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
+import io.shoplake.common.transform.Ingest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +124,7 @@ public final class TransactionEtl implements LakeJob {
         .transform(TransactionTransforms::withAmounts)
         .transform(TransactionTransforms.withUsdAmounts(fx.ranges()))
         .transform(TransactionTransforms::withEventTimeParts)
-        .transform(TransactionTransforms.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()));
+        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()));
     String persistLevel = ctx.config().transactions().persistLevel();
     if (!persistLevel.equals("NONE")) {
       staged = staged.persist(StorageLevel.fromString(persistLevel));
@@ -261,11 +263,7 @@ public final class TransactionEtl implements LakeJob {
 
   /** The fields as read, the unsplittable line, the reason and lineage: what quarantine keeps. */
   private static Column[] quarantineColumns() {
-    List<Column> columns = new ArrayList<>();
-    TransactionSchema.RAW_COLUMNS.forEach(c -> columns.add(col(RAW + "." + c).as(c)));
-    List.of(TransactionSchema.CORRUPT_RECORD, RowRules.REJECT_REASON, "source_file", "raw_date")
-        .forEach(c -> columns.add(col(c)));
-    return columns.toArray(new Column[0]);
+    return RawFields.quarantineColumns(TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD);
   }
 
   private static Map<String, Object> observedMetrics(Observation observation) {

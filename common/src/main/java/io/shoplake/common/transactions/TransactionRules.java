@@ -1,8 +1,6 @@
 package io.shoplake.common.transactions;
 
 import static io.shoplake.common.rules.RowRule.rule;
-import static io.shoplake.common.transform.Clean.text;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -10,11 +8,11 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.upper;
 
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
-import io.shoplake.common.transform.Contracts;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,10 +28,6 @@ import org.apache.spark.sql.Row;
  */
 public final class TransactionRules {
   static final String MONEY_PATTERN = Clean.decimalPattern(12, 2);
-  /** ISO-8601 with an offset or Z, or "yyyy-MM-dd HH:mm:ss" (optional fraction) taken as UTC. */
-  static final String TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
-      + "(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
-      + "| [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?)$";
 
   /** The largest gross or net amount that fits decimal(18,2). */
   static final java.math.BigDecimal MAX_AMOUNT = new java.math.BigDecimal("9999999999999999.99");
@@ -41,27 +35,12 @@ public final class TransactionRules {
   private TransactionRules() {}
 
   /** The struct column holding the fields exactly as read. */
-  public static final String RAW = "_raw";
+  public static final String RAW = RawFields.RAW;
 
   /** Adds {@code _raw} (the fields as read) and replaces every raw column by its cleaned value. */
   public static Dataset<Row> clean(Dataset<Row> raw) {
-    Contracts.requireColumns(raw, "clean transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
-    List<Column> columns = new ArrayList<>();
-    columns.add(struct(TransactionSchema.RAW_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)).as(RAW));
-    for (String column : raw.columns()) {
-      if (!TransactionSchema.RAW_COLUMNS.contains(column)) {
-        columns.add(col(column));
-      }
-    }
-    for (String column : TransactionSchema.RAW_COLUMNS) {
-      Column cleaned = switch (column) {
-        case "currency", "shipping_country" -> upper(text(column));
-        case "status" -> lower(text(column));
-        default -> text(column);
-      };
-      columns.add(cleaned.as(column));
-    }
-    return raw.select(columns.toArray(new Column[0]));
+    return RawFields.clean(raw, TransactionSchema.RAW_COLUMNS,
+        Map.of("currency", c -> upper(c), "shipping_country", c -> upper(c), "status", c -> lower(c)), "transactions");
   }
 
   /** The parsed timestamp (UTC for values without an offset: the session time zone is UTC). */
@@ -109,7 +88,7 @@ public final class TransactionRules {
         rule("invalid_status", not(col("status").isin(TransactionSchema.STATUSES.toArray()))),
         rule("missing_transaction_ts", col("transaction_ts").isNull()),
         rule("invalid_transaction_ts",
-            not(col("transaction_ts").rlike(TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
+            not(col("transaction_ts").rlike(Clean.TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
         rule("invalid_shipping_country", not(col("shipping_country").rlike("^[A-Z]{2}$"))));
   }
 }

@@ -5,14 +5,11 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.hour;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.year;
 
 import io.shoplake.common.transform.Contracts;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -106,15 +103,6 @@ public final class TransactionTransforms {
           .withColumn("net_amount_usd", col("net_amount").multiply(col("usd_rate")).cast(TransactionSchema.AMOUNT_USD))
           .withColumn("missing_fx_rate", col("usd_rate").isNull());
     };
-  }
-
-  /** The ingest columns every processed row carries (source_file is already there). */
-  public static Transform withIngestColumns(String runId, String jobName,
-      Instant ingestedAt) {
-    return ds -> ds
-        .withColumn("ingested_at", lit(Timestamp.from(ingestedAt)))
-        .withColumn("run_id", lit(runId))
-        .withColumn("job_name", lit(jobName));
   }
 
   /** Selects the processed columns in their declared order and types. */

@@ -16,7 +16,23 @@ public final class Clean {
   /** An integer that fits a Java int (up to 9 digits, optional sign). */
   public static final String INT_PATTERN = "^[+-]?[0-9]{1,9}$";
 
+  /** ISO-8601 with an offset or Z, or "yyyy-MM-dd HH:mm:ss" (optional fraction) taken as UTC. */
+  public static final String TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+      + "(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+      + "| [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?)$";
+  /** A JSON or CSV boolean, any case. */
+  public static final String BOOLEAN_PATTERN = "^(?i)(true|false)$";
+
   private Clean() {}
+
+  /**
+   * The timestamp of a cleaned string column (UTC for values without an offset: the session time zone
+   * is UTC); null when the text is not a {@link #TIMESTAMP_PATTERN} or names an impossible instant
+   * (Feb 30), so a rule "invalid_x" can be {@code isNull} on a present value.
+   */
+  public static Column timestamp(String column) {
+    return when(col(column).rlike(TIMESTAMP_PATTERN), col(column).cast("timestamp"));
+  }
 
   /** The trimmed value of {@code column}, null when empty. */
   public static Column text(String column) {

@@ -25,7 +25,33 @@ public final class Deduplication {
   private static final String RANK = "_duplicate_rank";
   private static final String KEY = "_repeated_key";
 
+  /** Repeated keys up to this count are joined by broadcast; beyond, the join shuffles. */
+  public static final long BROADCAST_REPEATED_KEYS_LIMIT = 2_000_000L;
+
   private Deduplication() {}
+
+  /**
+   * {@link #markDuplicates} with the repeated keys found, counted and cached here: the broadcast is
+   * chosen when they are few. Costs a shuffle of the key column and a count; call
+   * {@link Marked#release()} when the marked rows are no longer read.
+   */
+  public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference) {
+    Dataset<Row> repeated = repeatedKeys(rows, key).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    long count = repeated.count();
+    return new Marked(markDuplicates(rows, key, preference, repeated, count <= BROADCAST_REPEATED_KEYS_LIMIT),
+        repeated, count);
+  }
+
+  /**
+   * @param rows the input with {@code reject_reason} (null or {@code duplicate})
+   * @param repeatedKeys the cached repeated keys
+   * @param repeatedKeyCount how many keys occur more than once
+   */
+  public record Marked(Dataset<Row> rows, Dataset<Row> repeatedKeys, long repeatedKeyCount) {
+    public void release() {
+      repeatedKeys.unpersist();
+    }
+  }
 
   /**
    * The keys of {@code rows} that occur more than once (one column, {@code key}). Costs a shuffle of

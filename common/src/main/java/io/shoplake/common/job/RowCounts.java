@@ -1,0 +1,74 @@
+package io.shoplake.common.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Contracts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The row accounting of a classified batch, from one aggregation: every row read carries its outcome,
+ * {@code reject_reason} (quarantined), {@code skip_reason} (read, neither written nor an error: see
+ * {@link JobResult#skippedByReason}) or neither (written). Counts them by outcome, raw date and output
+ * partition, so a job knows what it will write, which partitions and which quarantine dates, before it
+ * writes anything. Costs one aggregation over the batch (cache the batch if it is expensive).
+ *
+ * @param rowsRead every row of the batch
+ * @param rowsToWrite rows with neither reason
+ * @param rejectedByReason quarantined rows by reason
+ * @param skippedByReason skipped rows by reason
+ * @param rawDatesWithRejects the raw dates that have quarantined rows
+ * @param partitionsToWrite the output partitions ({@code year=2025/month=1/day=2}) of the rows to write
+ */
+public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejectedByReason,
+    Map<String, Long> skippedByReason, SortedSet<String> rawDatesWithRejects, SortedSet<String> partitionsToWrite) {
+  public static final String SKIP_REASON = "skip_reason";
+
+  /**
+   * @param classified rows with {@code reject_reason}, {@code raw_date}, the partition columns and
+   *     optionally {@code skip_reason}
+   * @param partitionColumns the output's partition columns, in path order (may be empty)
+   */
+  public static RowCounts of(Dataset<Row> classified, List<String> partitionColumns) {
+    Contracts.requireColumns(classified, "count rows", RowRules.REJECT_REASON, "raw_date");
+    boolean hasSkip = List.of(classified.columns()).contains(SKIP_REASON);
+    List<Column> keys = new ArrayList<>(List.of(col(RowRules.REJECT_REASON),
+        hasSkip ? col(SKIP_REASON) : lit(null).cast("string"), col("raw_date")));
+    partitionColumns.forEach(c -> keys.add(col(c)));
+    long read = 0;
+    long toWrite = 0;
+    Map<String, Long> rejected = new TreeMap<>();
+    Map<String, Long> skipped = new TreeMap<>();
+    SortedSet<String> datesWithRejects = new TreeSet<>();
+    SortedSet<String> partitions = new TreeSet<>();
+    for (Row r : classified.groupBy(keys.toArray(new Column[0])).count().collectAsList()) {
+      long n = r.getLong(r.length() - 1);
+      read += n;
+      if (!r.isNullAt(0)) {
+        rejected.merge(r.getString(0), n, Long::sum);
+        datesWithRejects.add(r.getString(2));
+      } else if (!r.isNullAt(1)) {
+        skipped.merge(r.getString(1), n, Long::sum);
+      } else {
+        toWrite += n;
+        if (!partitionColumns.isEmpty()) {
+          List<String> parts = new ArrayList<>();
+          for (int i = 0; i < partitionColumns.size(); i++) {
+            parts.add(partitionColumns.get(i) + "=" + r.get(3 + i));
+          }
+          partitions.add(String.join("/", parts));
+        }
+      }
+    }
+    return new RowCounts(read, toWrite, rejected, skipped, datesWithRejects, partitions);
+  }
+}

@@ -1,0 +1,61 @@
+package io.shoplake.common.rules;
+
+import static io.shoplake.common.transform.Clean.text;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+
+import io.shoplake.common.transform.Contracts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The cleaning step every raw dataset goes through before its rules: the fields exactly as read are
+ * kept in one {@code _raw} struct (what quarantine writes back), and each field is replaced by its
+ * cleaned string: trimmed, empty as missing, then an optional per-field normaliser (upper-case codes,
+ * lower-case enums). Rules then read the cleaned strings, before any cast, so a value that cannot be
+ * cast is a named rejection and never a silent null. One projection; no shuffle.
+ */
+public final class RawFields {
+  /** The struct column holding the fields exactly as read. */
+  public static final String RAW = "_raw";
+
+  private RawFields() {}
+
+  /**
+   * @param fields the dataset's contract fields (string columns of {@code raw})
+   * @param normalisers extra cleaning by field, applied to the trimmed value
+   * @param dataset names the dataset in the contract error
+   */
+  public static Dataset<Row> clean(Dataset<Row> raw, List<String> fields, Map<String, UnaryOperator<Column>> normalisers,
+      String dataset) {
+    Contracts.requireColumns(raw, "clean " + dataset, fields.toArray(new String[0]));
+    List<Column> columns = new ArrayList<>();
+    columns.add(struct(fields.stream().map(c -> col(c)).toArray(Column[]::new)).as(RAW));
+    for (String column : raw.columns()) {
+      if (!fields.contains(column)) {
+        columns.add(col(column));
+      }
+    }
+    for (String field : fields) {
+      columns.add(normalisers.getOrDefault(field, UnaryOperator.identity()).apply(text(field)).as(field));
+    }
+    return raw.select(columns.toArray(new Column[0]));
+  }
+
+  /**
+   * What quarantine keeps of a rejected row: the fields as read (from {@code _raw}), the line that could
+   * not be parsed ({@code corruptColumn}), the reason and the lineage ({@code source_file},
+   * {@code raw_date}). See {@link io.shoplake.common.io.QuarantineSink}.
+   */
+  public static Column[] quarantineColumns(List<String> fields, String corruptColumn) {
+    List<Column> columns = new ArrayList<>();
+    fields.forEach(c -> columns.add(col(RAW + "." + c).as(c)));
+    List.of(corruptColumn, RowRules.REJECT_REASON, "source_file", "raw_date").forEach(c -> columns.add(col(c)));
+    return columns.toArray(new Column[0]);
+  }
+}
