@@ -1,0 +1,267 @@
+package io.shoplake.common.clickstream;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.year;
+
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.io.QuarantineSink;
+import io.shoplake.common.job.JobContext;
+import io.shoplake.common.job.JobResult;
+import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Deduplication;
+import io.shoplake.common.transform.Ingest;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Clickstream sessionization: raw events (JSON Lines) -> {@code processed/clickstream_events} (every
+ * valid event once, with {@code is_bot} and its {@code session_id}), {@code processed/sessions}, and
+ * the curated {@code traffic_hourly} and {@code conversion_funnel_daily}; rejects in
+ * {@code quarantine/clickstream/}.
+ *
+ * <p>Dates: a session belongs to the UTC date of its first event, also when it runs past midnight,
+ * and so do its events ({@code clickstream_events} is partitioned by session date; a bot event, in no
+ * session, by its own date). A day's sessions and their events therefore live in one partition, and
+ * rewriting a day never splits a session.
+ *
+ * <p>Without {@code --run-date} every raw date is read and every partition rebuilt. With
+ * {@code --run-date D} the job reads raw dates D-1 to D+1 (a session of D can begin in D-1's file
+ * and end in D+1's) and writes only day D. If a visitor's activity could continue a chain of events
+ * from before the window into day D (no pause longer than the gap since the window's first hours),
+ * the window is extended a day further back, until it cannot or the raw zone begins: so rerunning
+ * D-1 and D, in any order, gives the same sessions as a full run. Rows read only for context (another
+ * day's events, another raw date's rejects) are counted as skipped {@code outside_run_date}.
+ *
+ * <p>Cost: one JSON scan (cached), an aggregation of the ids, one shuffle and sort by visitor for the
+ * session windows, one aggregation per output table, four writes.
+ */
+public final class ClickstreamEtl implements LakeJob {
+  public static final String NAME = "clickstream";
+  public static final String OUTSIDE_RUN_DATE = "outside_run_date";
+  static final List<String> PARTITION_COLUMNS = List.of("year", "month", "day");
+  private static final List<String> EVENT_COLUMNS = List.of("event_id", "visitor_id", "user_id", "anonymous_id",
+      "event_type", "event_ts", "page_url", "product_id", "transaction_id", "referrer", "device_type", "user_agent",
+      "is_bot", "session_id", "session_start", "source_file", "ingested_at", "run_id", "job_name", "year", "month",
+      "day");
+  private static final List<String> SESSION_COLUMNS = List.of("session_id", "visitor_id", "user_id", "anonymous_id",
+      "session_start", "session_end", "duration_s", "event_count", "page_views", "product_views", "searches",
+      "add_to_carts", "remove_from_carts", "checkout_starts", "purchases", "converted", "bounced", "landing_page",
+      "exit_page", "device_type", "referrer", "date", "hour", "ingested_at", "run_id", "job_name", "year", "month",
+      "day");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    LakeConfig.Clickstream settings = ctx.config().clickstream();
+    String dataset = settings.dataset();
+    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    List<InputFile> allFiles = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
+    Optional<LocalDate> runDate = ctx.args().runDate();
+    List<String> warnings = new ArrayList<>();
+    Map<String, Object> metrics = new LinkedHashMap<>();
+
+    // The window of raw dates to read: everything, or D-1..D+1 widened back while a chain could reach D.
+    LocalDate earliest = allFiles.stream().map(f -> LocalDate.parse(f.rawDate())).min(LocalDate::compareTo)
+        .orElse(LocalDate.MIN);
+    LocalDate from = runDate.map(d -> d.minusDays(1)).orElse(LocalDate.MIN);
+    LocalDate to = runDate.map(d -> d.plusDays(1)).orElse(LocalDate.MAX);
+    List<InputFile> files;
+    Dataset<Row> staged;
+    Dataset<Row> classified;
+    Deduplication.Marked marked;
+    while (true) {
+      LocalDate lo = from;
+      LocalDate hi = to;
+      files = allFiles.stream().filter(f -> !LocalDate.parse(f.rawDate()).isBefore(lo)
+          && !LocalDate.parse(f.rawDate()).isAfter(hi)).toList();
+      ctx.stage("read and validate " + files.size() + " raw file(s)"
+          + runDate.map(d -> " (raw dates " + lo + " to " + hi + " for " + d + ")").orElse(""));
+      staged = JsonLinesSource.read(ctx.spark(), files, ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD)
+          .transform(ClickstreamRules::clean)
+          .transform(RowRules.withRejectReason(ClickstreamRules.rules()))
+          .transform(ClickstreamRules::toTyped)
+          .transform(ClickstreamRules.withBotFlag(settings.botUserAgentPatterns()))
+          .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      ctx.stage("deduplicate event ids and sessionize");
+      Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
+          .withColumn("_row_hash", xxhash64(ClickstreamRules.FIELDS.stream().map(c -> col(c)).toArray(Column[]::new)));
+      // The first delivery of an event wins (earliest file), then its earliest time, then content.
+      marked = Deduplication.deduplicate(valid, "event_id",
+          List.of(col("source_file").asc(), col("event_ts").asc(), col("_row_hash").desc()));
+      Dataset<Row> events = marked.rows().drop("_row_hash");
+      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
+      Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
+          .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
+          .unionByName(kept.filter(col("is_bot"))
+              .withColumn("session_id", lit(null).cast("string"))
+              .withColumn("session_start", lit(null).cast("timestamp"))
+              .withColumn("chain_start", lit(null).cast("timestamp"))
+              .withColumn("chain_end", lit(null).cast("timestamp")));
+      classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
+          .withColumn("session_id", lit(null).cast("string"))
+          .withColumn("session_start", lit(null).cast("timestamp"))
+          .withColumn("chain_start", lit(null).cast("timestamp"))
+          .withColumn("chain_end", lit(null).cast("timestamp"))
+          .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull())
+              .withColumn("session_id", lit(null).cast("string"))
+              .withColumn("session_start", lit(null).cast("timestamp"))
+              .withColumn("chain_start", lit(null).cast("timestamp"))
+              .withColumn("chain_end", lit(null).cast("timestamp")))
+          .unionByName(sessionized)
+          .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      if (runDate.isEmpty() || !from.isAfter(earliest)) {
+        break;
+      }
+      long openChains = classified.filter(col("chain_start").lt(Timestamp.from(
+              from.atStartOfDay().toInstant(ZoneOffset.UTC).plus(settings.inactivityGap())))
+          .and(col("chain_end").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
+          .count();
+      if (openChains == 0) {
+        break;
+      }
+      LOG_WIDENED.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
+          NAME, openChains, from);
+      classified.unpersist();
+      marked.release();
+      staged.unpersist();
+      from = from.minusDays(1);
+    }
+    metrics.put("raw_dates_read", from.equals(LocalDate.MIN) ? "all" : from + ".." + to);
+
+    // Outcome of each row: the run date's rows are written or quarantined; the context rows skipped.
+    Dataset<Row> outcome = classified;
+    if (runDate.isPresent()) {
+      String d = runDate.get().toString();
+      Column ownRawDate = col("raw_date").equalTo(d);
+      Column rejected = col(RowRules.REJECT_REASON).isNotNull();
+      outcome = classified
+          .withColumn(RowCounts.SKIP_REASON, when(rejected.and(not(ownRawDate)), lit(OUTSIDE_RUN_DATE))
+              .when(not(rejected).and(col("date").notEqual(lit(java.sql.Date.valueOf(runDate.get())))),
+                  lit(OUTSIDE_RUN_DATE)))
+          .withColumn(RowRules.REJECT_REASON, when(ownRawDate, col(RowRules.REJECT_REASON)));
+    }
+    outcome = outcome
+        .withColumn("year", year(col("date")))
+        .withColumn("month", month(col("date")))
+        .withColumn("day", dayofmonth(col("date")));
+    ctx.stage("count rows by outcome");
+    RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS);
+    SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(partitionOf(d))))
+        .orElse(null);
+    Column toWrite = col(RowRules.REJECT_REASON).isNull()
+        .and(runDate.isPresent() ? col(RowCounts.SKIP_REASON).isNull() : lit(true));
+
+    ctx.stage("write processed/clickstream_events");
+    String eventsPath = ctx.paths().processed("clickstream_events");
+    Dataset<Row> written = outcome.filter(toWrite);
+    long rowsWritten = ObservedWrite.writeExpecting(
+        written.select(EVENT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)), NAME + "_written",
+        counts.rowsToWrite(), rows -> PartitionedParquet.replacePartitions(rows, eventsPath, PARTITION_COLUMNS,
+            counts.partitionsToWrite(), scopeOr(scope, hadoopConf, eventsPath), hadoopConf));
+
+    ctx.stage("build and write processed/sessions");
+    Dataset<Row> sessions = SessionMetrics.toSessions(written.filter(col("session_id").isNotNull()))
+        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
+        .select(SESSION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    SortedSet<String> sessionPartitions = partitions(sessions);
+    String sessionsPath = ctx.paths().processed("sessions");
+    PartitionedParquet.replacePartitions(sessions, sessionsPath, PARTITION_COLUMNS, sessionPartitions,
+        scopeOr(scope, hadoopConf, sessionsPath), hadoopConf);
+
+    ctx.stage("write curated/traffic_hourly and curated/conversion_funnel_daily");
+    String trafficPath = ctx.paths().curated("traffic_hourly");
+    String funnelPath = ctx.paths().curated("conversion_funnel_daily");
+    PartitionedParquet.replacePartitions(SessionMetrics.trafficHourly(sessions), trafficPath, PARTITION_COLUMNS,
+        sessionPartitions, scopeOr(scope, hadoopConf, trafficPath), hadoopConf);
+    PartitionedParquet.replacePartitions(SessionMetrics.conversionFunnelDaily(sessions), funnelPath,
+        PARTITION_COLUMNS, sessionPartitions, scopeOr(scope, hadoopConf, funnelPath), hadoopConf);
+
+    ctx.stage("write quarantine/" + dataset);
+    SortedSet<String> quarantineDates = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(d.toString())))
+        .orElse(InputFile.rawDates(files));
+    QuarantineSink.write(outcome.filter(col(RowRules.REJECT_REASON).isNotNull())
+            .select(RawFields.quarantineColumns(ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD)),
+        ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
+        quarantineDates, counts.rawDatesWithRejects(), hadoopConf);
+
+    Row figures = written.agg(
+            org.apache.spark.sql.functions.sum(when(col("is_bot"), 1L).otherwise(0L)),
+            org.apache.spark.sql.functions.countDistinct(col("session_id")))
+        .first();
+    metrics.put("bot_events", figures.isNullAt(0) ? 0L : figures.getLong(0));
+    metrics.put("sessions", figures.getLong(1));
+    metrics.put("repeated_event_ids", marked.repeatedKeyCount());
+    sessions.unpersist();
+    classified.unpersist();
+    marked.release();
+    staged.unpersist();
+
+    Map<String, String> outputs = new LinkedHashMap<>();
+    outputs.put("events", eventsPath);
+    outputs.put("sessions", sessionsPath);
+    outputs.put("traffic_hourly", trafficPath);
+    outputs.put("conversion_funnel_daily", funnelPath);
+    outputs.put("quarantine", ctx.paths().quarantine(dataset));
+    if (files.isEmpty()) {
+      warnings.add("no input files under " + ctx.paths().raw(dataset) + ": nothing to sessionize");
+    }
+    return new JobResult(files, counts.rowsRead(), rowsWritten, counts.rejectedByReason(), counts.skippedByReason(),
+        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings);
+  }
+
+  private static final org.slf4j.Logger LOG_WIDENED = org.slf4j.LoggerFactory.getLogger(ClickstreamEtl.class);
+
+  static String partitionOf(LocalDate date) {
+    return "year=" + date.getYear() + "/month=" + date.getMonthValue() + "/day=" + date.getDayOfMonth();
+  }
+
+  private static SortedSet<String> scopeOr(SortedSet<String> scope, Configuration hadoopConf, String path) {
+    return scope != null ? scope : PartitionedParquet.listPartitions(hadoopConf, path, 3);
+  }
+
+  /** The distinct partitions of small, cached rows (sessions): one aggregation. */
+  private static SortedSet<String> partitions(Dataset<Row> rows) {
+    SortedSet<String> found = new TreeSet<>();
+    for (Row r : rows.select("year", "month", "day").distinct().collectAsList()) {
+      found.add("year=" + r.getInt(0) + "/month=" + r.getInt(1) + "/day=" + r.getInt(2));
+    }
+    return found;
+  }
+}

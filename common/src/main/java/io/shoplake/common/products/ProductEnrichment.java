@@ -1,0 +1,262 @@
+package io.shoplake.common.products;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.shoplake.common.io.CsvSource;
+import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.io.QuarantineSink;
+import io.shoplake.common.job.JobContext;
+import io.shoplake.common.job.JobResult;
+import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Deduplication;
+import io.shoplake.common.transform.Ingest;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Product enrichment: raw products (JSON Lines) and categories (CSV) -> {@code processed/products}
+ * (one row per product, its latest version by {@code updated_at}, with its category path and
+ * inventory metrics) and {@code processed/categories} (one row per category with its path).
+ *
+ * <p>Both are dimensions, rebuilt whole on every run from every raw date and swapped in
+ * ({@link PartitionedParquet#replaceWhole}): not partitioned by date, since a product's latest
+ * version is what is wanted and it would move between date partitions. Older versions of a product
+ * (or category) are not errors: they are counted as skipped {@code older_version}, not quarantined.
+ *
+ * <p>days_of_supply reads the completed units of the trailing {@code sales-window-days} of
+ * {@code processed/transactions}, ending on its latest day (from the partition folders, no scan), so
+ * the figure does not drift with the day the job happens to run; without processed transactions it
+ * is null and the run warns.
+ *
+ * <p>Cost: one scan of each raw dataset (products cached), an aggregation of the ids, a pruned scan
+ * of the window's transaction partitions (two columns), broadcast joins, two small writes.
+ */
+public final class ProductEnrichment implements LakeJob {
+  public static final String NAME = "products";
+  public static final String OLDER_VERSION = "older_version";
+  private static final List<String> PRODUCT_COLUMNS = List.of("product_id", "sku", "name", "brand", "category_id",
+      "category_name", "parent_category_id", "parent_category_name", "department", "category_path",
+      ProductTransforms.UNKNOWN_CATEGORY, "price", "cost", "currency", "stock_quantity", "reorder_level", "is_active",
+      "attributes", "updated_at", "stock_value", "margin", "margin_pct", "low_stock", "units_sold_window",
+      "days_of_supply", "sales_window_end", "source_file", "ingested_at", "run_id", "job_name");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    SparkSession spark = ctx.spark();
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    String dataset = ctx.config().products().dataset();
+    String categoriesDataset = ctx.config().products().categoriesDataset();
+    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
+    List<InputFile> categoryFiles = rawZone.requireDataset(categoriesDataset).list(categoriesDataset, Optional.empty());
+    List<String> warnings = new ArrayList<>();
+    ctx.args().runDate().ifPresent(d -> warnings.add(
+        "--run-date " + d + " ignored: products rebuilds its dataset from every raw date"));
+    Map<String, String> outputs = new LinkedHashMap<>();
+    Map<String, Object> metrics = new LinkedHashMap<>();
+
+    ctx.stage("read and resolve " + categoryFiles.size() + " category file(s)");
+    Dataset<Row> categories = categories(ctx, categoryFiles, metrics, warnings, outputs);
+
+    ctx.stage("read and validate " + files.size() + " product file(s)");
+    Dataset<Row> staged = JsonLinesSource.read(spark, files, ProductRules.FIELDS, ProductRules.CORRUPT_RECORD)
+        .transform(ProductRules::clean)
+        .transform(RowRules.withRejectReason(ProductRules.rules()))
+        .transform(ProductRules::toTyped)
+        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
+        // The content hash reads the fields as delivered: Spark cannot hash the typed attributes map.
+        .withColumn("_row_hash", xxhash64(col(RawFields.RAW)));
+    Deduplication.Marked marked = Deduplication.deduplicate(valid, "product_id",
+        List.of(col("updated_at").desc(), col("source_file").desc(), col("_row_hash").desc()));
+    Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
+        .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
+        .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
+    RowCounts counts = RowCounts.of(classified, List.of());
+
+    ctx.stage("units sold in the sales window");
+    int windowDays = ctx.config().products().salesWindowDays();
+    Optional<LocalDate> windowEnd = latestTransactionDay(ctx, hadoopConf);
+    Dataset<Row> unitsSold = windowEnd.map(end -> unitsSold(ctx, end, windowDays))
+        .orElseGet(() -> spark.createDataFrame(List.of(), new StructType().add("product_id", DataTypes.StringType)
+            .add("units_sold", DataTypes.LongType)));
+    if (windowEnd.isEmpty()) {
+      warnings.add("no processed transactions under " + ctx.paths().processed(ctx.config().transactions().dataset())
+          + ": days_of_supply is null for every product");
+    }
+    metrics.put("sales_window", windowEnd.map(e -> e.minusDays(windowDays - 1L) + ".." + e).orElse("none"));
+
+    ctx.stage("enrich and write processed/" + dataset);
+    Dataset<Row> products = classified
+        .filter(col(RowRules.REJECT_REASON).isNull().and(col(RowCounts.SKIP_REASON).isNull()))
+        .transform(ProductTransforms.withCategories(categories))
+        .transform(ProductTransforms::withInventoryMetrics)
+        .transform(ProductTransforms.withDaysOfSupply(unitsSold, windowDays))
+        .withColumn("sales_window_end", lit(windowEnd.map(java.sql.Date::valueOf).orElse(null)).cast("date"))
+        .select(PRODUCT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    String processedPath = ctx.paths().processed(dataset);
+    long written = ObservedWrite.writeExpecting(products, NAME + "_written", counts.rowsToWrite(),
+        rows -> PartitionedParquet.replaceWhole(rows, processedPath, ctx.runId(), hadoopConf));
+    outputs.put("processed", processedPath);
+
+    ctx.stage("write quarantine/" + dataset);
+    QuarantineSink.write(classified.filter(col(RowRules.REJECT_REASON).isNotNull())
+            .select(RawFields.quarantineColumns(ProductRules.FIELDS, ProductRules.CORRUPT_RECORD)),
+        ProductRules.FIELDS, ProductRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
+        InputFile.rawDates(files), counts.rawDatesWithRejects(), hadoopConf);
+    outputs.put("quarantine", ctx.paths().quarantine(dataset));
+
+    Row flags = spark.read().parquet(processedPath)
+        .agg(sum(when(col(ProductTransforms.UNKNOWN_CATEGORY), 1).otherwise(0)),
+            sum(when(col("days_of_supply").isNull(), 1).otherwise(0)), sum(when(col("low_stock"), 1).otherwise(0)))
+        .first();
+    long unknownCategory = flags.isNullAt(0) ? 0 : flags.getLong(0);
+    metrics.put("products_unknown_category", unknownCategory);
+    metrics.put("products_without_sales_in_window", flags.isNullAt(1) ? 0 : flags.getLong(1));
+    metrics.put("products_low_stock", flags.isNullAt(2) ? 0 : flags.getLong(2));
+    metrics.put("repeated_product_ids", marked.repeatedKeyCount());
+    if (unknownCategory > 0) {
+      warnings.add(unknownCategory + " product(s) have a missing or unknown category_id (kept, unknown_category = true)");
+    }
+    marked.release();
+    staged.unpersist();
+    List<InputFile> allFiles = new ArrayList<>(files);
+    allFiles.addAll(categoryFiles);
+    return new JobResult(allFiles, counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
+        List.of(), outputs, metrics, warnings);
+  }
+
+  /** Relabels the rows deduplication marked {@code duplicate}: an older version is skipped, not an error. */
+  private static Dataset<Row> olderVersionsSkipped(Dataset<Row> marked) {
+    Column older = col(RowRules.REJECT_REASON).equalTo(Deduplication.DUPLICATE);
+    return marked
+        .withColumn(RowCounts.SKIP_REASON, when(older, lit(OLDER_VERSION)))
+        .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"));
+  }
+
+  /**
+   * Reads, validates and deduplicates the categories (the latest file's row of each id wins), resolves
+   * their paths on the driver, writes processed/categories and quarantine/categories, and returns the
+   * resolved categories for the product join.
+   */
+  private Dataset<Row> categories(JobContext ctx, List<InputFile> files, Map<String, Object> metrics,
+      List<String> warnings, Map<String, String> outputs) {
+    SparkSession spark = ctx.spark();
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    String dataset = ctx.config().products().categoriesDataset();
+    Dataset<Row> staged = CsvSource.read(spark, files, ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD)
+        .transform(ProductRules::cleanCategories)
+        .transform(RowRules.withRejectReason(ProductRules.categoryRules()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
+        .withColumn("_row_hash", xxhash64(col("category_id"), col("category_name"), col("parent_category_id"),
+            col("department")));
+    Deduplication.Marked marked = Deduplication.deduplicate(valid, "category_id",
+        List.of(col("source_file").desc(), col("_row_hash").desc()));
+    Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
+        .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
+        .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
+    RowCounts counts = RowCounts.of(classified, List.of());
+
+    List<CategoryPaths.Category> latest = new ArrayList<>();
+    for (Row r : classified.filter(col(RowRules.REJECT_REASON).isNull().and(col(RowCounts.SKIP_REASON).isNull()))
+        .select("category_id", "category_name", "parent_category_id", "department").collectAsList()) {
+      latest.add(new CategoryPaths.Category(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
+    }
+    List<Row> rows = new ArrayList<>();
+    long broken = 0;
+    for (CategoryPaths.Resolved c : CategoryPaths.resolve(latest)) {
+      rows.add(RowFactory.create(c.category().id(), c.category().name(), c.category().parentId(), c.parentName(),
+          c.category().department(), c.path(), c.depth(), c.broken()));
+      broken += c.broken() == null ? 0 : 1;
+    }
+    StructType schema = new StructType()
+        .add("category_id", DataTypes.StringType).add("category_name", DataTypes.StringType)
+        .add("parent_category_id", DataTypes.StringType).add("parent_category_name", DataTypes.StringType)
+        .add("department", DataTypes.StringType).add("category_path", DataTypes.StringType)
+        .add("depth", DataTypes.IntegerType).add("path_problem", DataTypes.StringType);
+    Dataset<Row> resolved = spark.createDataFrame(rows, schema);
+    String processedPath = ctx.paths().processed(dataset);
+    PartitionedParquet.replaceWhole(resolved.coalesce(1)
+        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt())), processedPath, ctx.runId(), hadoopConf);
+    QuarantineSink.write(classified.filter(col(RowRules.REJECT_REASON).isNotNull())
+            .select(RawFields.quarantineColumns(ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD)),
+        ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
+        InputFile.rawDates(files), counts.rawDatesWithRejects(), hadoopConf);
+    marked.release();
+    staged.unpersist();
+
+    outputs.put("categories", processedPath);
+    outputs.put("categories_quarantine", ctx.paths().quarantine(dataset));
+    metrics.put("categories_rows_read", counts.rowsRead());
+    metrics.put("categories_written", (long) rows.size());
+    metrics.put("categories_rejected_by_reason", counts.rejectedByReason());
+    metrics.put("categories_skipped_by_reason", counts.skippedByReason());
+    if (broken > 0) {
+      warnings.add(broken + " categor" + (broken == 1 ? "y has" : "ies have")
+          + " a path cut short (unknown parent or cycle): see path_problem in " + processedPath);
+    }
+    if (counts.rowsRead() != rows.size() + counts.rejectedByReason().values().stream().mapToLong(Long::longValue).sum()
+        + counts.skippedByReason().values().stream().mapToLong(Long::longValue).sum()) {
+      throw new IllegalStateException("Cannot account for every category row: read " + counts.rowsRead()
+          + ", written " + rows.size() + ", rejected " + counts.rejectedByReason() + ", skipped "
+          + counts.skippedByReason());
+    }
+    return resolved;
+  }
+
+  /** The latest day partition of processed/transactions, from its folder names (no data read). */
+  private static Optional<LocalDate> latestTransactionDay(JobContext ctx, Configuration hadoopConf) {
+    SortedSet<String> partitions = PartitionedParquet.listPartitions(hadoopConf,
+        ctx.paths().processed(ctx.config().transactions().dataset()), 3);
+    return partitions.stream().map(ProductEnrichment::partitionDate).max(LocalDate::compareTo);
+  }
+
+  static LocalDate partitionDate(String partition) {
+    String[] parts = partition.split("/");
+    return LocalDate.of(Integer.parseInt(parts[0].substring("year=".length())),
+        Integer.parseInt(parts[1].substring("month=".length())), Integer.parseInt(parts[2].substring("day=".length())));
+  }
+
+  /** Completed units by product over [end - days + 1, end]: a filter on the partition columns prunes the scan. */
+  private static Dataset<Row> unitsSold(JobContext ctx, LocalDate end, int days) {
+    Column day = make_date(col("year"), col("month"), col("day"));
+    return ctx.spark().read().parquet(ctx.paths().processed(ctx.config().transactions().dataset()))
+        .filter(day.between(java.sql.Date.valueOf(end.minusDays(days - 1L)), java.sql.Date.valueOf(end)))
+        .filter(col("status").equalTo("completed"))
+        .groupBy(col("product_id"))
+        .agg(sum(col("quantity")).as("units_sold"));
+  }
+}
