@@ -1,7 +1,13 @@
 package io.shoplake.jobs;
 
+import io.shoplake.common.clickstream.ClickstreamEtl;
+import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.export.ParquetToJson;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.products.ProductEnrichment;
+import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.transactions.TransactionEtl;
+import io.shoplake.common.pipeline.LocalPipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +19,11 @@ public final class JobCatalog {
 
   static {
     JOBS.put(TransactionEtl.NAME, TransactionEtl::new);
+    JOBS.put(ProductEnrichment.NAME, ProductEnrichment::new);
+    JOBS.put(ReviewEtl.NAME, ReviewEtl::new);
+    JOBS.put(ClickstreamEtl.NAME, ClickstreamEtl::new);
+    JOBS.put(MasterMerge.NAME, MasterMerge::new);
+    JOBS.put(ParquetToJson.NAME, ParquetToJson::new);
   }
 
   private JobCatalog() {}
@@ -22,6 +33,6 @@ public final class JobCatalog {
   }
 
   public static String names() {
-    return String.join(", ", JOBS.keySet());
+    return String.join(", ", JOBS.keySet()) + ", " + LocalPipeline.NAME;
   }
 }

@@ -3,10 +3,11 @@ package io.shoplake.jobs;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.pipeline.LocalPipeline;
 import java.util.Arrays;
 
 /**
- * Runs a job by its short name: {@code JobMain <job> [--key value ...]}. Used by
+ * Runs a job, or the local pipeline ({@code pipeline}), by its short name: {@code JobMain <job> [--key value ...]}. Used by
  * scripts/run-job.sh; on AWS Glue each job has its own main class instead (Glue passes no positional
  * argument). Exit codes: 0 succeeded, 1 failed, 2 wrong argument or configuration.
  */
@@ -25,11 +26,15 @@ public final class JobMain {
       System.err.println("ERROR: Cannot run a job: name one first (" + JobCatalog.names() + ")");
       return JobOutcome.USAGE;
     }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (args[0].equals(LocalPipeline.NAME)) {
+      return new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(rest);
+    }
     LakeJob job = JobCatalog.find(args[0]).orElse(null);
     if (job == null) {
       System.err.println("ERROR: Cannot run job '" + args[0] + "': unknown; known jobs are " + JobCatalog.names());
       return JobOutcome.USAGE;
     }
-    return JobRunner.forProcess().run(job, Arrays.copyOfRange(args, 1, args.length)).exitCode();
+    return JobRunner.forProcess().run(job, rest).exitCode();
   }
 }

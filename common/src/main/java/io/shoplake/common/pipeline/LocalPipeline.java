@@ -1,0 +1,152 @@
+package io.shoplake.common.pipeline;
+
+import io.shoplake.common.clickstream.ClickstreamEtl;
+import io.shoplake.common.config.ConfigLoader;
+import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.export.ParquetToJson;
+import io.shoplake.common.job.ErrorMessages;
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.job.JobRunner;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.pii.PiiKey;
+import io.shoplake.common.products.ProductEnrichment;
+import io.shoplake.common.reviews.ReviewEtl;
+import io.shoplake.common.spark.SparkSessions;
+import io.shoplake.common.transactions.TransactionEtl;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole flow in one SparkSession: the raw-zone jobs (transactions, products, reviews,
+ * clickstream), then master-merge, then the export of the curated tables to JSON Lines. Each step is
+ * a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
+ * depend on it, with the reason, while independent steps still run. Prints one summary table at the
+ * end; exit code 0 only when every step succeeded.
+ *
+ * <p>Arguments are the jobs' ({@code --lake-root}, {@code --env}, {@code --run-date}, ...), passed to
+ * every step. Arguments, configuration and the PII key are checked once, before Spark starts.
+ */
+public final class LocalPipeline {
+  public static final String NAME = "pipeline";
+  private static final Logger LOG = LoggerFactory.getLogger("io.shoplake.progress");
+
+  private final JobRunner runner;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public LocalPipeline(JobRunner runner, PrintStream out, PrintStream err) {
+    this.runner = runner;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The steps, in order, for {@code config}. */
+  public static List<PipelineStep> steps(LakeConfig config) {
+    List<PipelineStep> steps = new ArrayList<>(List.of(
+        new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), List.of()),
+        new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(), List.of(TransactionEtl.NAME)),
+        new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), List.of()),
+        new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), List.of()),
+        new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
+            List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME))));
+    for (String table : config.export().pipelineTables()) {
+      String producer = table.equals("traffic_hourly") || table.equals("conversion_funnel_daily")
+          ? ClickstreamEtl.NAME : MasterMerge.NAME;
+      steps.add(new PipelineStep("export " + table, new ParquetToJson(),
+          List.of("--dataset", "curated/" + table, "--export-name", table), List.of(producer)));
+    }
+    return steps;
+  }
+
+  /** One line of the summary. */
+  public record StepResult(String step, String status, long rowsIn, long rowsOut, long rejected, long skipped,
+      double seconds, String note) {}
+
+  /** Runs the pipeline; returns the process exit code. */
+  public int run(String... args) {
+    JobArguments arguments;
+    LakeConfig config;
+    Optional<PiiKey> piiKey;
+    try {
+      arguments = JobArguments.parse(args);
+      config = ConfigLoader.load(arguments);
+      piiKey = runner.piiKey(true, config);
+    } catch (UsageException e) {
+      err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
+      return JobOutcome.USAGE;
+    }
+    SparkSession spark = SparkSessions.getOrCreate(NAME, config);
+    List<PipelineStep> steps = steps(config);
+    Map<String, StepResult> results = new LinkedHashMap<>();
+    int index = 0;
+    for (PipelineStep step : steps) {
+      index++;
+      Optional<String> blocker = step.dependsOn().stream()
+          .filter(d -> !results.containsKey(d) || !results.get(d).status().equals("succeeded"))
+          .findFirst();
+      if (blocker.isPresent()) {
+        String note = "not run: " + blocker.get() + " " + results.get(blocker.get()).status();
+        LOG.warn("[{}/{}] {} {}", index, steps.size(), step.name(), note);
+        results.put(step.name(), new StepResult(step.name(), "not run", 0, 0, 0, 0, 0, note));
+        continue;
+      }
+      LOG.info("[{}/{}] {} ...", index, steps.size(), step.name());
+      List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
+      stepArgs.addAll(step.arguments());
+      JobOutcome outcome;
+      try {
+        JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
+        outcome = runner.run(step.job(), spark, parsed, config,
+            step.job().needsPiiKey() ? piiKey : Optional.empty());
+      } catch (UsageException e) {
+        err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
+        outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+      }
+      results.put(step.name(), toResult(step.name(), outcome));
+    }
+    printSummary(results, config, arguments);
+    return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
+  }
+
+  private static StepResult toResult(String step, JobOutcome outcome) {
+    if (outcome.manifest().isEmpty()) {
+      return new StepResult(step, "failed", 0, 0, 0, 0, 0, "did not start (see the error above)");
+    }
+    RunManifest m = outcome.manifest().get();
+    String note = m.getError() != null ? m.getError() : outcome.manifestPath().orElse("");
+    return new StepResult(step, m.getStatus(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected(),
+        m.getRowsSkipped(), m.getDurationSeconds() == null ? 0 : m.getDurationSeconds(), note);
+  }
+
+  private void printSummary(Map<String, StepResult> results, LakeConfig config, JobArguments arguments) {
+    out.println();
+    out.printf("%-34s %-10s %9s %9s %9s %9s %8s%n", "step", "status", "rows in", "rows out", "rejected", "skipped",
+        "seconds");
+    for (StepResult r : results.values()) {
+      out.printf("%-34s %-10s %9d %9d %9d %9d %8.1f%n", r.step(), r.status(), r.rowsIn(), r.rowsOut(), r.rejected(),
+          r.skipped(), r.seconds());
+    }
+    results.values().stream().filter(r -> !r.status().equals("succeeded"))
+        .forEach(r -> out.println("  " + r.step() + ": " + r.note()));
+    String root = arguments.lakeRoot().orElse(config.lakeRoot());
+    out.println();
+    out.println("Look at (under " + root + "):");
+    out.println("  processed/<dataset>/year=/month=/day=/   cleaned, typed Parquet");
+    out.println("  curated/<table>/                         sales, daily_product_performance, customer_summary,"
+        + " traffic_hourly, conversion_funnel_daily");
+    out.println("  exports/<table>/                         the curated tables as JSON Lines");
+    out.println("  quarantine/<dataset>/date=/              rejected rows with reject_reason");
+    out.println("  _runs/<job>/<run-id>.json                what each run did");
+  }
+}
