@@ -44,6 +44,11 @@ public final class TestLake {
     }
   }
 
+  /** Writes {@code raw/<dataset>/date=<date>/<name>} as JSON Lines (no header). */
+  public Path writeJsonLines(String dataset, String date, String name, List<String> lines) {
+    return writeRaw(dataset, date, name, null, lines);
+  }
+
   public Path writeTransactions(String date, String name, List<String> lines) {
     return writeRaw("transactions", date, name, TRANSACTIONS_HEADER, lines);
   }

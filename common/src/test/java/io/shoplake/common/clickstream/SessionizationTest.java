@@ -1,0 +1,117 @@
+package io.shoplake.common.clickstream;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shoplake.common.testing.SharedSpark;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Session assignment on inline events: the gap, the maximum length, midnight, stable ids, bots. */
+class SessionizationTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  /** visitor_id, event_id, event_ts (UTC text). */
+  private Dataset<Row> events(String values) {
+    return spark.sql("select visitor_id, event_id, cast(ts as timestamp) as event_ts from values " + values
+        + " as t(visitor_id, event_id, ts)");
+  }
+
+  private static String sessionId(String visitor, String firstEventId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((visitor + "|" + firstEventId).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Dataset<Row> sessionize(Dataset<Row> events, Duration gap, Duration max) {
+    return events.transform(Sessionization.withSessions(gap, max))
+        .selectExpr("visitor_id", "event_id", "session_id", "cast(session_start as string) as session_start");
+  }
+
+  private Dataset<Row> expected(List<String[]> rows) {
+    StringBuilder values = new StringBuilder();
+    for (String[] r : rows) {
+      values.append(values.length() == 0 ? "" : ",").append("('").append(r[0]).append("','").append(r[1])
+          .append("','").append(sessionId(r[0], r[2])).append("','").append(r[3]).append("')");
+    }
+    return spark.sql("select * from values " + values + " as t(visitor_id, event_id, session_id, session_start)");
+  }
+
+  @Test
+  void aPauseLongerThanTheGapStartsANewSessionAndExactlyTheGapDoesNot() {
+    Dataset<Row> input = events("('V1','e1','2025-01-01 10:00:00'), ('V1','e2','2025-01-01 10:20:00'),"
+        + " ('V1','e3','2025-01-01 10:50:00'), ('V1','e4','2025-01-01 11:20:01'), ('V2','e5','2025-01-01 10:05:00')");
+    assertSameRows(expected(List.of(
+            new String[] {"V1", "e1", "e1", "2025-01-01 10:00:00"},
+            new String[] {"V1", "e2", "e1", "2025-01-01 10:00:00"},
+            new String[] {"V1", "e3", "e1", "2025-01-01 10:00:00"},
+            new String[] {"V1", "e4", "e4", "2025-01-01 11:20:01"},
+            new String[] {"V2", "e5", "e5", "2025-01-01 10:05:00"})),
+        sessionize(input, Duration.ofMinutes(30), Duration.ofHours(24)));
+  }
+
+  @Test
+  void aSessionLongerThanTheMaximumIsSplitFromItsFirstEvent() {
+    // No pause exceeds the gap; with a 1-hour maximum the chain splits at 01:20 and 02:40 (an event at
+    // exactly start + 1 h stays in the session).
+    Dataset<Row> input = events("('V','a','2025-01-01 00:00:00'), ('V','b','2025-01-01 00:30:00'),"
+        + " ('V','c','2025-01-01 01:00:00'), ('V','d','2025-01-01 01:20:00'), ('V','e','2025-01-01 01:50:00'),"
+        + " ('V','f','2025-01-01 02:20:00'), ('V','g','2025-01-01 02:40:00')");
+    assertSameRows(expected(List.of(
+            new String[] {"V", "a", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "b", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "c", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "d", "d", "2025-01-01 01:20:00"},
+            new String[] {"V", "e", "d", "2025-01-01 01:20:00"},
+            new String[] {"V", "f", "d", "2025-01-01 01:20:00"},
+            new String[] {"V", "g", "g", "2025-01-01 02:40:00"})),
+        sessionize(input, Duration.ofMinutes(30), Duration.ofHours(1)));
+  }
+
+  @Test
+  void aSessionAcrossMidnightIsOneSessionOfItsStartDate() {
+    Dataset<Row> input = events("('V','x1','2025-01-01 23:50:00'), ('V','x2','2025-01-02 00:10:00'),"
+        + " ('V','x3','2025-01-02 00:15:00')");
+    Dataset<Row> sessionized = input.transform(Sessionization.withSessions(Duration.ofMinutes(30), Duration.ofHours(24)));
+    assertSameRows(expected(List.of(
+            new String[] {"V", "x1", "x1", "2025-01-01 23:50:00"},
+            new String[] {"V", "x2", "x1", "2025-01-01 23:50:00"},
+            new String[] {"V", "x3", "x1", "2025-01-01 23:50:00"})),
+        sessionize(input, Duration.ofMinutes(30), Duration.ofHours(24)));
+    assertEquals(1, sessionized.select("session_id").distinct().count());
+  }
+
+  @Test
+  void eventsWithTheSameTimeAreOrderedByEventIdAndIdsDoNotDependOnInputOrder() {
+    Dataset<Row> input = events("('V','b','2025-01-01 09:00:00'), ('V','a','2025-01-01 09:00:00'),"
+        + " ('V','c','2025-01-01 09:10:00')");
+    Dataset<Row> shuffled = input.repartition(3).sortWithinPartitions("event_id");
+    assertSameRows(expected(List.of(
+            new String[] {"V", "a", "a", "2025-01-01 09:00:00"},
+            new String[] {"V", "b", "a", "2025-01-01 09:00:00"},
+            new String[] {"V", "c", "a", "2025-01-01 09:00:00"})),
+        sessionize(shuffled, Duration.ofMinutes(30), Duration.ofHours(24)));
+  }
+
+  @Test
+  void userAgentsContainingAPatternAreBotsWhateverTheirCase() {
+    Dataset<Row> agents = spark.sql("select * from values ('Mozilla/5.0 Chrome/120'), ('Googlebot/2.1'),"
+        + " ('HeadlessChrome/120'), ('SomeCRAWLER'), (null) as t(user_agent)");
+    Dataset<Row> flagged = agents.transform(ClickstreamRules.withBotFlag(List.of("bot", "crawler", "spider", "headless")));
+    assertSameRows(spark.sql("select * from values ('Mozilla/5.0 Chrome/120', false), ('Googlebot/2.1', true),"
+            + " ('HeadlessChrome/120', true), ('SomeCRAWLER', true), (null, false) as t(user_agent, is_bot)"),
+        flagged);
+  }
+}

@@ -1,0 +1,68 @@
+package io.shoplake.common.testing;
+
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.job.JobRunner;
+import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.pipeline.LocalPipeline;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs jobs (or the local pipeline) on a {@link TestLake} the way a launcher does, in the shared
+ * session, with a test PII key and captured stdout/stderr.
+ */
+public final class JobHarness {
+  public static final Map<String, String> ENV = Map.of("ETL_PII_HASH_KEY", "test-key");
+
+  private final TestLake lake;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  public JobHarness(TestLake lake) {
+    this.lake = lake;
+    SharedSpark.get();
+  }
+
+  private JobRunner runner() {
+    out.reset();
+    err.reset();
+    return new JobRunner(ENV, config -> id -> {
+      throw new AssertionError("no secrets in tests");
+    }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String[] withLake(String... args) {
+    List<String> all = new ArrayList<>(List.of("--lake-root", lake.uri()));
+    all.addAll(List.of(args));
+    return all.toArray(new String[0]);
+  }
+
+  public JobOutcome run(LakeJob job, String... args) {
+    return runner().run(job, withLake(args));
+  }
+
+  public int runPipeline(String... args) {
+    JobRunner runner = runner();
+    return new LocalPipeline(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).run(withLake(args));
+  }
+
+  public String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  public String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A lake dataset (zone/name) as read by Spark, e.g. {@code curated/sales}. */
+  public Dataset<Row> read(String zoneAndName) {
+    return SharedSpark.get().read().parquet(lake.root().resolve(zoneAndName).toString());
+  }
+}
