@@ -1,0 +1,134 @@
+package io.shoplake.common.clickstream;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Clickstream end to end: outputs, quarantine, bots, and --run-date runs in any order equal to a full run. */
+class ClickstreamEtlTest {
+  private static final String BROWSER = "Mozilla/5.0 Chrome/120";
+  @TempDir static Path dir;
+  private static JobHarness full;
+  private static JobOutcome fullOutcome;
+
+  @BeforeAll
+  static void fullRun() {
+    full = new JobHarness(lake("full"));
+    fullOutcome = full.run(new ClickstreamEtl());
+    assertEquals(0, fullOutcome.exitCode(), full.stderr());
+  }
+
+  private static String event(String id, String user, String anonymous, String type, String ts, String agent) {
+    return "{\"event_id\":\"" + id + "\",\"user_id\":" + json(user) + ",\"anonymous_id\":" + json(anonymous)
+        + ",\"event_type\":\"" + type + "\",\"event_ts\":\"" + ts + "\",\"page_url\":\"/" + type + "\","
+        + "\"product_id\":" + (type.equals("product_view") ? "\"P1\"" : "null") + ",\"transaction_id\":null,"
+        + "\"referrer\":\"direct\",\"device_type\":\"mobile\",\"user_agent\":" + json(agent) + "}";
+  }
+
+  private static String json(String value) {
+    return value == null ? "null" : "\"" + value + "\"";
+  }
+
+  /**
+   * Three raw dates: a session across the midnight of Jan 1 (its second event delivered in Jan 2's file),
+   * a bot, a duplicate delivery, bad rows, and a visitor active every 20 minutes from Jan 1 22:10 to Jan
+   * 3 23:50 (a chain of 50 hours, split by the 24-hour maximum into sessions of Jan 1, Jan 2 and Jan 3).
+   */
+  private static TestLake lake(String name) {
+    TestLake lake = new TestLake(dir.resolve(name));
+    List<List<String>> days = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    days.get(0).addAll(List.of(
+        event("e1", "U1", "A1", "page_view", "2025-01-01T10:00:00Z", BROWSER),
+        event("e2", "U1", "A1", "product_view", "2025-01-01T10:05:00Z", BROWSER),
+        event("e3", null, "A2", "page_view", "2025-01-01T23:50:00Z", BROWSER),
+        event("b1", null, "A9", "page_view", "2025-01-01T12:00:00Z", "Googlebot/2.1"),
+        event("x1", null, null, "page_view", "2025-01-01T12:00:00Z", BROWSER),
+        event("x2", "U1", null, "teleport", "2025-01-01T12:00:00Z", BROWSER),
+        "{\"event_id\": \"x3\", "));
+    days.get(1).addAll(List.of(
+        event("e4", null, "A2", "product_view", "2025-01-02T00:10:00Z", BROWSER),
+        event("e2", "U1", "A1", "product_view", "2025-01-01T10:05:00Z", BROWSER),
+        event("e5", "U1", "A1", "purchase", "2025-01-02T15:00:00Z", BROWSER)));
+    days.get(2).add(event("e6", null, "A2", "page_view", "2025-01-03T09:00:00Z", BROWSER));
+    for (LocalDateTime t = LocalDateTime.of(2025, 1, 1, 22, 10); t.isBefore(LocalDateTime.of(2025, 1, 4, 0, 0));
+        t = t.plusMinutes(20)) {
+      days.get(t.getDayOfMonth() - 1).add(event("L" + t.toString().replace(":", ""), "U7", null, "page_view", t + ":00Z",
+          BROWSER));
+    }
+    for (int d = 0; d < 3; d++) {
+      lake.writeJsonLines("clickstream", "2025-01-0" + (d + 1), "events.jsonl", days.get(d));
+    }
+    return lake;
+  }
+
+  private static Dataset<Row> sessions(JobHarness jobs) {
+    return jobs.read("processed/sessions").selectExpr("session_id", "visitor_id", "cast(session_start as string)",
+        "cast(session_end as string)", "event_count", "converted", "bounced", "year", "month", "day");
+  }
+
+  private static Dataset<Row> events(JobHarness jobs) {
+    return jobs.read("processed/clickstream_events").select("event_id", "is_bot", "session_id", "source_file", "year",
+        "month", "day");
+  }
+
+  @Test
+  void aFullRunSessionizesEveryDateAndQuarantinesBadRows() {
+    JobHarness jobs = full;
+    JobOutcome outcome = fullOutcome;
+    Dataset<Row> visitorSessions = sessions(jobs).filter("visitor_id <> 'U7'")
+        .selectExpr("visitor_id", "session_start", "session_end", "event_count", "converted", "bounced", "day");
+    assertSameRows(SharedSpark.get().sql("select * from values"
+        + " ('U1', '2025-01-01 10:00:00', '2025-01-01 10:05:00', 2L, false, false, 1),"
+        + " ('A2', '2025-01-01 23:50:00', '2025-01-02 00:10:00', 2L, false, false, 1),"
+        + " ('U1', '2025-01-02 15:00:00', '2025-01-02 15:00:00', 1L, true, false, 2),"
+        + " ('A2', '2025-01-03 09:00:00', '2025-01-03 09:00:00', 1L, false, true, 3)"
+        + " as t(visitor_id, session_start, session_end, event_count, converted, bounced, day)"), visitorSessions);
+    // The 50-hour chain: split at 24 h from Jan 1 22:10, then from Jan 2 22:30; the third starts Jan 3 22:50.
+    assertSameRows(SharedSpark.get().sql("select * from values ('2025-01-01 22:10:00', 73L), ('2025-01-02 22:30:00', 73L),"
+            + " ('2025-01-03 22:50:00', 4L) as t(session_start, event_count)"),
+        sessions(jobs).filter("visitor_id = 'U7'").selectExpr("session_start", "event_count"));
+    // The bot is kept, without a session, and counted.
+    assertSameRows(SharedSpark.get().sql("select 'b1' as event_id, true as is_bot, cast(null as string) as session_id"),
+        events(jobs).filter("is_bot").select("event_id", "is_bot", "session_id"));
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertEquals(Map.of("duplicate", 1L, "invalid_event_type", 1L, "malformed_row", 1L, "missing_anonymous_id", 1L),
+        m.getRejectedByReason());
+    assertEquals(1L, ((Number) m.getMetrics().get("bot_events")).longValue());
+    assertEquals(m.getRowsRead(), m.getRowsWritten() + 4);
+    // The duplicate of e2 came in the later file: that is the one quarantined.
+    assertEquals("raw/clickstream/date=2025-01-02/events.jsonl", jobs.read("quarantine/clickstream")
+        .filter("reject_reason = 'duplicate'").first().getAs("source_file"));
+  }
+
+  @Test
+  void runningEachDateInAnyOrderGivesTheSameSessionsAsAFullRun() {
+    JobHarness byDate = new JobHarness(lake("by-date"));
+    for (String date : List.of("2025-01-02", "2025-01-03", "2025-01-01")) {
+      JobOutcome outcome = byDate.run(new ClickstreamEtl(), "--run-date", date);
+      assertEquals(0, outcome.exitCode(), byDate.stderr());
+      RunManifest m = outcome.manifest().orElseThrow();
+      assertEquals(m.getRowsRead(), m.getRowsWritten() + m.getRowsRejected() + m.getRowsSkipped());
+    }
+    assertSameRows(sessions(full), sessions(byDate));
+    assertSameRows(events(full), events(byDate));
+    assertSameRows(full.read("curated/traffic_hourly"), byDate.read("curated/traffic_hourly"));
+    assertSameRows(full.read("curated/conversion_funnel_daily"), byDate.read("curated/conversion_funnel_daily"));
+    assertSameRows(full.read("quarantine/clickstream").drop("run_id"),
+        byDate.read("quarantine/clickstream").drop("run_id"));
+  }
+}

@@ -1,0 +1,57 @@
+package io.shoplake.common.reviews;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReviewEtlTest {
+  @TempDir Path dir;
+
+  private static String review(String id, String rating, String ts) {
+    return "{\"review_id\":" + id + ",\"product_id\":\"P1\",\"customer_id\":\"C1\",\"rating\":" + rating
+        + ",\"title\":\"t\",\"body\":\"b\",\"review_ts\":\"" + ts + "\",\"verified_purchase\":true}";
+  }
+
+  @Test
+  void validatesDeduplicatesAndPartitionsByReviewDate() {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    JobHarness jobs = new JobHarness(lake);
+    lake.writeJsonLines("reviews", "2025-01-01", "r.jsonl", List.of(
+        review("\"R1\"", "5", "2025-01-01T10:00:00Z"),
+        review("\"R2\"", "6", "2025-01-01T10:00:00Z"),
+        review("\"R3\"", "4.5", "2025-01-01T10:00:00Z"),
+        review("null", "3", "2025-01-01T10:00:00Z"),
+        review("\"R4\"", "3", "yesterday"),
+        "not json"));
+    // R1 again, edited later: the later review_ts wins, so the Jan 1 copy is the duplicate.
+    lake.writeJsonLines("reviews", "2025-01-02", "r.jsonl", List.of(
+        review("\"R1\"", "4", "2025-01-02T09:00:00Z"), review("\"R5\"", "1", "2025-01-02T23:59:59Z")));
+
+    JobOutcome outcome = jobs.run(new ReviewEtl());
+    assertEquals(0, outcome.exitCode(), jobs.stderr());
+    assertSameRows(SharedSpark.get().sql("select * from values ('R1', 4, 2025, 1, 2), ('R5', 1, 2025, 1, 2)"
+            + " as t(review_id, rating, year, month, day)"),
+        jobs.read("processed/reviews").select("review_id", "rating", "year", "month", "day"));
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertEquals(Map.of("duplicate", 1L, "invalid_rating", 1L, "invalid_review_ts", 1L, "malformed_row", 1L,
+        "missing_review_id", 1L, "rating_out_of_range", 1L), m.getRejectedByReason());
+    assertEquals(8, m.getRowsRead());
+    assertSameRows(SharedSpark.get().sql("select * from values ('2025-01-01', 6L) as t(date, n)"),
+        jobs.read("quarantine/reviews").groupBy("date").count().selectExpr("cast(date as string)", "count as n"));
+
+    // A rerun gives the same rows, not twice as many.
+    assertEquals(0, jobs.run(new ReviewEtl()).exitCode(), jobs.stderr());
+    assertEquals(2, jobs.read("processed/reviews").count());
+    assertEquals(6, jobs.read("quarantine/reviews").count());
+  }
+}
