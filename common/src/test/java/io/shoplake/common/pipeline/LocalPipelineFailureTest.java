@@ -1,0 +1,47 @@
+package io.shoplake.common.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.TestLake;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A failing step stops what depends on it, says why, and the exit code is non-zero; the rest still runs. */
+class LocalPipelineFailureTest {
+  @TempDir Path dir;
+
+  @Test
+  void aMissingDatasetFailsItsJobAndTheStepsThatNeedItOnly() {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    lake.writeFxRates("2025-01-01", "fx.csv", List.of("2025-01-01,USD,1"));
+    lake.writeTransactions("2025-01-01", "t.csv", List.of(
+        "T1,C1,P1,1,10.00,,,USD,card,completed,2025-01-01T10:00:00Z,,US"));
+    lake.writeRaw("categories", "2025-01-01", "c.csv", "category_id,category_name,parent_category_id,department",
+        List.of("C1,Cat,,Dept"));
+    lake.writeJsonLines("products", "2025-01-01", "p.jsonl", List.of(
+        "{\"product_id\":\"P1\",\"category_id\":\"C1\",\"price\":10,\"cost\":5,\"stock_quantity\":3,"
+            + "\"updated_at\":\"2025-01-01T00:00:00Z\"}"));
+    lake.writeJsonLines("clickstream", "2025-01-01", "e.jsonl", List.of(
+        "{\"event_id\":\"E1\",\"anonymous_id\":\"A1\",\"event_type\":\"page_view\",\"event_ts\":\"2025-01-01T10:00:00Z\"}"));
+    // No raw/reviews at all.
+    JobHarness jobs = new JobHarness(lake);
+
+    assertEquals(1, jobs.runPipeline());
+    String summary = jobs.stdout();
+    assertTrue(summary.lines().anyMatch(l -> l.startsWith("reviews ") && l.contains("failed")), summary);
+    assertTrue(summary.contains("reviews: Cannot read reviews: no folder "), summary);
+    assertTrue(summary.lines().anyMatch(l -> l.startsWith("master-merge ") && l.contains("not run")), summary);
+    assertTrue(summary.contains("master-merge: not run: reviews failed"), summary);
+    assertTrue(summary.lines().anyMatch(l -> l.startsWith("export sales ") && l.contains("not run")), summary);
+    for (String independent : List.of("transactions ", "products ", "clickstream ", "export traffic_hourly ",
+        "export conversion_funnel_daily ")) {
+      assertTrue(summary.lines().anyMatch(l -> l.startsWith(independent) && l.contains("succeeded")),
+          independent + "\n" + summary);
+    }
+    assertTrue(jobs.stderr().contains("ERROR reviews run "), jobs.stderr());
+  }
+}

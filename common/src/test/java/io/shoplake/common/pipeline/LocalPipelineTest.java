@@ -1,0 +1,147 @@
+package io.shoplake.common.pipeline;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
+import io.shoplake.common.transactions.TransactionEtl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local pipeline on the committed sample data (../sample-data/raw): exact curated row counts, a
+ * second run that changes no curated row, and a late file that makes master-merge recompute its date
+ * only. The tests share one lake and run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalPipelineTest {
+  /** Curated tables and their row counts on sample-data (generated with --rows 300 --days 3 --seed 42). */
+  static final Map<String, Long> CURATED_ROWS = new LinkedHashMap<>();
+
+  static {
+    CURATED_ROWS.put("sales", 290L);
+    CURATED_ROWS.put("daily_product_performance", 118L);
+    CURATED_ROWS.put("customer_summary", 59L);
+    CURATED_ROWS.put("traffic_hourly", 73L);
+    CURATED_ROWS.put("conversion_funnel_daily", 4L);
+  }
+
+  @TempDir static Path dir;
+  private static TestLake lake;
+  private static JobHarness jobs;
+  private static int firstExit;
+
+  @BeforeAll
+  static void runOnSampleData() throws IOException {
+    lake = new TestLake(dir.resolve("lake"));
+    copy(Path.of("..", "sample-data", "raw"), lake.root().resolve("raw"));
+    jobs = new JobHarness(lake);
+    firstExit = jobs.runPipeline();
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path source : files.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+  }
+
+  private static Map<String, List<Row>> curated() {
+    Map<String, List<Row>> tables = new LinkedHashMap<>();
+    CURATED_ROWS.keySet().forEach(t -> tables.put(t, jobs.read("curated/" + t).collectAsList()));
+    return tables;
+  }
+
+  @Test
+  @Order(1)
+  void everyStepSucceedsAndTheCuratedTablesHaveTheirExactRowCounts() {
+    assertEquals(0, firstExit, jobs.stdout() + jobs.stderr());
+    CURATED_ROWS.forEach((table, rows) -> assertEquals(rows, jobs.read("curated/" + table).count(), table));
+    CURATED_ROWS.forEach((table, rows) -> assertEquals(rows,
+        SharedSpark.get().read().json(lake.root().resolve("exports/" + table).toString()).count(), "export " + table));
+    String summary = jobs.stdout();
+    assertTrue(summary.contains("step ") && summary.contains("rows in"), summary);
+    for (String step : List.of("transactions", "products", "reviews", "clickstream", "master-merge", "export sales")) {
+      assertTrue(summary.lines().anyMatch(l -> l.startsWith(step + " ") && l.contains("succeeded")), step + "\n" + summary);
+    }
+    // Every sales row is a processed transaction, with the sums the same in both.
+    Row totals = jobs.read("curated/sales").selectExpr("count(*)", "sum(net_amount_usd)").first();
+    Row processed = jobs.read("processed/transactions").selectExpr("count(*)", "sum(net_amount_usd)").first();
+    assertEquals(processed, totals);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondRunLeavesEveryCuratedTableUnchanged() {
+    Map<String, List<Row>> before = curated();
+    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    Map<String, List<Row>> after = curated();
+    before.forEach((table, rows) -> assertSameRows(
+        SharedSpark.get().createDataFrame(rows, jobs.read("curated/" + table).schema()),
+        SharedSpark.get().createDataFrame(after.get(table), jobs.read("curated/" + table).schema())));
+    RunManifest merge = latestManifest(MasterMerge.NAME);
+    assertEquals(0, ((Number) merge.getMetrics().get("sales_dates_recomputed")).intValue());
+    assertEquals(0, ((Number) merge.getMetrics().get("performance_dates_recomputed")).intValue());
+  }
+
+  @Test
+  @Order(3)
+  void aLateFileForOneDateRecomputesThatDateOnly() throws IOException {
+    Path untouched = lake.root().resolve("curated/sales/year=2025/month=1/day=1");
+    TreeSet<String> filesBefore = fileNames(untouched);
+    lake.writeTransactions("2025-01-02", "late.csv", List.of(
+        "LATE-1,C0000001,P00001,1,10.00,,,USD,card,completed,2025-01-02T12:00:00Z,,US"));
+    assertEquals(0, jobs.run(new TransactionEtl(), "--run-date", "2025-01-02").exitCode(), jobs.stderr());
+    JobOutcome merge = jobs.run(new MasterMerge());
+    assertEquals(0, merge.exitCode(), jobs.stderr());
+    RunManifest m = merge.manifest().orElseThrow();
+    assertEquals(1, ((Number) m.getMetrics().get("sales_dates_recomputed")).intValue(), m.getMetrics().toString());
+    assertEquals(m.getRowsRead(), m.getRowsWritten());
+    assertEquals(CURATED_ROWS.get("sales") + 1, jobs.read("curated/sales").count());
+    assertEquals(1, jobs.read("curated/sales").filter("transaction_id = 'LATE-1'").count());
+    assertEquals(filesBefore, fileNames(untouched));
+  }
+
+  private static TreeSet<String> fileNames(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  private static RunManifest latestManifest(String job) {
+    try (Stream<Path> files = Files.list(lake.root().resolve("_runs").resolve(job))) {
+      Path latest = files.filter(p -> p.toString().endsWith(".json")).sorted().reduce((a, b) -> b).orElseThrow();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+          .readValue(latest.toFile(), RunManifest.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
