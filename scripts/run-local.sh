@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The main command: runs the transaction ETL on the committed sample data, in a local lake.
+# The main command: runs the whole local pipeline on the committed sample data, in a local lake.
 #
 #   scripts/run-local.sh [--lake-root DIR] [--key value ...]
 #
-# Copies sample-data/raw into <lake>/raw (the raw zone, never modified by a job; default ./lake),
-# runs the job with scripts/run-job.sh, and prints where the output and the run manifest are and the
-# row counts. Safe to rerun: the job replaces its partitions, it never appends duplicates.
-# (Until the local pipeline exists this runs the transaction ETL only.)
+# Copies sample-data/raw into <lake>/raw (the raw zone, never modified by a job; default ./lake), then
+# runs, in one Spark session: transactions, products, reviews, clickstream, master-merge, and the
+# export of the curated tables to JSON Lines. Prints each job's progress, a summary table (status,
+# rows in, out, rejected, skipped, seconds) and where to look. Exit code 0 only when every step
+# succeeded. Safe to rerun: jobs replace their partitions, they never append duplicates, and
+# master-merge recomputes only the dates whose inputs changed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,15 +27,4 @@ echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
 mkdir -p "$LAKE/raw"
 cp -R "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
 
-set +e
-"$REPO_ROOT/scripts/run-job.sh" transactions --env local --lake-root "$LAKE" "${ARGS[@]}"
-CODE=$?
-set -e
-if [ $CODE -eq 0 ]; then
-  echo
-  echo "Look at:"
-  echo "  processed:  $LAKE/processed/transactions/year=*/month=*/day=*/*.parquet"
-  echo "  quarantine: $LAKE/quarantine/transactions/date=*/ (rejected rows with reject_reason)"
-  echo "  manifests:  $LAKE/_runs/transactions/*.json"
-fi
-exit $CODE
+exec "$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" "${ARGS[@]+"${ARGS[@]}"}"

@@ -20,6 +20,7 @@ import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RawFields;
@@ -67,7 +68,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ClickstreamEtl implements LakeJob {
   public static final String NAME = "clickstream";
   public static final String OUTSIDE_RUN_DATE = "outside_run_date";
-  static final List<String> PARTITION_COLUMNS = List.of("year", "month", "day");
+  static final List<String> PARTITION_COLUMNS = DayPartitions.COLUMNS;
   private static final List<String> EVENT_COLUMNS = List.of("event_id", "visitor_id", "user_id", "anonymous_id",
       "event_type", "event_ts", "page_url", "product_id", "transaction_id", "referrer", "device_type", "user_agent",
       "is_bot", "session_id", "session_start", "source_file", "ingested_at", "run_id", "job_name", "year", "month",
@@ -182,7 +183,7 @@ public final class ClickstreamEtl implements LakeJob {
         .withColumn("day", dayofmonth(col("date")));
     ctx.stage("count rows by outcome");
     RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS);
-    SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(partitionOf(d))))
+    SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
         .orElse(null);
     Column toWrite = col(RowRules.REJECT_REASON).isNull()
         .and(runDate.isPresent() ? col(RowCounts.SKIP_REASON).isNull() : lit(true));
@@ -200,7 +201,7 @@ public final class ClickstreamEtl implements LakeJob {
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .select(SESSION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    SortedSet<String> sessionPartitions = partitions(sessions);
+    SortedSet<String> sessionPartitions = DayPartitions.present(sessions);
     String sessionsPath = ctx.paths().processed("sessions");
     PartitionedParquet.replacePartitions(sessions, sessionsPath, PARTITION_COLUMNS, sessionPartitions,
         scopeOr(scope, hadoopConf, sessionsPath), hadoopConf);
@@ -248,20 +249,8 @@ public final class ClickstreamEtl implements LakeJob {
 
   private static final org.slf4j.Logger LOG_WIDENED = org.slf4j.LoggerFactory.getLogger(ClickstreamEtl.class);
 
-  static String partitionOf(LocalDate date) {
-    return "year=" + date.getYear() + "/month=" + date.getMonthValue() + "/day=" + date.getDayOfMonth();
-  }
-
   private static SortedSet<String> scopeOr(SortedSet<String> scope, Configuration hadoopConf, String path) {
     return scope != null ? scope : PartitionedParquet.listPartitions(hadoopConf, path, 3);
   }
 
-  /** The distinct partitions of small, cached rows (sessions): one aggregation. */
-  private static SortedSet<String> partitions(Dataset<Row> rows) {
-    SortedSet<String> found = new TreeSet<>();
-    for (Row r : rows.select("year", "month", "day").distinct().collectAsList()) {
-      found.add("year=" + r.getInt(0) + "/month=" + r.getInt(1) + "/day=" + r.getInt(2));
-    }
-    return found;
-  }
 }

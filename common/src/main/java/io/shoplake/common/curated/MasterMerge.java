@@ -1,7 +1,6 @@
 package io.shoplake.common.curated;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 
@@ -11,6 +10,7 @@ import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.PartitionFingerprints;
@@ -56,7 +56,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class MasterMerge implements LakeJob {
   public static final String NAME = "master-merge";
-  static final List<String> DAY = List.of("year", "month", "day");
+  static final List<String> DAY = DayPartitions.COLUMNS;
   private static final TypeReference<Map<String, SortedMap<String, String>>> STATE_TYPE = new TypeReference<>() {};
 
   @Override
@@ -136,11 +136,11 @@ public final class MasterMerge implements LakeJob {
     Dataset<Row> products = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
     if (!salesDates.isEmpty()) {
       ctx.stage("build curated/sales for " + salesDates.size() + " date(s)");
-      Dataset<Row> transactions = onDates(frames.get("transactions"), salesDates)
+      Dataset<Row> transactions = DayPartitions.onDates(frames.get("transactions"), salesDates)
           .persist(StorageLevel.MEMORY_AND_DISK());
       SortedSet<String> written = new TreeSet<>();
       rowsRead = countByPartition(transactions, written);
-      SortedSet<String> scope = partitionNames(salesDates);
+      SortedSet<String> scope = DayPartitions.names(salesDates);
       rowsWritten = ObservedWrite.writeExpecting(CuratedTables.sales(transactions, products), "sales_written",
           rowsRead, rows -> PartitionedParquet.replacePartitions(rows, outputs.get("sales"), DAY, written, scope,
               hadoopConf));
@@ -149,10 +149,10 @@ public final class MasterMerge implements LakeJob {
     }
     if (!performanceDates.isEmpty()) {
       ctx.stage("build curated/daily_product_performance for " + performanceDates.size() + " date(s)");
-      Dataset<Row> transactions = onDates(frames.get("transactions"), performanceDates);
+      Dataset<Row> transactions = DayPartitions.onDates(frames.get("transactions"), performanceDates);
       SortedSet<LocalDate> eventPartitions = new TreeSet<>(performanceDates);
       performanceDates.forEach(d -> eventPartitions.add(d.minusDays(1)));
-      Dataset<Row> productEvents = onDates(frames.get("clickstream_events"), eventPartitions)
+      Dataset<Row> productEvents = DayPartitions.onDates(frames.get("clickstream_events"), eventPartitions)
           .filter(not(col("is_bot")).and(col("product_id").isNotNull()))
           .filter(to_date(col("event_ts")).isin(performanceDates.stream().map(Date::valueOf).toArray()));
       Dataset<Row> performance = CuratedTables.dailyProductPerformance(transactions, productEvents,
@@ -161,7 +161,7 @@ public final class MasterMerge implements LakeJob {
       SortedSet<String> written = new TreeSet<>();
       long rows = countByPartition(performance, written);
       PartitionedParquet.replacePartitions(performance, outputs.get("daily_product_performance"), DAY, written,
-          partitionNames(performanceDates), hadoopConf);
+          DayPartitions.names(performanceDates), hadoopConf);
       metrics.put("daily_product_performance_rows_written", rows);
       partitions.addAll(written.stream().map(p -> "daily_product_performance/" + p).toList());
       performance.unpersist();
@@ -190,38 +190,18 @@ public final class MasterMerge implements LakeJob {
     };
   }
 
-  /** Rows of the day partitions of {@code dates}: the filter is on partition columns, so the scan is pruned. */
-  static Dataset<Row> onDates(Dataset<Row> rows, SortedSet<LocalDate> dates) {
-    Column day = make_date(col("year"), col("month"), col("day"));
-    return rows.filter(day.isin(dates.stream().map(Date::valueOf).toArray()));
-  }
-
   private static long countByPartition(Dataset<Row> rows, SortedSet<String> partitions) {
     long total = 0;
     for (Row r : rows.groupBy("year", "month", "day").count().collectAsList()) {
-      partitions.add("year=" + r.getInt(0) + "/month=" + r.getInt(1) + "/day=" + r.getInt(2));
+      partitions.add(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2)));
       total += r.getLong(3);
     }
     return total;
   }
 
-  static SortedSet<LocalDate> dates(java.util.Collection<String> partitionNames) {
-    SortedSet<LocalDate> dates = new TreeSet<>();
-    for (String name : partitionNames) {
-      if (name.isEmpty()) {
-        continue;
-      }
-      String[] parts = name.split("/");
-      dates.add(LocalDate.of(Integer.parseInt(parts[0].substring(5)), Integer.parseInt(parts[1].substring(6)),
-          Integer.parseInt(parts[2].substring(4))));
-    }
-    return dates;
-  }
-
-  private static SortedSet<String> partitionNames(SortedSet<LocalDate> dates) {
-    SortedSet<String> names = new TreeSet<>();
-    dates.forEach(d -> names.add("year=" + d.getYear() + "/month=" + d.getMonthValue() + "/day=" + d.getDayOfMonth()));
-    return names;
+  /** The dates of fingerprinted partitions; the whole-dataset key "" has none. */
+  private static SortedSet<LocalDate> dates(java.util.Collection<String> partitionNames) {
+    return DayPartitions.dates(partitionNames.stream().filter(n -> !n.isEmpty()).toList());
   }
 
   private static SortedSet<LocalDate> union(SortedSet<LocalDate> a, SortedSet<LocalDate> b) {

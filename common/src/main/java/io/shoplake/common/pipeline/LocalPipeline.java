@@ -86,6 +86,7 @@ public final class LocalPipeline {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
     }
+    long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
     List<PipelineStep> steps = steps(config);
     Map<String, StepResult> results = new LinkedHashMap<>();
@@ -115,7 +116,7 @@ public final class LocalPipeline {
       }
       results.put(step.name(), toResult(step.name(), outcome));
     }
-    printSummary(results, config, arguments);
+    printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
     return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
   }
 
@@ -129,8 +130,12 @@ public final class LocalPipeline {
         m.getRowsSkipped(), m.getDurationSeconds() == null ? 0 : m.getDurationSeconds(), note);
   }
 
-  private void printSummary(Map<String, StepResult> results, LakeConfig config, JobArguments arguments) {
+  private void printSummary(Map<String, StepResult> results, LakeConfig config, JobArguments arguments,
+      double seconds) {
     out.println();
+    long failed = results.values().stream().filter(r -> !r.status().equals("succeeded")).count();
+    out.printf("pipeline %s in %.1f s (%d steps, %d not succeeded)%n", failed == 0 ? "succeeded" : "FAILED", seconds,
+        results.size(), failed);
     out.printf("%-34s %-10s %9s %9s %9s %9s %8s%n", "step", "status", "rows in", "rows out", "rejected", "skipped",
         "seconds");
     for (StepResult r : results.values()) {

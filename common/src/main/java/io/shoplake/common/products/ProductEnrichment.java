@@ -2,7 +2,6 @@ package io.shoplake.common.products;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -16,6 +15,7 @@ import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RawFields;
@@ -241,20 +241,13 @@ public final class ProductEnrichment implements LakeJob {
   private static Optional<LocalDate> latestTransactionDay(JobContext ctx, Configuration hadoopConf) {
     SortedSet<String> partitions = PartitionedParquet.listPartitions(hadoopConf,
         ctx.paths().processed(ctx.config().transactions().dataset()), 3);
-    return partitions.stream().map(ProductEnrichment::partitionDate).max(LocalDate::compareTo);
-  }
-
-  static LocalDate partitionDate(String partition) {
-    String[] parts = partition.split("/");
-    return LocalDate.of(Integer.parseInt(parts[0].substring("year=".length())),
-        Integer.parseInt(parts[1].substring("month=".length())), Integer.parseInt(parts[2].substring("day=".length())));
+    return partitions.isEmpty() ? Optional.empty() : Optional.of(DayPartitions.dates(partitions).last());
   }
 
   /** Completed units by product over [end - days + 1, end]: a filter on the partition columns prunes the scan. */
   private static Dataset<Row> unitsSold(JobContext ctx, LocalDate end, int days) {
-    Column day = make_date(col("year"), col("month"), col("day"));
-    return ctx.spark().read().parquet(ctx.paths().processed(ctx.config().transactions().dataset()))
-        .filter(day.between(java.sql.Date.valueOf(end.minusDays(days - 1L)), java.sql.Date.valueOf(end)))
+    Dataset<Row> transactions = ctx.spark().read().parquet(ctx.paths().processed(ctx.config().transactions().dataset()));
+    return DayPartitions.between(transactions, end.minusDays(days - 1L), end)
         .filter(col("status").equalTo("completed"))
         .groupBy(col("product_id"))
         .agg(sum(col("quantity")).as("units_sold"));

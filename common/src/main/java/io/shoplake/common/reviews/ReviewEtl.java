@@ -14,6 +14,7 @@ import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RawFields;
@@ -46,7 +47,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ReviewEtl implements LakeJob {
   public static final String NAME = "reviews";
-  static final List<String> PARTITION_COLUMNS = List.of("year", "month", "day");
+  static final List<String> PARTITION_COLUMNS = DayPartitions.COLUMNS;
   private static final List<String> PROCESSED_COLUMNS = List.of("review_id", "product_id", "customer_id", "rating",
       "title", "body", "review_ts", "verified_purchase", "source_file", "ingested_at", "run_id", "job_name", "year",
       "month", "day");

@@ -10,14 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs each Spark job of a run as it starts and ends, with the stage description the lake job set
- * ({@code JobContext.stage}), its task count and duration: a long run shows what it is doing. Costs
- * one log line per Spark job, on the driver; registered once per SparkContext.
+ * Logs the Spark jobs of a run with the stage description the lake job set ({@code JobContext.stage}):
+ * each start and end at DEBUG, and at INFO the end of any that took {@value #SLOW_MS} ms or more, with
+ * its task count and duration. The stage lines themselves are logged at INFO by the job, so a long run
+ * shows which job and stage it is in without a line per small Spark job. Registered once per
+ * SparkContext; costs nothing on executors.
  */
 public final class ProgressListener extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger("io.shoplake.progress");
   private static final Map<String, Boolean> REGISTERED = new ConcurrentHashMap<>();
 
+  static final long SLOW_MS = 5_000;
+
+  private final Map<Integer, Integer> taskCounts = new ConcurrentHashMap<>();
   private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
   private final Map<Integer, String> descriptions = new ConcurrentHashMap<>();
 
@@ -43,15 +48,22 @@ public final class ProgressListener extends SparkListener {
     }
     startedAt.put(start.jobId(), start.time());
     descriptions.put(start.jobId(), description);
-    LOG.info("{} (spark job {}, {} tasks) ...", description, start.jobId(), tasks);
+    taskCounts.put(start.jobId(), tasks);
+    LOG.debug("{} (spark job {}, {} tasks) ...", description, start.jobId(), tasks);
   }
 
   @Override
   public void onJobEnd(SparkListenerJobEnd end) {
     Long begin = startedAt.remove(end.jobId());
     String description = descriptions.remove(end.jobId());
+    Integer tasks = taskCounts.remove(end.jobId());
     if (begin != null) {
-      LOG.info("{} (spark job {}) done in {} ms", description, end.jobId(), end.time() - begin);
+      long millis = end.time() - begin;
+      if (millis >= SLOW_MS) {
+        LOG.info("{}: spark job {} ({} tasks) took {} s", description, end.jobId(), tasks, millis / 1000);
+      } else {
+        LOG.debug("{}: spark job {} done in {} ms", description, end.jobId(), millis);
+      }
     }
   }
 }

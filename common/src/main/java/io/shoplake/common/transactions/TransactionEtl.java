@@ -16,6 +16,7 @@ import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
@@ -276,6 +277,6 @@ public final class TransactionEtl implements LakeJob {
   }
 
   static String partitionName(int year, int month, int day) {
-    return "year=" + year + "/month=" + month + "/day=" + day;
+    return DayPartitions.name(year, month, day);
   }
 }
