@@ -79,6 +79,13 @@ public final class ClickstreamEtl implements LakeJob {
       "exit_page", "device_type", "referrer", "date", "hour", "ingested_at", "run_id", "job_name", "year", "month",
       "day");
 
+  /** The session columns of rows in no session (rejected rows, bots), as one projection. */
+  private static final Map<String, Column> NO_SESSION = Map.of(
+      "session_id", lit(null).cast("string"),
+      "session_start", lit(null).cast("timestamp"),
+      "chain_start", lit(null).cast("timestamp"),
+      "chain_end", lit(null).cast("timestamp"));
+
   @Override
   public String name() {
     return NAME;
@@ -104,6 +111,7 @@ public final class ClickstreamEtl implements LakeJob {
     Dataset<Row> staged;
     Dataset<Row> classified;
     Deduplication.Marked marked;
+    Dataset<Row> events;
     while (true) {
       LocalDate lo = from;
       LocalDate hi = to;
@@ -124,25 +132,15 @@ public final class ClickstreamEtl implements LakeJob {
       // The first delivery of an event wins (earliest file), then its earliest time, then content.
       marked = Deduplication.deduplicate(valid, "event_id",
           List.of(col("source_file").asc(), col("event_ts").asc(), col("_row_hash").desc()));
-      Dataset<Row> events = marked.rows().drop("_row_hash");
+      // Cached: the deduplicated events feed three branches (duplicates, sessions, bots); without the
+      // cache each would re-plan and re-run the dedup join, and planning alone took seconds per action.
+      events = marked.rows().drop("_row_hash").persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
       Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
           .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
-          .unionByName(kept.filter(col("is_bot"))
-              .withColumn("session_id", lit(null).cast("string"))
-              .withColumn("session_start", lit(null).cast("timestamp"))
-              .withColumn("chain_start", lit(null).cast("timestamp"))
-              .withColumn("chain_end", lit(null).cast("timestamp")));
-      classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
-          .withColumn("session_id", lit(null).cast("string"))
-          .withColumn("session_start", lit(null).cast("timestamp"))
-          .withColumn("chain_start", lit(null).cast("timestamp"))
-          .withColumn("chain_end", lit(null).cast("timestamp"))
-          .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull())
-              .withColumn("session_id", lit(null).cast("string"))
-              .withColumn("session_start", lit(null).cast("timestamp"))
-              .withColumn("chain_start", lit(null).cast("timestamp"))
-              .withColumn("chain_end", lit(null).cast("timestamp")))
+          .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
+      classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION)
+          .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -159,6 +157,7 @@ public final class ClickstreamEtl implements LakeJob {
       LOG_WIDENED.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
           NAME, openChains, from);
       classified.unpersist();
+      events.unpersist();
       marked.release();
       staged.unpersist();
       from = from.minusDays(1);
@@ -177,10 +176,8 @@ public final class ClickstreamEtl implements LakeJob {
                   lit(OUTSIDE_RUN_DATE)))
           .withColumn(RowRules.REJECT_REASON, when(ownRawDate, col(RowRules.REJECT_REASON)));
     }
-    outcome = outcome
-        .withColumn("year", year(col("date")))
-        .withColumn("month", month(col("date")))
-        .withColumn("day", dayofmonth(col("date")));
+    outcome = outcome.withColumns(Map.of("year", year(col("date")), "month", month(col("date")),
+        "day", dayofmonth(col("date"))));
     ctx.stage("count rows by outcome");
     RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS);
     SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
@@ -231,6 +228,7 @@ public final class ClickstreamEtl implements LakeJob {
     metrics.put("repeated_event_ids", marked.repeatedKeyCount());
     sessions.unpersist();
     classified.unpersist();
+    events.unpersist();
     marked.release();
     staged.unpersist();
 
