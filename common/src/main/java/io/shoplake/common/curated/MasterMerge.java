@@ -57,6 +57,9 @@ import org.apache.spark.storage.StorageLevel;
 public final class MasterMerge implements LakeJob {
   public static final String NAME = "master-merge";
   static final List<String> DAY = DayPartitions.COLUMNS;
+  /** The product columns the curated tables read. */
+  static final List<String> PRODUCT_COLUMNS_USED = List.of("product_id", "name", "brand", "category_id",
+      "category_name", "department", "stock_quantity");
   private static final TypeReference<Map<String, SortedMap<String, String>>> STATE_TYPE = new TypeReference<>() {};
 
   @Override
@@ -92,8 +95,12 @@ public final class MasterMerge implements LakeJob {
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
     inputs.forEach((name, path) -> frames.put(name, spark.read().parquet(path)));
     Map<String, SortedMap<String, String>> now = new TreeMap<>();
-    frames.forEach((name, rows) -> now.put(name,
-        PartitionFingerprints.of(rows, name.equals("products") ? List.of() : DAY)));
+    frames.forEach((name, rows) -> now.put(name, name.equals("products")
+        // Only what the curated tables read of a product: its stock and days of supply change with every
+        // sale, and would otherwise make each new transaction recompute every date.
+        ? PartitionFingerprints.of(rows.select(PRODUCT_COLUMNS_USED.stream().map(c -> col(c)).toArray(Column[]::new)),
+            List.of())
+        : PartitionFingerprints.of(rows, DAY)));
     JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
     boolean fullRefresh = ctx.args().get("full-refresh").map(Boolean::parseBoolean).orElse(false)
         || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
