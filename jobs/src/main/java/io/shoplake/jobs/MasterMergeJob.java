@@ -3,7 +3,8 @@ package io.shoplake.jobs;
 import io.shoplake.common.curated.MasterMerge;
 
 /**
- * Master merge: processed datasets -> curated sales, daily_product_performance, customer_summary (see {@link MasterMerge}). Glue: {@code --class io.shoplake.jobs.MasterMergeJob}.
+ * Master merge: processed datasets -> curated sales, daily_product_performance, customer_summary (see
+ * {@link MasterMerge}). Glue: {@code --class io.shoplake.jobs.MasterMergeJob}.
  */
 public final class MasterMergeJob {
   private MasterMergeJob() {}

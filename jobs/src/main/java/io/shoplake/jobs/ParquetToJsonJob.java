@@ -3,7 +3,8 @@ package io.shoplake.jobs;
 import io.shoplake.common.export.ParquetToJson;
 
 /**
- * Parquet-to-JSON export of a lake dataset to exports/ (see {@link ParquetToJson}). Glue: {@code --class io.shoplake.jobs.ParquetToJsonJob}.
+ * Parquet-to-JSON export of a lake dataset to exports/ (see {@link ParquetToJson}). Glue: {@code
+ * --class io.shoplake.jobs.ParquetToJsonJob}.
  */
 public final class ParquetToJsonJob {
   private ParquetToJsonJob() {}

@@ -3,7 +3,8 @@ package io.shoplake.jobs;
 import io.shoplake.common.products.ProductEnrichment;
 
 /**
- * Product enrichment: raw products and categories -> processed/products and processed/categories (see {@link ProductEnrichment}). Glue: {@code --class io.shoplake.jobs.ProductEnrichmentJob}.
+ * Product enrichment: raw products and categories -> processed/products and processed/categories (see
+ * {@link ProductEnrichment}). Glue: {@code --class io.shoplake.jobs.ProductEnrichmentJob}.
  */
 public final class ProductEnrichmentJob {
   private ProductEnrichmentJob() {}
