@@ -54,4 +54,16 @@ class ReviewEtlTest {
     assertEquals(2, jobs.read("processed/reviews").count());
     assertEquals(6, jobs.read("quarantine/reviews").count());
   }
+
+  @Test
+  void aByteOrderMarkBeforeTheFirstLineIsTolerated() {
+    TestLake lake = new TestLake(dir.resolve("bom"));
+    JobHarness jobs = new JobHarness(lake);
+    lake.writeJsonLines("reviews", "2025-01-01", "r.jsonl", List.of(
+        "\uFEFF" + review("\"R1\"", "5", "2025-01-01T10:00:00Z"), review("\"R2\"", "4", "2025-01-01T11:00:00Z")));
+    JobOutcome outcome = jobs.run(new ReviewEtl());
+    assertEquals(0, outcome.exitCode(), jobs.stderr());
+    assertEquals(Map.of(), outcome.manifest().orElseThrow().getRejectedByReason());
+    assertEquals(2, jobs.read("processed/reviews").count());
+  }
 }
