@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
@@ -42,6 +43,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Clickstream sessionization: raw events (JSON Lines) -> {@code processed/clickstream_events} (every
@@ -68,6 +71,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ClickstreamEtl implements LakeJob {
   public static final String NAME = "clickstream";
   public static final String OUTSIDE_RUN_DATE = "outside_run_date";
+  private static final Logger LOG = LoggerFactory.getLogger(ClickstreamEtl.class);
   static final List<String> PARTITION_COLUMNS = DayPartitions.COLUMNS;
   private static final List<String> EVENT_COLUMNS = List.of("event_id", "visitor_id", "user_id", "anonymous_id",
       "event_type", "event_ts", "page_url", "product_id", "transaction_id", "referrer", "device_type", "user_agent",
@@ -154,7 +158,7 @@ public final class ClickstreamEtl implements LakeJob {
       if (openChains == 0) {
         break;
       }
-      LOG_WIDENED.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
+      LOG.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
           NAME, openChains, from);
       classified.unpersist();
       events.unpersist();
@@ -198,7 +202,8 @@ public final class ClickstreamEtl implements LakeJob {
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .select(SESSION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    SortedSet<String> sessionPartitions = DayPartitions.present(sessions);
+    SortedMap<String, Long> sessionsByDay = DayPartitions.rowCounts(sessions);
+    SortedSet<String> sessionPartitions = new TreeSet<>(sessionsByDay.keySet());
     String sessionsPath = ctx.paths().processed("sessions");
     PartitionedParquet.replacePartitions(sessions, sessionsPath, PARTITION_COLUMNS, sessionPartitions,
         scopeOr(scope, hadoopConf, sessionsPath), hadoopConf);
@@ -219,12 +224,8 @@ public final class ClickstreamEtl implements LakeJob {
         ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
         quarantineDates, counts.rawDatesWithRejects(), hadoopConf);
 
-    Row figures = written.agg(
-            org.apache.spark.sql.functions.sum(when(col("is_bot"), 1L).otherwise(0L)),
-            org.apache.spark.sql.functions.countDistinct(col("session_id")))
-        .first();
-    metrics.put("bot_events", figures.isNullAt(0) ? 0L : figures.getLong(0));
-    metrics.put("sessions", figures.getLong(1));
+    metrics.put("bot_events", written.filter(col("is_bot")).count());
+    metrics.put("sessions", sessionsByDay.values().stream().mapToLong(Long::longValue).sum());
     metrics.put("repeated_event_ids", marked.repeatedKeyCount());
     sessions.unpersist();
     classified.unpersist();
@@ -245,10 +246,7 @@ public final class ClickstreamEtl implements LakeJob {
         new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings);
   }
 
-  private static final org.slf4j.Logger LOG_WIDENED = org.slf4j.LoggerFactory.getLogger(ClickstreamEtl.class);
-
   private static SortedSet<String> scopeOr(SortedSet<String> scope, Configuration hadoopConf, String path) {
     return scope != null ? scope : PartitionedParquet.listPartitions(hadoopConf, path, 3);
   }
-
 }

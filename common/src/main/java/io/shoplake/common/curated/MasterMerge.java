@@ -197,13 +197,11 @@ public final class MasterMerge implements LakeJob {
     };
   }
 
+  /** Adds the day partitions of {@code rows} to {@code partitions}; returns the row count (one aggregation). */
   private static long countByPartition(Dataset<Row> rows, SortedSet<String> partitions) {
-    long total = 0;
-    for (Row r : rows.groupBy("year", "month", "day").count().collectAsList()) {
-      partitions.add(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2)));
-      total += r.getLong(3);
-    }
-    return total;
+    SortedMap<String, Long> counts = DayPartitions.rowCounts(rows);
+    partitions.addAll(counts.keySet());
+    return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** The dates of fingerprinted partitions; the whole-dataset key "" has none. */

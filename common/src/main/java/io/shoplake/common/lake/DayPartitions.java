@@ -7,7 +7,9 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -66,12 +68,12 @@ public final class DayPartitions {
     return rows.filter(day.between(Date.valueOf(from), Date.valueOf(to)));
   }
 
-  /** The distinct day partitions of {@code rows}: one aggregation (cache {@code rows} if it is costly). */
-  public static SortedSet<String> present(Dataset<Row> rows) {
-    SortedSet<String> found = new TreeSet<>();
-    for (Row r : rows.select("year", "month", "day").distinct().collectAsList()) {
-      found.add(name(r.getInt(0), r.getInt(1), r.getInt(2)));
+  /** Rows per day partition of {@code rows}: one aggregation (cache {@code rows} if it is costly). */
+  public static SortedMap<String, Long> rowCounts(Dataset<Row> rows) {
+    SortedMap<String, Long> counts = new TreeMap<>();
+    for (Row r : rows.groupBy("year", "month", "day").count().collectAsList()) {
+      counts.put(name(r.getInt(0), r.getInt(1), r.getInt(2)), r.getLong(3));
     }
-    return found;
+    return counts;
   }
 }
