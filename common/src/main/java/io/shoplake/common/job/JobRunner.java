@@ -65,26 +65,37 @@ public final class JobRunner {
 
   /** Runs {@code job}; the session is the active one or a new one. */
   public JobOutcome run(LakeJob job, String... args) {
-    JobArguments arguments;
-    LakeConfig config;
-    Optional<PiiKey> piiKey;
+    Launch launch;
     try {
-      arguments = JobArguments.parse(args);
-      config = ConfigLoader.load(arguments);
-      piiKey = piiKey(job.needsPiiKey(), config);
+      launch = prepare(job.needsPiiKey(), args);
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
     }
-    SparkSession spark = SparkSessions.getOrCreate(job.name(), config);
-    return run(job, spark, arguments, config, piiKey);
+    SparkSession spark = SparkSessions.getOrCreate(job.name(), launch.config());
+    return run(job, spark, launch.arguments(), launch.config(), launch.piiKey());
+  }
+
+  /** What a launch needs before Spark starts: validated arguments and configuration, and the PII key. */
+  public record Launch(JobArguments arguments, LakeConfig config, Optional<PiiKey> piiKey) {}
+
+  /**
+   * Parses and validates {@code args}, loads the configuration and, when {@code needsPiiKey}, resolves
+   * the key: everything that can be wrong without touching data, so it fails before Spark starts.
+   *
+   * @throws UsageException naming what is wrong
+   */
+  public Launch prepare(boolean needsPiiKey, String... args) {
+    JobArguments arguments = JobArguments.parse(args);
+    LakeConfig config = ConfigLoader.load(arguments);
+    return new Launch(arguments, config, piiKey(needsPiiKey, config));
   }
 
   /**
    * The PII key when {@code needed}: from the environment variable, else the secret, else (local only)
    * the development key; a {@link UsageException} when none is configured.
    */
-  public Optional<PiiKey> piiKey(boolean needed, LakeConfig config) {
+  private Optional<PiiKey> piiKey(boolean needed, LakeConfig config) {
     return needed
         ? Optional.of(PiiKeyResolver.resolve(config.pii(), config.environment(), environment, secrets.apply(config)))
         : Optional.empty();

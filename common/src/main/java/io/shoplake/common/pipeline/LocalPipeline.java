@@ -1,7 +1,6 @@
 package io.shoplake.common.pipeline;
 
 import io.shoplake.common.clickstream.ClickstreamEtl;
-import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
@@ -75,17 +74,16 @@ public final class LocalPipeline {
 
   /** Runs the pipeline; returns the process exit code. */
   public int run(String... args) {
-    JobArguments arguments;
-    LakeConfig config;
-    Optional<PiiKey> piiKey;
+    JobRunner.Launch launch;
     try {
-      arguments = JobArguments.parse(args);
-      config = ConfigLoader.load(arguments);
-      piiKey = runner.piiKey(true, config);
+      launch = runner.prepare(true, args);
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
     }
+    JobArguments arguments = launch.arguments();
+    LakeConfig config = launch.config();
+    Optional<PiiKey> piiKey = launch.piiKey();
     long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
     List<PipelineStep> steps = steps(config);
