@@ -109,7 +109,11 @@ public final class ConfigLoader {
             positive(c, "products.sales-window-days")),
         new LakeConfig.Reviews(c.getString("reviews.dataset")),
         clickstream(c),
-        export(c));
+        export(c),
+        new LakeConfig.StgCore(c.getString("stg-core.jdbc-url"), c.getString("stg-core.user"),
+            c.getString("stg-core.password-secret-id"), c.getStringList("stg-core.tables"),
+            c.getStringList("stg-core.parallel-tables"), positive(c, "stg-core.partitions"),
+            positive(c, "stg-core.fetch-size")));
   }
 
   private static int positive(Config c, String key) {

@@ -15,6 +15,7 @@ package io.shoplake.common.config;
  * @param reviews settings of the reviews job
  * @param clickstream settings of sessionization
  * @param export settings of parquet-to-json
+ * @param stgCore the shop database read by jdbc-extract
  */
 public record LakeConfig(
     String project,
@@ -27,7 +28,8 @@ public record LakeConfig(
     Products products,
     Reviews reviews,
     Clickstream clickstream,
-    Export export) {
+    Export export,
+    StgCore stgCore) {
 
   /**
    * @param region AWS region, or empty for the SDK's default
@@ -73,6 +75,18 @@ public record LakeConfig(
    * @param pipelineTables the curated tables the local pipeline exports
    */
   public record Export(String compression, java.util.List<String> pipelineTables) {}
+
+  /**
+   * @param jdbcUrl JDBC URL, or empty (then STG_CORE_JDBC_URL must be set)
+   * @param user database user, or empty (then STG_CORE_USER must be set)
+   * @param passwordSecretId Secrets Manager secret id of the password, or empty
+   * @param tables tables to extract
+   * @param parallelTables tables read in id ranges
+   * @param partitions ranges per parallel table
+   * @param fetchSize rows per round trip
+   */
+  public record StgCore(String jdbcUrl, String user, String passwordSecretId, java.util.List<String> tables,
+      java.util.List<String> parallelTables, int partitions, int fetchSize) {}
 
   /** A resource name following {@code {env}-{project}-{resource}}. */
   public String resourceName(String resource) {

@@ -1,0 +1,64 @@
+package io.shoplake.common.jdbc;
+
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.pii.SecretReader;
+import java.util.Map;
+
+/**
+ * Where and as whom jdbc-extract connects: the URL and user from {@code STG_CORE_JDBC_URL} and
+ * {@code STG_CORE_USER}, else from config; the password from {@code STG_CORE_PASSWORD}, else from the
+ * Secrets Manager secret in config, never from a file. {@link #toString()} and {@link #maskedUrl()}
+ * never show the password, also when someone put one in the URL.
+ */
+public record StgCoreConnection(String url, String user, String password) {
+  public static final String URL_ENV = "STG_CORE_JDBC_URL";
+  public static final String USER_ENV = "STG_CORE_USER";
+  public static final String PASSWORD_ENV = "STG_CORE_PASSWORD";
+
+  public static StgCoreConnection resolve(LakeConfig.StgCore config, Map<String, String> env, SecretReader secrets) {
+    String url = firstSet(env.get(URL_ENV), config.jdbcUrl());
+    if (url == null) {
+      throw new UsageException("Cannot connect to stg_core: no JDBC URL (set " + URL_ENV + " or shoplake.stg-core.jdbc-url)");
+    }
+    if (!url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+      throw new UsageException("Cannot connect to stg_core: '" + mask(url) + "' is not a jdbc:mysql: URL");
+    }
+    String user = firstSet(env.get(USER_ENV), config.user());
+    if (user == null) {
+      throw new UsageException("Cannot connect to stg_core: no user (set " + USER_ENV + " or shoplake.stg-core.user)");
+    }
+    String password = env.get(PASSWORD_ENV);
+    if (password == null && !config.passwordSecretId().isBlank()) {
+      password = secrets.read(config.passwordSecretId());
+    }
+    if (password == null) {
+      throw new UsageException("Cannot connect to stg_core: no password (set " + PASSWORD_ENV
+          + " or shoplake.stg-core.password-secret-id)");
+    }
+    return new StgCoreConnection(url, user, password);
+  }
+
+  private static String firstSet(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v.trim();
+      }
+    }
+    return null;
+  }
+
+  /** The URL with any password parameter replaced by ***: safe for logs, manifests and errors. */
+  public String maskedUrl() {
+    return mask(url);
+  }
+
+  static String mask(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/:@]+):([^@/]*)@", "//$1:***@");
+  }
+
+  @Override
+  public String toString() {
+    return "StgCoreConnection[url=" + maskedUrl() + ", user=" + user + ", password=***]";
+  }
+}
