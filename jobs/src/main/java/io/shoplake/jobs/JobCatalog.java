@@ -3,6 +3,7 @@ package io.shoplake.jobs;
 import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
+import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.products.ProductEnrichment;
 import io.shoplake.common.reviews.ReviewEtl;
@@ -24,6 +25,7 @@ public final class JobCatalog {
     JOBS.put(ClickstreamEtl.NAME, ClickstreamEtl::new);
     JOBS.put(MasterMerge.NAME, MasterMerge::new);
     JOBS.put(ParquetToJson.NAME, ParquetToJson::new);
+    JOBS.put(JdbcExtract.NAME, JdbcExtract::new);
   }
 
   private JobCatalog() {}

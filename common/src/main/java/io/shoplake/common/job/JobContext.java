@@ -20,7 +20,8 @@ public record JobContext(
     String runId,
     Instant startedAt,
     LakePaths paths,
-    Optional<PiiKey> piiKey) {
+    Optional<PiiKey> piiKey,
+    Optional<io.shoplake.common.jdbc.StgCoreConnection> stgCore) {
 
   /**
    * Names the stage the job is in: logged at INFO and set as the description of the Spark jobs that
@@ -30,6 +31,12 @@ public record JobContext(
   public void stage(String description) {
     org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {}", jobName, description);
     spark.sparkContext().setJobDescription(jobName + ": " + description);
+  }
+
+  /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore()} get one. */
+  public io.shoplake.common.jdbc.StgCoreConnection requireStgCore() {
+    return stgCore.orElseThrow(() -> new IllegalStateException(
+        "Cannot connect to stg_core in job " + jobName + ": the job did not declare needsStgCore()"));
   }
 
   /** The PII key; only jobs that declare {@link LakeJob#needsPiiKey()} get one. */

@@ -4,6 +4,7 @@ import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
+import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.manifest.RunManifest;
@@ -67,17 +68,18 @@ public final class JobRunner {
   public JobOutcome run(LakeJob job, String... args) {
     Launch launch;
     try {
-      launch = prepare(job.needsPiiKey(), args);
+      launch = prepare(job.needsPiiKey(), job.needsStgCore(), args);
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
     }
     SparkSession spark = SparkSessions.getOrCreate(job.name(), launch.config());
-    return run(job, spark, launch.arguments(), launch.config(), launch.piiKey());
+    return run(job, spark, launch.arguments(), launch.config(), launch.piiKey(), launch.stgCore());
   }
 
   /** What a launch needs before Spark starts: validated arguments and configuration, and the PII key. */
-  public record Launch(JobArguments arguments, LakeConfig config, Optional<PiiKey> piiKey) {}
+  public record Launch(JobArguments arguments, LakeConfig config, Optional<PiiKey> piiKey,
+      Optional<StgCoreConnection> stgCore) {}
 
   /**
    * Parses and validates {@code args}, loads the configuration and, when {@code needsPiiKey}, resolves
@@ -85,10 +87,13 @@ public final class JobRunner {
    *
    * @throws UsageException naming what is wrong
    */
-  public Launch prepare(boolean needsPiiKey, String... args) {
+  public Launch prepare(boolean needsPiiKey, boolean needsStgCore, String... args) {
     JobArguments arguments = JobArguments.parse(args);
     LakeConfig config = ConfigLoader.load(arguments);
-    return new Launch(arguments, config, piiKey(needsPiiKey, config));
+    Optional<StgCoreConnection> stgCore = needsStgCore
+        ? Optional.of(StgCoreConnection.resolve(config.stgCore(), environment, secrets.apply(config)))
+        : Optional.empty();
+    return new Launch(arguments, config, piiKey(needsPiiKey, config), stgCore);
   }
 
   /**
@@ -104,6 +109,12 @@ public final class JobRunner {
   /** Runs {@code job} in {@code spark} with already validated arguments and config. */
   public JobOutcome run(LakeJob job, SparkSession spark, JobArguments arguments, LakeConfig config,
       Optional<PiiKey> piiKey) {
+    return run(job, spark, arguments, config, piiKey, Optional.empty());
+  }
+
+  /** Runs {@code job} in {@code spark} with already validated arguments, config and connections. */
+  public JobOutcome run(LakeJob job, SparkSession spark, JobArguments arguments, LakeConfig config,
+      Optional<PiiKey> piiKey, Optional<StgCoreConnection> stgCore) {
     SparkSessions.applyJobSettings(spark, config);
     Instant startedAt = Instant.now();
     String runId = arguments.glueJobRunId().orElseGet(() -> newRunId(startedAt));
@@ -136,7 +147,7 @@ public final class JobRunner {
     ProgressListener.registerOnce(spark);
     spark.sparkContext().setJobGroup(runId, job.name() + " " + runId, false);
 
-    JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey);
+    JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey, stgCore);
     try {
       manifest.setStatus(RunStatus.RUNNING.label());
       store.write(manifest);

@@ -13,5 +13,10 @@ public interface LakeJob {
     return false;
   }
 
+  /** True when the job reads stg_core, so its connection settings are resolved (and checked) before Spark starts. */
+  default boolean needsStgCore() {
+    return false;
+  }
+
   JobResult run(JobContext context);
 }

@@ -76,7 +76,7 @@ public final class LocalPipeline {
   public int run(String... args) {
     JobRunner.Launch launch;
     try {
-      launch = runner.prepare(true, args);
+      launch = runner.prepare(true, false, args);
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;

@@ -21,18 +21,27 @@ public final class JobHarness {
   public static final Map<String, String> ENV = Map.of("ETL_PII_HASH_KEY", "test-key");
 
   private final TestLake lake;
+  private final Map<String, String> env;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   public JobHarness(TestLake lake) {
+    this(lake, Map.of());
+  }
+
+  /** @param extraEnv environment variables besides the PII key (stg_core connection, ...) */
+  public JobHarness(TestLake lake, Map<String, String> extraEnv) {
     this.lake = lake;
+    java.util.Map<String, String> all = new java.util.HashMap<>(ENV);
+    all.putAll(extraEnv);
+    this.env = Map.copyOf(all);
     SharedSpark.get();
   }
 
   private JobRunner runner() {
     out.reset();
     err.reset();
-    return new JobRunner(ENV, config -> id -> {
+    return new JobRunner(env, config -> id -> {
       throw new AssertionError("no secrets in tests");
     }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }

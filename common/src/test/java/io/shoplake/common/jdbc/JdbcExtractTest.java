@@ -1,0 +1,126 @@
+package io.shoplake.common.jdbc;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.StgCoreDatabase;
+import io.shoplake.common.testing.TestLake;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jdbc-extract against a real MySQL-compatible server (embedded MariaDB, or STG_CORE_TEST_JDBC_URL). */
+class JdbcExtractTest {
+  @TempDir Path dir;
+  private StgCoreDatabase db;
+
+  @BeforeEach
+  void sample() {
+    db = StgCoreDatabase.get().resetToSample();
+  }
+
+  private Map<String, String> env() {
+    return Map.of("STG_CORE_JDBC_URL", db.jdbcUrl(), "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", db.password());
+  }
+
+  private static Map<String, Object> tableMetrics(JobOutcome outcome, String table) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) outcome.manifest().orElseThrow().getMetrics().get(table);
+    return m;
+  }
+
+  private static Dataset<Row> orders(JobHarness jobs) {
+    return jobs.read("processed/stg_core/orders").selectExpr("id", "status", "cast(updated_at as string) as updated_at",
+        "year", "month", "day");
+  }
+
+  @Test
+  void aFullLoadThenOnlyChangedRowsInTheirLatestStateAndAnEmptyBatchKeepsTheWatermark() throws IOException {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    JobOutcome first = jobs.run(new JdbcExtract());
+    assertEquals(0, first.exitCode(), jobs.stderr());
+    assertEquals(640, first.manifest().orElseThrow().getRowsRead());
+    assertEquals(290, jobs.read("processed/stg_core/orders").count());
+    assertEquals(60, jobs.read("processed/stg_core/customers").count());
+    assertFalse(java.util.List.of(jobs.read("processed/stg_core/customers").columns()).contains("email"));
+    assertEquals(60, jobs.read("processed/stg_core/customers").filter("email_hash is not null").count());
+
+    // Order 1 changes once (to a later day), order 2 twice, and a new order arrives.
+    db.execute("UPDATE orders SET status = 'refunded', updated_at = '2025-02-01 08:00:00' WHERE id = 1;"
+        + " UPDATE orders SET status = 'pending', updated_at = '2025-02-01 09:00:00' WHERE id = 2;"
+        + " UPDATE orders SET status = 'cancelled', updated_at = '2025-02-01 10:00:00' WHERE id = 2;"
+        + " INSERT INTO orders VALUES (1000, 'C0000001', 'completed', 'USD', 12.50, '2025-02-01 11:00:00',"
+        + " '2025-02-01 11:00:00');");
+    JobOutcome second = jobs.run(new JdbcExtract());
+    assertEquals(0, second.exitCode(), jobs.stderr());
+    assertEquals(3L, ((Number) tableMetrics(second, "orders").get("rows")).longValue());
+    assertEquals(0L, ((Number) tableMetrics(second, "customers").get("rows")).longValue());
+    assertEquals(291, jobs.read("processed/stg_core/orders").count());
+    assertSameRows(SharedSpark.get().sql("select * from values"
+            + " (1L, 'refunded', '2025-02-01 08:00:00', 2025, 2, 1), (2L, 'cancelled', '2025-02-01 10:00:00', 2025, 2, 1),"
+            + " (1000L, 'completed', '2025-02-01 11:00:00', 2025, 2, 1) as t(id, status, updated_at, year, month, day)"),
+        orders(jobs).filter("id in (1, 2, 1000)"));
+    String watermark = Files.readString(dir.resolve("lake/_state/jdbc-extract/orders.json"));
+    assertTrue(watermark.contains("2025-02-01T11:00") && watermark.contains("\"1000\""), watermark);
+
+    JobOutcome third = jobs.run(new JdbcExtract());
+    assertEquals(0, third.exitCode(), jobs.stderr());
+    assertEquals(0, third.manifest().orElseThrow().getRowsRead());
+    assertEquals(watermark, Files.readString(dir.resolve("lake/_state/jdbc-extract/orders.json")));
+  }
+
+  @Test
+  void aFailureBetweenWriteAndCommitLeavesTheWatermarkAndTheRerunEqualsAnUninterruptedRun() throws IOException {
+    JobHarness interrupted = new JobHarness(new TestLake(dir.resolve("interrupted")), env());
+    JobHarness uninterrupted = new JobHarness(new TestLake(dir.resolve("uninterrupted")), env());
+    assertEquals(0, interrupted.run(new JdbcExtract()).exitCode(), interrupted.stderr());
+    assertEquals(0, uninterrupted.run(new JdbcExtract()).exitCode(), uninterrupted.stderr());
+    String before = Files.readString(dir.resolve("interrupted/_state/jdbc-extract/orders.json"));
+
+    db.execute("UPDATE orders SET status = 'refunded', updated_at = '2025-03-01 00:00:00' WHERE id IN (5, 6);");
+    JobOutcome failed = interrupted.run(new JdbcExtract(() -> {
+      throw new IllegalStateException("injected failure before the watermark commit");
+    }));
+    assertEquals(1, failed.exitCode());
+    assertTrue(interrupted.stderr().contains("injected failure"), interrupted.stderr());
+    assertEquals(before, Files.readString(dir.resolve("interrupted/_state/jdbc-extract/orders.json")));
+
+    assertEquals(0, interrupted.run(new JdbcExtract()).exitCode(), interrupted.stderr());
+    assertEquals(0, uninterrupted.run(new JdbcExtract()).exitCode(), uninterrupted.stderr());
+    assertSameRows(orders(uninterrupted), orders(interrupted));
+    assertEquals(Files.readString(dir.resolve("uninterrupted/_state/jdbc-extract/orders.json")),
+        Files.readString(dir.resolve("interrupted/_state/jdbc-extract/orders.json")));
+  }
+
+  @Test
+  void aDatabaseThatIsDownFailsWithOneLineThatNeverShowsThePassword() throws IOException {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), Map.of(
+        "STG_CORE_JDBC_URL", "jdbc:mysql://127.0.0.1:" + closedPort + "/stg_core?connectTimeout=2000",
+        "STG_CORE_USER", "reader", "STG_CORE_PASSWORD", "not-the-password-x9"));
+    JobOutcome outcome = jobs.run(new JdbcExtract());
+    assertEquals(1, outcome.exitCode());
+    assertEquals(1, jobs.stderr().trim().lines().count(), jobs.stderr());
+    assertTrue(jobs.stderr().contains("Cannot read the bounds of stg_core.customers at jdbc:mysql://127.0.0.1:"
+        + closedPort + "/stg_core"), jobs.stderr());
+    assertFalse(jobs.stderr().contains("not-the-password-x9") || jobs.stdout().contains("not-the-password-x9"));
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertFalse(m.getError().contains("not-the-password-x9") || m.getErrorDetail().contains("not-the-password-x9"));
+    assertFalse(Files.exists(dir.resolve("lake/_state/jdbc-extract")));
+  }
+}
