@@ -113,7 +113,10 @@ public final class ConfigLoader {
         new LakeConfig.StgCore(c.getString("stg-core.jdbc-url"), c.getString("stg-core.user"),
             c.getString("stg-core.password-secret-id"), c.getStringList("stg-core.tables"),
             c.getStringList("stg-core.parallel-tables"), positive(c, "stg-core.partitions"),
-            positive(c, "stg-core.fetch-size")));
+            positive(c, "stg-core.fetch-size"),
+            new io.shoplake.common.jdbc.Retry(positive(c, "stg-core.retry-attempts"),
+                positiveDuration(c, "stg-core.retry-initial-backoff"),
+                positiveDuration(c, "stg-core.retry-max-backoff"))));
   }
 
   private static int positive(Config c, String key) {

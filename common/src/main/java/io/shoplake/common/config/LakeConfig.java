@@ -84,9 +84,10 @@ public record LakeConfig(
    * @param parallelTables tables read in id ranges
    * @param partitions ranges per parallel table
    * @param fetchSize rows per round trip
+   * @param retry how connection failures are retried
    */
   public record StgCore(String jdbcUrl, String user, String passwordSecretId, java.util.List<String> tables,
-      java.util.List<String> parallelTables, int partitions, int fetchSize) {}
+      java.util.List<String> parallelTables, int partitions, int fetchSize, io.shoplake.common.jdbc.Retry retry) {}
 
   /** A resource name following {@code {env}-{project}-{resource}}. */
   public String resourceName(String resource) {

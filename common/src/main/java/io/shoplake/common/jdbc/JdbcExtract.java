@@ -55,6 +55,9 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Options: {@code --full-reload <table>} (or {@code all}) reads the table whole and rebuilds its
  * dataset; {@code --reset <table>} (or {@code all}) forgets the watermark before the run.
  *
+ * <p>Connection failures of the first queries are retried with backoff ({@code shoplake.stg-core.retry-*});
+ * once the bounds are read, Spark's own task retries cover the read.
+ *
  * <p>Cost per table: two small queries (bounds), one JDBC read of the batch (cached: written and
  * counted), and when the dataset exists, a scan of the id column and the partitions the batch touches.
  */
@@ -127,7 +130,7 @@ public final class JdbcExtract implements LakeJob {
         : state.read(STATE).map(m -> new Watermark(LocalDateTime.parse(m.get("updated_at")), m.get("id")));
     ctx.stage("bounds of " + table + after.map(w -> " after " + w.updatedAt() + " / " + w.id()).orElse(" (all rows)"));
 
-    Bounds bounds = bounds(connection, table, after);
+    Bounds bounds = bounds(connection, table, after, ctx.config().stgCore().retry());
     metrics.put("watermark_before", after.map(Watermark::toString).orElse("none"));
     if (bounds.rows() == 0) {
       metrics.put("rows", 0L);
@@ -205,8 +208,25 @@ public final class JdbcExtract implements LakeJob {
    */
   record Bounds(String condition, long rows, boolean numericId, String minId, String maxId) {}
 
-  /** The snapshot bound, the id type and the batch's size and id range: two small queries. */
-  private static Bounds bounds(StgCoreConnection connection, String table, Optional<Watermark> after) {
+  /**
+   * The snapshot bound, the id type and the batch's size and id range: two small queries, retried on
+   * connection failures ({@link Retry}). Fails with one line naming the table, the masked URL and, after
+   * retries, the number of attempts; nothing has been written and no state changed by then.
+   */
+  private static Bounds bounds(StgCoreConnection connection, String table, Optional<Watermark> after, Retry retry) {
+    try {
+      return retry.run(() -> queryBounds(connection, table, after));
+    } catch (Retry.Exhausted e) {
+      throw new IllegalStateException("Cannot read the bounds of stg_core." + table + " at " + connection.maskedUrl()
+          + " after " + e.attempts() + " attempts: " + e.getMessage(), e);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the bounds of stg_core." + table + " at " + connection.maskedUrl()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Bounds queryBounds(StgCoreConnection connection, String table, Optional<Watermark> after)
+      throws SQLException {
     try (Connection c = DriverManager.getConnection(connection.url(), connection.user(), connection.password());
         Statement s = c.createStatement()) {
       LocalDateTime upTo;
@@ -227,9 +247,6 @@ public final class JdbcExtract implements LakeJob {
         r.next();
         return new Bounds(condition, r.getLong(1), numericId, r.getString(2), r.getString(3));
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the bounds of stg_core." + table + " at " + connection.maskedUrl()
-          + ": " + e.getMessage(), e);
     }
   }
 }

@@ -105,7 +105,7 @@ class JdbcExtractTest {
   }
 
   @Test
-  void aDatabaseThatIsDownFailsWithOneLineThatNeverShowsThePassword() throws IOException {
+  void aDatabaseThatIsDownIsRetriedThenFailsWithOneLineThatNeverShowsThePassword() throws IOException {
     int closedPort;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
@@ -113,11 +113,16 @@ class JdbcExtractTest {
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), Map.of(
         "STG_CORE_JDBC_URL", "jdbc:mysql://127.0.0.1:" + closedPort + "/stg_core?connectTimeout=2000",
         "STG_CORE_USER", "reader", "STG_CORE_PASSWORD", "not-the-password-x9"));
-    JobOutcome outcome = jobs.run(new JdbcExtract());
+    Path fastRetries = dir.resolve("retries.conf");
+    Files.writeString(fastRetries, "shoplake.stg-core { retry-attempts = 3, retry-initial-backoff = 20ms }\n");
+    long started = System.nanoTime();
+    JobOutcome outcome = jobs.run(new JdbcExtract(), "--config-file", fastRetries.toString());
     assertEquals(1, outcome.exitCode());
     assertEquals(1, jobs.stderr().trim().lines().count(), jobs.stderr());
     assertTrue(jobs.stderr().contains("Cannot read the bounds of stg_core.customers at jdbc:mysql://127.0.0.1:"
-        + closedPort + "/stg_core"), jobs.stderr());
+        + closedPort + "/stg_core?connectTimeout=2000 after 3 attempts: "), jobs.stderr());
+    // Two waits: between 10 and 20 ms, then between 20 and 40 ms.
+    assertTrue((System.nanoTime() - started) / 1_000_000 >= 30);
     assertFalse(jobs.stderr().contains("not-the-password-x9") || jobs.stdout().contains("not-the-password-x9"));
     RunManifest m = outcome.manifest().orElseThrow();
     assertFalse(m.getError().contains("not-the-password-x9") || m.getErrorDetail().contains("not-the-password-x9"));

@@ -42,7 +42,7 @@ class WatermarkTest {
   @Test
   void theConnectionComesFromTheEnvironmentFirstAndNeverShowsThePassword() {
     LakeConfig.StgCore config = new LakeConfig.StgCore("jdbc:mysql://db.internal:3306/stg_core", "reader", "",
-        List.of("orders"), List.of(), 4, 1000);
+        List.of("orders"), List.of(), 4, 1000, new Retry(1, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
     StgCoreConnection c = StgCoreConnection.resolve(config, Map.of(
         "STG_CORE_JDBC_URL", "jdbc:mysql://127.0.0.1:3307/stg_core?password=hunter2&useSSL=false",
         "STG_CORE_PASSWORD", "s3cret"), id -> { throw new AssertionError("no secret expected"); });
