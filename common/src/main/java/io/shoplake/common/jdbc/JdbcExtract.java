@@ -104,7 +104,6 @@ public final class JdbcExtract implements LakeJob {
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, String> outputs = new LinkedHashMap<>();
     List<String> partitions = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
     for (String table : tables) {
       Map<String, Object> tableMetrics = new LinkedHashMap<>();
       long n = extract(ctx, connection, table, tableMetrics, partitions);
@@ -113,7 +112,7 @@ public final class JdbcExtract implements LakeJob {
       outputs.put(table, ctx.paths().processed("stg_core/" + table));
     }
     metrics.put("jdbc_url", connection.maskedUrl());
-    return new JobResult(List.of(), rowsRead, rowsRead, Map.of(), partitions, outputs, metrics, warnings);
+    return new JobResult(List.of(), rowsRead, rowsRead, Map.of(), partitions, outputs, metrics, List.of());
   }
 
   private static boolean selected(JobContext ctx, String option, String table) {
