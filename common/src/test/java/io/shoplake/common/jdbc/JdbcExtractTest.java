@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SecretsManagerStandIn;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -127,5 +129,63 @@ class JdbcExtractTest {
     RunManifest m = outcome.manifest().orElseThrow();
     assertFalse(m.getError().contains("not-the-password-x9") || m.getErrorDetail().contains("not-the-password-x9"));
     assertFalse(Files.exists(dir.resolve("lake/_state/jdbc-extract")));
+  }
+
+  @Test
+  void aWrongPasswordFailsAtOnceWithOneLineThatNeverShowsIt() {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), Map.of("STG_CORE_JDBC_URL", db.jdbcUrl(),
+        "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", "wrong-password-q7"));
+    JobOutcome outcome = jobs.run(new JdbcExtract());
+    assertEquals(1, outcome.exitCode());
+    assertEquals(1, jobs.stderr().trim().lines().count(), jobs.stderr());
+    // Not retried: retrying cannot fix a password, and repeated failures can lock an account.
+    assertTrue(jobs.stderr().contains("Cannot read the bounds of stg_core.customers at " + db.jdbcUrl() + ": Access denied"),
+        jobs.stderr());
+    assertFalse(jobs.stderr().contains("attempts"), jobs.stderr());
+    assertFalse(jobs.stderr().contains("wrong-password-q7") || jobs.stdout().contains("wrong-password-q7"));
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertFalse(m.getError().contains("wrong-password-q7") || m.getErrorDetail().contains("wrong-password-q7"));
+    assertFalse(Files.exists(dir.resolve("lake/_state/jdbc-extract")));
+  }
+
+  @Test
+  void thePasswordCanComeFromSecretsManagerAndIsNeverWrittenDown() throws IOException {
+    try (SecretsManagerStandIn secrets = new SecretsManagerStandIn(Map.of("local/stg-core/reader", db.password()))) {
+      Path conf = dir.resolve("secrets.conf");
+      Files.writeString(conf, "shoplake.aws { region = \"eu-west-1\", secrets-manager-endpoint = \""
+          + secrets.endpoint() + "\" }\nshoplake.stg-core.password-secret-id = \"local/stg-core/reader\"\n");
+      JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")),
+          Map.of("STG_CORE_JDBC_URL", db.jdbcUrl(), "STG_CORE_USER", db.user())).usingSecretsManager();
+      JobOutcome outcome = jobs.run(new JdbcExtract(), "--config-file", conf.toString());
+      assertEquals(0, outcome.exitCode(), jobs.stderr());
+      assertEquals(640, outcome.manifest().orElseThrow().getRowsRead());
+      assertEquals(List.of("secretsmanager.GetSecretValue"), secrets.targets());
+      assertTrue(secrets.bodies().get(0).contains("local/stg-core/reader"));
+      String manifest;
+      try (java.util.stream.Stream<Path> runs = Files.list(dir.resolve("lake/_runs/jdbc-extract"))) {
+        manifest = Files.readString(runs.findFirst().orElseThrow());
+      }
+      assertFalse(manifest.contains(db.password()) || jobs.stdout().contains(db.password())
+          || jobs.stderr().contains(db.password()));
+    }
+  }
+
+  @Test
+  void aParallelExtractWritesExactlyTheRowsOfASingleRead() throws IOException {
+    JobHarness parallel = new JobHarness(new TestLake(dir.resolve("parallel")), env());
+    JobHarness single = new JobHarness(new TestLake(dir.resolve("single")), env());
+    Path oneRange = dir.resolve("single.conf");
+    Files.writeString(oneRange, "shoplake.stg-core.partitions = 1\n");
+    JobOutcome p = parallel.run(new JdbcExtract());
+    JobOutcome s = single.run(new JdbcExtract(), "--config-file", oneRange.toString());
+    assertEquals(0, p.exitCode(), parallel.stderr());
+    assertEquals(0, s.exitCode(), single.stderr());
+    for (String table : List.of("orders", "order_items")) {
+      assertEquals(4, ((Number) tableMetrics(p, table).get("read_partitions")).intValue());
+      assertEquals(1, ((Number) tableMetrics(s, table).get("read_partitions")).intValue());
+      Dataset<Row> expected = single.read("processed/stg_core/" + table).drop("run_id", "ingested_at");
+      assertEquals(290, expected.count());
+      assertSameRows(expected, parallel.read("processed/stg_core/" + table).drop("run_id", "ingested_at"));
+    }
   }
 }

