@@ -60,6 +60,10 @@ public final class ConfigLoader {
     if (args.lakeRoot().isPresent()) {
       fromArgs = fromArgs.withValue(ROOT + ".lake.root", ConfigValueFactory.fromAnyRef(args.lakeRoot().get()));
     }
+    if (args.transactionsSource().isPresent()) {
+      fromArgs = fromArgs.withValue(ROOT + ".transactions.source",
+          ConfigValueFactory.fromAnyRef(args.transactionsSource().get()));
+    }
     Config merged;
     try {
       merged = fromArgs.withFallback(overrides).withFallback(referenceFile).resolve();
@@ -79,6 +83,11 @@ public final class ConfigLoader {
         throw new UsageException("Cannot use shoplake.transactions.persist-level '" + persistLevel
             + "': expected NONE or a Spark storage level such as MEMORY_AND_DISK");
       }
+    }
+    String transactionsSource = c.getString("transactions.source");
+    if (!LakeConfig.Transactions.SOURCES.contains(transactionsSource)) {
+      throw new UsageException("Cannot use shoplake.transactions.source '" + transactionsSource
+          + "': expected csv or jdbc");
     }
     int shufflePartitions = c.getInt("spark.shuffle-partitions");
     if (shufflePartitions < 0) {
@@ -102,7 +111,8 @@ public final class ConfigLoader {
         new LakeConfig.Transactions(
             c.getString("transactions.dataset"),
             c.getString("transactions.fx-rates-dataset"),
-            persistLevel),
+            persistLevel,
+            transactionsSource),
         new LakeConfig.Products(
             c.getString("products.dataset"),
             c.getString("products.categories-dataset"),

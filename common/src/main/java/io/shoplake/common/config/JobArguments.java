@@ -102,6 +102,11 @@ public final class JobArguments {
     return get("JOB_RUN_ID");
   }
 
+  /** {@code --transactions-source csv|jdbc}: overrides {@code shoplake.transactions.source}. */
+  public Optional<String> transactionsSource() {
+    return get("transactions-source");
+  }
+
   /** {@code --config-file}: an extra HOCON file layered over the environment file (local runs). */
   public Optional<String> configFile() {
     return get("config-file");

@@ -48,8 +48,16 @@ public record LakeConfig(
    * @param dataset raw and processed dataset name
    * @param fxRatesDataset raw dataset of FX rates
    * @param persistLevel Spark storage level name for the classified rows, or NONE
+   * @param source where the rows come from: {@code csv} (the raw zone) or {@code jdbc} (stg_core's
+   *     orders and order_items)
    */
-  public record Transactions(String dataset, String fxRatesDataset, String persistLevel) {}
+  public record Transactions(String dataset, String fxRatesDataset, String persistLevel, String source) {
+    public static final java.util.List<String> SOURCES = java.util.List.of("csv", "jdbc");
+
+    public boolean fromStgCore() {
+      return source.equals("jdbc");
+    }
+  }
 
   /**
    * @param dataset raw and processed dataset name

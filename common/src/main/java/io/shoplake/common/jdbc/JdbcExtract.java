@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.year;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
@@ -19,7 +20,6 @@ import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.transform.Ingest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -87,7 +87,7 @@ public final class JdbcExtract implements LakeJob {
   }
 
   @Override
-  public boolean needsStgCore() {
+  public boolean needsStgCore(LakeConfig config) {
     return true;
   }
 
@@ -137,14 +137,8 @@ public final class JdbcExtract implements LakeJob {
       return 0;
     }
     ctx.stage("read " + bounds.rows() + " changed row(s) of " + table);
-    DataFrameReader reader = ctx.spark().read().format("jdbc")
-        .option("url", connection.url())
-        .option("driver", com.mysql.cj.jdbc.Driver.class.getName())
-        .option("user", connection.user())
-        .option("password", connection.password())
-        .option("dbtable", "(SELECT * FROM `" + table + "` WHERE " + bounds.condition() + ") AS batch")
-        .option("fetchsize", String.valueOf(ctx.config().stgCore().fetchSize()))
-        .option("useCursorFetch", "true");
+    DataFrameReader reader = connection.reader(ctx.spark(),
+        "SELECT * FROM `" + table + "` WHERE " + bounds.condition(), ctx.config().stgCore().fetchSize());
     int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.numericId()
         ? ctx.config().stgCore().partitions() : 1;
     if (parts > 1) {
@@ -152,6 +146,7 @@ public final class JdbcExtract implements LakeJob {
           .option("upperBound", bounds.maxId()).option("numPartitions", String.valueOf(parts));
     }
     Dataset<Row> batch = reader.load();
+    metrics.put("read_partitions", batch.javaRDD().getNumPartitions());
     if (List.of(batch.columns()).contains("email")) {
       batch = batch.withColumn("email_hash", udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType)
           .apply(col("email"))).drop("email");
@@ -226,7 +221,7 @@ public final class JdbcExtract implements LakeJob {
 
   private static Bounds queryBounds(StgCoreConnection connection, String table, Optional<Watermark> after)
       throws SQLException {
-    try (Connection c = DriverManager.getConnection(connection.url(), connection.user(), connection.password());
+    try (Connection c = connection.open();
         Statement s = c.createStatement()) {
       LocalDateTime upTo;
       boolean numericId;

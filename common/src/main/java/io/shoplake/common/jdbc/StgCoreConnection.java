@@ -3,10 +3,15 @@ package io.shoplake.common.jdbc;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.pii.SecretReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.SparkSession;
 
 /**
- * Where and as whom jdbc-extract connects: the URL and user from {@code STG_CORE_JDBC_URL} and
+ * Where and as whom the jobs that read stg_core connect: the URL and user from {@code STG_CORE_JDBC_URL} and
  * {@code STG_CORE_USER}, else from config; the password from {@code STG_CORE_PASSWORD}, else from the
  * Secrets Manager secret in config, never from a file. {@link #toString()} and {@link #maskedUrl()}
  * never show the password, also when someone put one in the URL.
@@ -46,6 +51,27 @@ public record StgCoreConnection(String url, String user, String password) {
       }
     }
     return null;
+  }
+
+  /** A plain JDBC connection, for the small bound queries run on the driver. */
+  public Connection open() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  /**
+   * Spark's JDBC reader of {@code query} (a SELECT, read as a derived table) over this connection,
+   * streaming {@code fetchSize} rows per round trip (Connector/J's cursor fetch) instead of buffering the
+   * whole result in the executor.
+   */
+  public DataFrameReader reader(SparkSession spark, String query, int fetchSize) {
+    return spark.read().format("jdbc")
+        .option("url", url)
+        .option("driver", com.mysql.cj.jdbc.Driver.class.getName())
+        .option("user", user)
+        .option("password", password)
+        .option("dbtable", "(" + query + ") AS batch")
+        .option("fetchsize", String.valueOf(fetchSize))
+        .option("useCursorFetch", "true");
   }
 
   /** The URL with any password parameter replaced by ***: safe for logs, manifests and errors. */

@@ -33,10 +33,10 @@ public record JobContext(
     spark.sparkContext().setJobDescription(jobName + ": " + description);
   }
 
-  /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore()} get one. */
+  /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore} get one. */
   public io.shoplake.common.jdbc.StgCoreConnection requireStgCore() {
     return stgCore.orElseThrow(() -> new IllegalStateException(
-        "Cannot connect to stg_core in job " + jobName + ": the job did not declare needsStgCore()"));
+        "Cannot connect to stg_core in job " + jobName + ": the job did not declare needsStgCore"));
   }
 
   /** The PII key; only jobs that declare {@link LakeJob#needsPiiKey()} get one. */

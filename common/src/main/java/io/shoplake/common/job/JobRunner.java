@@ -68,7 +68,7 @@ public final class JobRunner {
   public JobOutcome run(LakeJob job, String... args) {
     Launch launch;
     try {
-      launch = prepare(job.needsPiiKey(), job.needsStgCore(), args);
+      launch = prepare(job.needsPiiKey(), job::needsStgCore, args);
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
@@ -83,14 +83,15 @@ public final class JobRunner {
 
   /**
    * Parses and validates {@code args}, loads the configuration and, when {@code needsPiiKey}, resolves
-   * the key: everything that can be wrong without touching data, so it fails before Spark starts.
+   * the key, and when {@code needsStgCore} holds for the configuration, the stg_core connection
+   * settings: everything that can be wrong without touching data, so it fails before Spark starts.
    *
    * @throws UsageException naming what is wrong
    */
-  public Launch prepare(boolean needsPiiKey, boolean needsStgCore, String... args) {
+  public Launch prepare(boolean needsPiiKey, java.util.function.Predicate<LakeConfig> needsStgCore, String... args) {
     JobArguments arguments = JobArguments.parse(args);
     LakeConfig config = ConfigLoader.load(arguments);
-    Optional<StgCoreConnection> stgCore = needsStgCore
+    Optional<StgCoreConnection> stgCore = needsStgCore.test(config)
         ? Optional.of(StgCoreConnection.resolve(config.stgCore(), environment, secrets.apply(config)))
         : Optional.empty();
     return new Launch(arguments, config, piiKey(needsPiiKey, config), stgCore);

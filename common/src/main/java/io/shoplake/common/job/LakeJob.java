@@ -13,8 +13,11 @@ public interface LakeJob {
     return false;
   }
 
-  /** True when the job reads stg_core, so its connection settings are resolved (and checked) before Spark starts. */
-  default boolean needsStgCore() {
+  /**
+   * True when the job reads stg_core with {@code config}, so its connection settings are resolved (and
+   * checked) before Spark starts.
+   */
+  default boolean needsStgCore(io.shoplake.common.config.LakeConfig config) {
     return false;
   }
 

@@ -6,6 +6,7 @@ import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
+import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
@@ -27,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole flow in one SparkSession: the raw-zone jobs (transactions, products, reviews,
+ * The whole flow in one SparkSession: with {@code --extract-stg-core}, first jdbc-extract (the copy of
+ * stg_core's tables, on which no other step depends); then the raw-zone jobs (transactions, products, reviews,
  * clickstream), then master-merge, then the export of the curated tables to JSON Lines. Each step is
  * a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
  * depend on it, with the reason, while independent steps still run. Prints one summary table at the
@@ -50,9 +52,21 @@ public final class LocalPipeline {
     this.err = err;
   }
 
+  /** The flag that adds jdbc-extract (the copy of stg_core's tables) as the first step. */
+  public static final String EXTRACT_STG_CORE = "extract-stg-core";
+
   /** The steps, in order, for {@code config}. */
   public static List<PipelineStep> steps(LakeConfig config) {
-    List<PipelineStep> steps = new ArrayList<>(List.of(
+    return steps(config, false);
+  }
+
+  /** The steps, in order, for {@code config}; jdbc-extract first when {@code extractStgCore}. */
+  public static List<PipelineStep> steps(LakeConfig config, boolean extractStgCore) {
+    List<PipelineStep> steps = new ArrayList<>();
+    if (extractStgCore) {
+      steps.add(new PipelineStep(JdbcExtract.NAME, new JdbcExtract(), List.of(), List.of()));
+    }
+    steps.addAll(List.of(
         new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), List.of()),
         new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(), List.of(TransactionEtl.NAME)),
         new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), List.of()),
@@ -75,8 +89,11 @@ public final class LocalPipeline {
   /** Runs the pipeline; returns the process exit code. */
   public int run(String... args) {
     JobRunner.Launch launch;
+    boolean extractStgCore;
     try {
-      launch = runner.prepare(true, false, args);
+      extractStgCore = extractStgCore(JobArguments.parse(args));
+      launch = runner.prepare(true, config -> steps(config, extractStgCore).stream()
+          .anyMatch(step -> step.job().needsStgCore(config)), args);
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
@@ -86,7 +103,7 @@ public final class LocalPipeline {
     Optional<PiiKey> piiKey = launch.piiKey();
     long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
-    List<PipelineStep> steps = steps(config);
+    List<PipelineStep> steps = steps(config, extractStgCore);
     Map<String, StepResult> results = new LinkedHashMap<>();
     int index = 0;
     for (PipelineStep step : steps) {
@@ -107,7 +124,8 @@ public final class LocalPipeline {
       try {
         JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
         outcome = runner.run(step.job(), spark, parsed, config,
-            step.job().needsPiiKey() ? piiKey : Optional.empty());
+            step.job().needsPiiKey() ? piiKey : Optional.empty(),
+            step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
       } catch (UsageException e) {
         err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
         outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
@@ -116,6 +134,14 @@ public final class LocalPipeline {
     }
     printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
     return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
+  }
+
+  private static boolean extractStgCore(JobArguments arguments) {
+    String value = arguments.get(EXTRACT_STG_CORE).orElse("false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new UsageException("Cannot use --" + EXTRACT_STG_CORE + " '" + value + "': it is a flag (true or false)");
+    }
+    return value.equals("true");
   }
 
   private static StepResult toResult(String step, JobOutcome outcome) {

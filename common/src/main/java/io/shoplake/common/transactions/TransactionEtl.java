@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shoplake.common.io.CsvSource;
+import io.shoplake.common.jdbc.StgCoreTransactions;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;
@@ -22,6 +23,7 @@ import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
 import io.shoplake.common.transform.Ingest;
@@ -46,7 +48,9 @@ import org.apache.spark.storage.StorageLevel;
  * Transaction ETL: raw CSV -> validated, deduplicated, derived, PII-masked Parquet in
  * {@code processed/transactions/year=/month=/day=}, rejects in {@code quarantine/transactions/}.
  *
- * <p>Source: the raw files of every date, or of {@code --run-date} only. Transform: rules
+ * <p>Source: the raw files of every date, or of {@code --run-date} only; or, with
+ * {@code shoplake.transactions.source = jdbc}, stg_core's order items ({@link StgCoreTransactions}),
+ * as the same string columns, through the same path. Transform: rules
  * ({@link TransactionRules}), typing, amounts, USD conversion, event-time parts, e-mail hash, ingest
  * columns, and deduplication on {@code transaction_id} (latest {@code transaction_ts} wins).
  *
@@ -82,6 +86,11 @@ public final class TransactionEtl implements LakeJob {
   }
 
   @Override
+  public boolean needsStgCore(io.shoplake.common.config.LakeConfig config) {
+    return config.transactions().fromStgCore();
+  }
+
+  @Override
   public JobResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     LakePaths paths = ctx.paths();
@@ -89,17 +98,15 @@ public final class TransactionEtl implements LakeJob {
     String dataset = ctx.config().transactions().dataset();
     String processedPath = paths.processed(dataset);
     RawZone rawZone = new RawZone(paths, hadoopConf);
-    if (!rawZone.exists(dataset)) {
-      throw new IllegalArgumentException("Cannot read " + dataset + ": no folder " + paths.raw(dataset));
-    }
-    List<InputFile> files = rawZone.list(dataset, ctx.args().runDate());
+    TransactionInput input = ctx.config().transactions().fromStgCore() ? StgCoreTransactions.read(ctx)
+        : csvInput(ctx, rawZone, dataset);
+    List<InputFile> files = input.units();
     List<String> warnings = new ArrayList<>();
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("processed", processedPath);
     outputs.put("quarantine", paths.quarantine(dataset));
     if (files.isEmpty()) {
-      warnings.add("no input files under " + paths.raw(dataset)
-          + ctx.args().runDate().map(d -> "/date=" + d).orElse("/date=*") + ": nothing to do");
+      warnings.add(input.whenEmpty() + ": nothing to do");
       return new JobResult(files, 0, 0, Map.of(), List.of(), outputs, Map.of(), warnings);
     }
     if (ctx.piiKey().map(k -> k.isDevelopmentKey()).orElse(false)) {
@@ -117,9 +124,12 @@ public final class TransactionEtl implements LakeJob {
     // Source -> clean -> rules -> typed and derived, computed once and cached: every later step
     // (repeated ids, counts, the two writes) reads these rows, never the CSV again.
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
-    Dataset<Row> staged = CsvSource.read(spark, files, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD)
+    List<RowRule> rules = new ArrayList<>(input.sourceRules());
+    rules.addAll(TransactionRules.rules());
+    Dataset<Row> staged = input.rows()
         .transform(TransactionRules::clean)
-        .transform(RowRules.withRejectReason(TransactionRules.rules()))
+        .transform(RowRules.withRejectReason(rules))
+        .drop(input.helperColumns().toArray(new String[0]))
         .transform(TransactionTransforms::toTyped)
         .transform(TransactionTransforms.withMaskedEmail(emailHash))
         .transform(TransactionTransforms::withAmounts)
@@ -252,6 +262,19 @@ public final class TransactionEtl implements LakeJob {
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));
     return new JobResult(files, rowsRead, rowsWritten, rejected, new ArrayList<>(writtenPartitions), outputs,
         metrics, warnings);
+  }
+
+  /** The raw CSV files of every date, or of {@code --run-date}. */
+  private static TransactionInput csvInput(JobContext ctx, RawZone rawZone, String dataset) {
+    if (!rawZone.exists(dataset)) {
+      throw new IllegalArgumentException("Cannot read " + dataset + ": no folder " + ctx.paths().raw(dataset));
+    }
+    List<InputFile> files = rawZone.list(dataset, ctx.args().runDate());
+    String whenEmpty = "no input files under " + ctx.paths().raw(dataset)
+        + ctx.args().runDate().map(d -> "/date=" + d).orElse("/date=*");
+    Dataset<Row> rows = files.isEmpty() ? null
+        : CsvSource.read(ctx.spark(), files, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD);
+    return new TransactionInput(files, rows, List.of(), List.of(), whenEmpty);
   }
 
   /** The business columns that identify a row's content (not its lineage), for a stable tie-break. */
