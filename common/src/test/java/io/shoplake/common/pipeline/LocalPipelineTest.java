@@ -50,23 +50,9 @@ class LocalPipelineTest {
 
   @BeforeAll
   static void runOnSampleData() throws IOException {
-    lake = new TestLake(dir.resolve("lake"));
-    copy(Path.of("..", "sample-data", "raw"), lake.root().resolve("raw"));
+    lake = new TestLake(dir.resolve("lake")).withSampleRaw();
     jobs = new JobHarness(lake);
     firstExit = jobs.runPipeline();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : files.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
   }
 
   private static Map<String, List<Row>> curated() {

@@ -56,4 +56,27 @@ public final class TestLake {
   public Path writeFxRates(String date, String name, List<String> lines) {
     return writeRaw("fx_rates", date, name, FX_HEADER, lines);
   }
+
+  /** Copies the committed sample raw zone ({@code ../sample-data/raw}), or only {@code datasets} of it. */
+  public TestLake withSampleRaw(String... datasets) {
+    Path sample = Path.of("..", "sample-data", "raw");
+    List<Path> sources = datasets.length == 0 ? List.of(sample)
+        : java.util.Arrays.stream(datasets).map(sample::resolve).toList();
+    for (Path from : sources) {
+      Path to = root.resolve("raw").resolve(sample.relativize(from).toString());
+      try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+        for (Path source : files.toList()) {
+          Path target = to.resolve(from.relativize(source).toString());
+          if (Files.isDirectory(source)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(source, target);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return this;
+  }
 }
