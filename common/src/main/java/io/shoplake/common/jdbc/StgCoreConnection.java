@@ -13,7 +13,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Where and as whom the jobs that read stg_core connect: the URL and user from {@code STG_CORE_JDBC_URL} and
  * {@code STG_CORE_USER}, else from config; the password from {@code STG_CORE_PASSWORD}, else from the
- * Secrets Manager secret in config, never from a file. {@link #toString()} and {@link #maskedUrl()}
+ * Secrets Manager secret in config (the password, or RDS's JSON form with {@code username} and
+ * {@code password}, whose user applies when none is set), never from a file. {@link #toString()} and {@link #maskedUrl()}
  * never show the password, also when someone put one in the URL.
  */
 public record StgCoreConnection(String url, String user, String password) {
@@ -30,18 +31,49 @@ public record StgCoreConnection(String url, String user, String password) {
       throw new UsageException("Cannot connect to stg_core: '" + mask(url) + "' is not a jdbc:mysql: URL");
     }
     String user = firstSet(env.get(USER_ENV), config.user());
-    if (user == null) {
-      throw new UsageException("Cannot connect to stg_core: no user (set " + USER_ENV + " or shoplake.stg-core.user)");
-    }
     String password = env.get(PASSWORD_ENV);
     if (password == null && !config.passwordSecretId().isBlank()) {
-      password = secrets.read(config.passwordSecretId());
+      String id = config.passwordSecretId();
+      Map<String, String> secret = parseSecret(secrets.read(id), id);
+      password = secret.get("password");
+      if (user == null) {
+        user = firstSet(secret.get("username"));
+      }
+    }
+    if (user == null) {
+      throw new UsageException("Cannot connect to stg_core: no user (set " + USER_ENV + " or shoplake.stg-core.user)");
     }
     if (password == null) {
       throw new UsageException("Cannot connect to stg_core: no password (set " + PASSWORD_ENV
           + " or shoplake.stg-core.password-secret-id)");
     }
     return new StgCoreConnection(url, user, password);
+  }
+
+  /**
+   * A secret is either the password itself, or a JSON object with {@code password} and optionally
+   * {@code username}, the form of the secrets RDS and Aurora create. Messages never quote the secret.
+   */
+  static Map<String, String> parseSecret(String secret, String id) {
+    if (!secret.trim().startsWith("{")) {
+      return Map.of("password", secret);
+    }
+    Map<String, Object> fields;
+    try {
+      fields = new com.fasterxml.jackson.databind.ObjectMapper().readValue(secret,
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    } catch (java.io.IOException e) {
+      throw new UsageException("Cannot use secret " + id + ": it starts with { but is not a JSON object");
+    }
+    if (!(fields.get("password") instanceof String password)) {
+      throw new UsageException("Cannot use secret " + id + ": its JSON has no \"password\" text field");
+    }
+    Map<String, String> result = new java.util.HashMap<>();
+    result.put("password", password);
+    if (fields.get("username") instanceof String username) {
+      result.put("username", username);
+    }
+    return result;
   }
 
   private static String firstSet(String... values) {

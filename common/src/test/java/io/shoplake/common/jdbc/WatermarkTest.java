@@ -3,11 +3,7 @@ package io.shoplake.common.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shoplake.common.config.LakeConfig;
-import io.shoplake.common.config.UsageException;
 import java.time.LocalDateTime;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,22 +33,5 @@ class WatermarkTest {
         () -> new Watermark(UP_TO, "1' OR '1'='1"));
     assertThrows(NumberFormatException.class,
         () -> Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "abc")), UP_TO, true));
-  }
-
-  @Test
-  void theConnectionComesFromTheEnvironmentFirstAndNeverShowsThePassword() {
-    LakeConfig.StgCore config = new LakeConfig.StgCore("jdbc:mysql://db.internal:3306/stg_core", "reader", "",
-        List.of("orders"), List.of(), 4, 1000, new Retry(1, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)));
-    StgCoreConnection c = StgCoreConnection.resolve(config, Map.of(
-        "STG_CORE_JDBC_URL", "jdbc:mysql://127.0.0.1:3307/stg_core?password=hunter2&useSSL=false",
-        "STG_CORE_PASSWORD", "s3cret"), id -> { throw new AssertionError("no secret expected"); });
-    assertEquals("reader", c.user());
-    assertEquals("s3cret", c.password());
-    assertEquals("jdbc:mysql://127.0.0.1:3307/stg_core?password=***&useSSL=false", c.maskedUrl());
-    assertEquals(false, c.toString().contains("s3cret") || c.toString().contains("hunter2"));
-    UsageException missing = assertThrows(UsageException.class, () -> StgCoreConnection.resolve(config, Map.of(),
-        id -> { throw new AssertionError(); }));
-    assertEquals("Cannot connect to stg_core: no password (set STG_CORE_PASSWORD or"
-        + " shoplake.stg-core.password-secret-id)", missing.getMessage());
   }
 }
