@@ -9,6 +9,7 @@ import io.shoplake.common.products.ProductEnrichment;
 import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.transactions.TransactionEtl;
 import io.shoplake.common.pipeline.LocalPipeline;
+import io.shoplake.common.validation.FileValidation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ public final class JobCatalog {
   private static final Map<String, Supplier<LakeJob>> JOBS = new LinkedHashMap<>();
 
   static {
+    JOBS.put(FileValidation.NAME, FileValidation::new);
     JOBS.put(TransactionEtl.NAME, TransactionEtl::new);
     JOBS.put(ProductEnrichment.NAME, ProductEnrichment::new);
     JOBS.put(ReviewEtl.NAME, ReviewEtl::new);

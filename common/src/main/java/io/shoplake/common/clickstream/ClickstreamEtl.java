@@ -103,7 +103,7 @@ public final class ClickstreamEtl implements LakeJob {
     RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
     List<InputFile> allFiles = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
     Optional<LocalDate> runDate = ctx.args().runDate();
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
     Map<String, Object> metrics = new LinkedHashMap<>();
 
     // The window of raw dates to read: everything, or D-1..D+1 widened back while a chain could reach D.

@@ -126,7 +126,27 @@ public final class ConfigLoader {
             positive(c, "stg-core.fetch-size"),
             new io.shoplake.common.jdbc.Retry(positive(c, "stg-core.retry-attempts"),
                 positiveDuration(c, "stg-core.retry-initial-backoff"),
-                positiveDuration(c, "stg-core.retry-max-backoff"))));
+                positiveDuration(c, "stg-core.retry-max-backoff"))),
+        validate(c));
+  }
+
+  private static LakeConfig.Validate validate(Config c) {
+    long maxBytes;
+    try {
+      maxBytes = c.getBytes("validate.max-file-size");
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot use shoplake.validate.max-file-size '" + c.getValue("validate.max-file-size")
+          .unwrapped() + "': expected a size such as 512 MiB or 5 GiB");
+    }
+    if (maxBytes <= 0) {
+      throw new UsageException("Cannot use shoplake.validate.max-file-size " + maxBytes + ": expected a positive size");
+    }
+    double ratio = c.getDouble("validate.max-malformed-line-ratio");
+    if (ratio < 0 || ratio > 1) {
+      throw new UsageException("Cannot use shoplake.validate.max-malformed-line-ratio " + ratio
+          + ": expected a share between 0 and 1");
+    }
+    return new LakeConfig.Validate(maxBytes, ratio);
   }
 
   private static int positive(Config c, String key) {

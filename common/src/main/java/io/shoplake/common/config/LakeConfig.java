@@ -16,6 +16,7 @@ package io.shoplake.common.config;
  * @param clickstream settings of sessionization
  * @param export settings of parquet-to-json
  * @param stgCore the shop database read by jdbc-extract
+ * @param validate limits of the file validation step
  */
 public record LakeConfig(
     String project,
@@ -29,7 +30,8 @@ public record LakeConfig(
     Reviews reviews,
     Clickstream clickstream,
     Export export,
-    StgCore stgCore) {
+    StgCore stgCore,
+    Validate validate) {
 
   /**
    * @param region AWS region, or empty for the SDK's default
@@ -96,6 +98,12 @@ public record LakeConfig(
    */
   public record StgCore(String jdbcUrl, String user, String passwordSecretId, java.util.List<String> tables,
       java.util.List<String> parallelTables, int partitions, int fetchSize, io.shoplake.common.jdbc.Retry retry) {}
+
+  /**
+   * @param maxFileBytes a raw file larger than this is rejected without being read
+   * @param maxMalformedLineRatio share of non-object lines above which a JSON Lines file is rejected whole
+   */
+  public record Validate(long maxFileBytes, double maxMalformedLineRatio) {}
 
   /** A resource name following {@code {env}-{project}-{resource}}. */
   public String resourceName(String resource) {

@@ -54,26 +54,29 @@ public final class CsvHeaders {
     return extra;
   }
 
+  /**
+   * The column names of a CSV header line: split on commas, trimmed, surrounding quotes removed, a
+   * leading UTF-8 byte order mark ignored.
+   */
+  public static List<String> parseHeaderLine(String line) {
+    String text = line.startsWith("\uFEFF") ? line.substring(1) : line;
+    List<String> names = new ArrayList<>();
+    for (String name : text.split(",", -1)) {
+      String trimmed = name.trim();
+      if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+        trimmed = trimmed.substring(1, trimmed.length() - 1);
+      }
+      names.add(trimmed);
+    }
+    return names;
+  }
+
   static List<String> header(InputFile file, Configuration hadoopConf) {
     Path path = new Path(file.path());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(
         path.getFileSystem(hadoopConf).open(path), StandardCharsets.UTF_8))) {
       String line = reader.readLine();
-      if (line == null) {
-        return List.of();
-      }
-      if (line.startsWith("\uFEFF")) {
-        line = line.substring(1);
-      }
-      List<String> names = new ArrayList<>();
-      for (String name : line.split(",", -1)) {
-        String trimmed = name.trim();
-        if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
-          trimmed = trimmed.substring(1, trimmed.length() - 1);
-        }
-        names.add(trimmed);
-      }
-      return names;
+      return line == null ? List.of() : parseHeaderLine(line);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the header of " + file.relativePath() + ": " + e.getMessage(), e);
     }

@@ -9,7 +9,8 @@ package io.shoplake.common.lake;
  * @param sizeBytes length in bytes
  * @param modifiedAt modification time, epoch milliseconds
  */
-public record InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt) {
+public record InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt)
+    implements java.io.Serializable {
 
   /** The distinct raw dates of {@code files}, sorted. */
   public static java.util.SortedSet<String> rawDates(java.util.Collection<InputFile> files) {

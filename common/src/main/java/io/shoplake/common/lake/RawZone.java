@@ -22,10 +22,17 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Hidden and marker files ({@code _SUCCESS}, {@code .crc}, names starting with {@code _} or
  * {@code .}) are skipped (empty files are kept: they read as no rows); folders not named {@code date=YYYY-MM-DD} are ignored.
+ *
+ * <p>{@link #list} leaves out the files the validate step rejected (as they are now: a file replaced
+ * since is listed again) and remembers them for {@link #validationWarnings()}; one read of
+ * {@code _state/validate/files.json} per RawZone. Files never validated are listed, so a job run on
+ * its own still reads them.
  */
 public final class RawZone {
   private final LakePaths paths;
   private final Configuration hadoopConf;
+  private io.shoplake.common.validation.FileRegistry registry;
+  private final List<InputFile> rejectedByValidation = new ArrayList<>();
 
   public RawZone(LakePaths paths, Configuration hadoopConf) {
     this.paths = paths;
@@ -50,8 +57,38 @@ public final class RawZone {
     return this;
   }
 
-  /** The files of every date, or of {@code runDate} only, sorted by path. */
+  /**
+   * The files of every date, or of {@code runDate} only, sorted by path, without those the validate
+   * step rejected.
+   */
   public List<InputFile> list(String dataset, Optional<LocalDate> runDate) {
+    if (registry == null) {
+      registry = io.shoplake.common.validation.FileRegistry.load(paths, hadoopConf);
+    }
+    List<InputFile> accepted = new ArrayList<>();
+    for (InputFile file : listAll(dataset, runDate)) {
+      if (registry.isRejected(file)) {
+        rejectedByValidation.add(file);
+      } else {
+        accepted.add(file);
+      }
+    }
+    return accepted;
+  }
+
+  /**
+   * One line per file that {@link #list} left out because the validate step rejected it: for the
+   * run manifest's warnings.
+   */
+  public List<String> validationWarnings() {
+    return rejectedByValidation.stream()
+        .map(f -> "not read: " + f.relativePath() + " was rejected by validate ("
+            + registry.verdict(f).map(e -> e.reason()).orElse("?") + "; see quarantine/_files/)")
+        .toList();
+  }
+
+  /** The files of every date, or of {@code runDate} only, sorted by path, whatever their validation. */
+  public List<InputFile> listAll(String dataset, Optional<LocalDate> runDate) {
     Path dir = new Path(paths.raw(dataset));
     try {
       FileSystem fs = dir.getFileSystem(hadoopConf);

@@ -16,6 +16,7 @@ import io.shoplake.common.products.ProductEnrichment;
 import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.transactions.TransactionEtl;
+import io.shoplake.common.validation.FileValidation;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole flow in one SparkSession: with {@code --extract-stg-core}, first jdbc-extract (the copy of
- * stg_core's tables, on which no other step depends); then the raw-zone jobs (transactions, products, reviews,
+ * stg_core's tables, on which no other step depends); then validate (file checks: rejected files go to
+ * quarantine/_files/ and are not read), the raw-zone jobs (transactions, products, reviews,
  * clickstream), then master-merge, then the export of the curated tables to JSON Lines. Each step is
  * a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
  * depend on it, with the reason, while independent steps still run. Prints one summary table at the
@@ -66,11 +68,15 @@ public final class LocalPipeline {
     if (extractStgCore) {
       steps.add(new PipelineStep(JdbcExtract.NAME, new JdbcExtract(), List.of(), List.of()));
     }
+    // The raw-zone jobs wait for validate: without its verdicts they would read files it would reject.
+    List<String> validated = List.of(FileValidation.NAME);
     steps.addAll(List.of(
-        new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), List.of()),
-        new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(), List.of(TransactionEtl.NAME)),
-        new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), List.of()),
-        new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), List.of()),
+        new PipelineStep(FileValidation.NAME, new FileValidation(), List.of(), List.of()),
+        new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), validated),
+        new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(),
+            List.of(FileValidation.NAME, TransactionEtl.NAME)),
+        new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), validated),
+        new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), validated),
         new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
             List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME))));
     for (String table : config.export().pipelineTables()) {
@@ -84,7 +90,7 @@ public final class LocalPipeline {
 
   /** One line of the summary. */
   public record StepResult(String step, String status, long rowsIn, long rowsOut, long rejected, long skipped,
-      double seconds, String note) {}
+      double seconds, String note, List<String> details) {}
 
   /** Runs the pipeline; returns the process exit code. */
   public int run(String... args) {
@@ -114,7 +120,7 @@ public final class LocalPipeline {
       if (blocker.isPresent()) {
         String note = "not run: " + blocker.get() + " " + results.get(blocker.get()).status();
         LOG.warn("[{}/{}] {} {}", index, steps.size(), step.name(), note);
-        results.put(step.name(), new StepResult(step.name(), "not run", 0, 0, 0, 0, 0, note));
+        results.put(step.name(), new StepResult(step.name(), "not run", 0, 0, 0, 0, 0, note, List.of()));
         continue;
       }
       LOG.info("[{}/{}] {} ...", index, steps.size(), step.name());
@@ -146,12 +152,15 @@ public final class LocalPipeline {
 
   private static StepResult toResult(String step, JobOutcome outcome) {
     if (outcome.manifest().isEmpty()) {
-      return new StepResult(step, "failed", 0, 0, 0, 0, 0, "did not start (see the error above)");
+      return new StepResult(step, "failed", 0, 0, 0, 0, 0, "did not start (see the error above)", List.of());
     }
     RunManifest m = outcome.manifest().get();
     String note = m.getError() != null ? m.getError() : outcome.manifestPath().orElse("");
+    // The validator's verdicts are the point of its step: its rejected files are listed under the table.
+    List<String> details = step.equals(FileValidation.NAME)
+        ? m.getWarnings().stream().filter(w -> w.startsWith("rejected ")).toList() : List.of();
     return new StepResult(step, m.getStatus(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected(),
-        m.getRowsSkipped(), m.getDurationSeconds() == null ? 0 : m.getDurationSeconds(), note);
+        m.getRowsSkipped(), m.getDurationSeconds() == null ? 0 : m.getDurationSeconds(), note, details);
   }
 
   private void printSummary(Map<String, StepResult> results, LakeConfig config, JobArguments arguments,
@@ -168,6 +177,10 @@ public final class LocalPipeline {
     }
     results.values().stream().filter(r -> !r.status().equals("succeeded"))
         .forEach(r -> out.println("  " + r.step() + ": " + r.note()));
+    results.values().forEach(r -> r.details().forEach(d -> out.println("  " + r.step() + ": " + d)));
+    if (results.containsKey(FileValidation.NAME)) {
+      out.println("  (validate counts files: checked, accepted, rejected to quarantine/_files/)");
+    }
     String root = arguments.lakeRoot().orElse(config.lakeRoot());
     out.println();
     out.println("Look at (under " + root + "):");
@@ -176,6 +189,7 @@ public final class LocalPipeline {
         + " traffic_hourly, conversion_funnel_daily");
     out.println("  exports/<table>/                         the curated tables as JSON Lines");
     out.println("  quarantine/<dataset>/date=/              rejected rows with reject_reason");
+    out.println("  quarantine/_files/<dataset>/date=/       rejected whole files + <file>.reason.json");
     out.println("  _runs/<job>/<run-id>.json                what each run did");
   }
 }

@@ -80,7 +80,7 @@ public final class ProductEnrichment implements LakeJob {
     RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
     List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
     List<InputFile> categoryFiles = rawZone.requireDataset(categoriesDataset).list(categoriesDataset, Optional.empty());
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
     ctx.args().runDate().ifPresent(d -> warnings.add(
         "--run-date " + d + " ignored: products rebuilds its dataset from every raw date"));
     Map<String, String> outputs = new LinkedHashMap<>();

@@ -64,7 +64,7 @@ public final class ReviewEtl implements LakeJob {
     String processedPath = ctx.paths().processed(dataset);
     RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
     List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
     ctx.args().runDate().ifPresent(d -> warnings.add(
         "--run-date " + d + " ignored: reviews rebuilds its dataset from every raw date"));
     Map<String, String> outputs = new LinkedHashMap<>();

@@ -101,7 +101,8 @@ public final class TransactionEtl implements LakeJob {
     TransactionInput input = ctx.config().transactions().fromStgCore() ? StgCoreTransactions.read(ctx)
         : csvInput(ctx, rawZone, dataset);
     List<InputFile> files = input.units();
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
+    int reportedRejects = warnings.size();
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("processed", processedPath);
     outputs.put("quarantine", paths.quarantine(dataset));
@@ -116,6 +117,8 @@ public final class TransactionEtl implements LakeJob {
     FxRateSource.Loaded fx = FxRateSource.load(spark,
         rawZone.list(ctx.config().transactions().fxRatesDataset(), java.util.Optional.empty()),
         paths, ctx.config().transactions().fxRatesDataset(), ctx.runId());
+    List<String> validation = rawZone.validationWarnings(); // now with the FX files left out
+    warnings.addAll(validation.subList(reportedRejects, validation.size()));
     if (fx.rowsRead() == 0) {
       warnings.add("no FX rates under " + paths.raw(ctx.config().transactions().fxRatesDataset())
           + ": net_amount_usd is null for every row");

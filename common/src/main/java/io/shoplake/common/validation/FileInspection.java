@@ -1,0 +1,25 @@
+package io.shoplake.common.validation;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one read of a raw file found: its content hash and the first file-level rule it breaks.
+ *
+ * @param path the file's URI
+ * @param sizeBytes length in bytes
+ * @param sha256 hex SHA-256 of the whole content, or null when the file was not read (too large)
+ * @param reason the rule broken ({@code too_large}, {@code not_utf8}, {@code empty}, {@code missing_columns},
+ *     {@code repeated_columns}, {@code not_json_lines}), or null when the file passes
+ * @param detail what exactly is wrong, for a person: the line, the columns, the figures
+ * @param dataLines non-blank lines after the header (CSV) or in all (JSON Lines)
+ * @param extraColumns CSV header columns outside the contract (reported, not read)
+ */
+public record FileInspection(String path, long sizeBytes, String sha256, String reason, String detail,
+    long dataLines, List<String> extraColumns) implements Serializable {
+
+  public Optional<String> failure() {
+    return Optional.ofNullable(reason);
+  }
+}

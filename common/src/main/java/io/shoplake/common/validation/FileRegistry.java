@@ -1,0 +1,84 @@
+package io.shoplake.common.validation;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.state.JsonState;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The validator's verdict on every raw file it has checked, in {@code _state/validate/files.json}: the
+ * jobs skip the files it rejected, and it checks again only files that are new or changed (another size
+ * or modification time). It is also the index of content hashes by which a file delivered again under
+ * another name is recognised. One document for the lake: read whole, written whole after the run's
+ * quarantine records (a few hundred bytes per file).
+ */
+public final class FileRegistry {
+  public static final String JOB = "validate";
+  public static final String ACCEPTED = "accepted";
+  public static final String REJECTED = "rejected";
+
+  /**
+   * @param dataset raw dataset
+   * @param sizeBytes size when checked
+   * @param modifiedAt modification time when checked, epoch milliseconds
+   * @param sha256 content hash, or null when the file was not read (too large)
+   * @param verdict {@link #ACCEPTED} or {@link #REJECTED}
+   * @param reason the rule broken, or null
+   * @param detail what was wrong, or null
+   * @param runId the validate run that checked it
+   */
+  public record Entry(String dataset, long sizeBytes, long modifiedAt, String sha256, String verdict, String reason,
+      String detail, String runId) {
+
+    boolean describes(InputFile file) {
+      return sizeBytes == file.sizeBytes() && modifiedAt == file.modifiedAt();
+    }
+  }
+
+  private final JsonState state;
+  private final SortedMap<String, Entry> files;
+
+  private FileRegistry(JsonState state, SortedMap<String, Entry> files) {
+    this.state = state;
+    this.files = files;
+  }
+
+  /** The registry of the lake at {@code paths}; empty when nothing was validated yet. */
+  public static FileRegistry load(LakePaths paths, Configuration hadoopConf) {
+    JsonState state = new JsonState(paths.state(JOB) + "/files.json", hadoopConf);
+    return new FileRegistry(state, state.read(new TypeReference<TreeMap<String, Entry>>() {}).orElseGet(TreeMap::new));
+  }
+
+  /** The verdict on {@code file} as it is now (same size and modification time), if it was checked. */
+  public Optional<Entry> verdict(InputFile file) {
+    Entry entry = files.get(file.relativePath());
+    return entry != null && entry.describes(file) ? Optional.of(entry) : Optional.empty();
+  }
+
+  /** True when the validator rejected {@code file} as it is now. */
+  public boolean isRejected(InputFile file) {
+    return verdict(file).map(e -> e.verdict().equals(REJECTED)).orElse(false);
+  }
+
+  /** The path of an accepted file of {@code dataset} with this content, other than {@code path}. */
+  public Optional<String> acceptedWithHash(String dataset, String sha256, String path) {
+    return files.entrySet().stream()
+        .filter(e -> !e.getKey().equals(path) && e.getValue().dataset().equals(dataset)
+            && e.getValue().verdict().equals(ACCEPTED) && sha256.equals(e.getValue().sha256()))
+        .map(java.util.Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public void put(String relativePath, Entry entry) {
+    files.put(relativePath, entry);
+  }
+
+  /** Writes the registry (atomically replacing the previous document). */
+  public void save() {
+    state.write(files);
+  }
+}
