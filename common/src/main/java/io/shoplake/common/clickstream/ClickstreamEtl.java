@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.JsonLinesSource;
 import io.shoplake.common.io.ObservedWrite;
@@ -105,6 +106,12 @@ public final class ClickstreamEtl implements LakeJob {
     Optional<LocalDate> runDate = ctx.args().runDate();
     List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
     Map<String, Object> metrics = new LinkedHashMap<>();
+    if (!ctx.bookmark().anyUnprocessed(allFiles) && !allFiles.isEmpty()) {
+      warnings.add(FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset)));
+      return JobResult.nothingToDo(Map.of("events", ctx.paths().processed("clickstream_events")), warnings);
+    }
+    // A run for one date rewrites only that date: its files must stay unprocessed for the other dates.
+    runDate.ifPresent(d -> ctx.bookmark().holdCommit("--run-date " + d + " rewrites only that date"));
 
     // The window of raw dates to read: everything, or D-1..D+1 widened back while a chain could reach D.
     LocalDate earliest = allFiles.stream().map(f -> LocalDate.parse(f.rawDate())).min(LocalDate::compareTo)

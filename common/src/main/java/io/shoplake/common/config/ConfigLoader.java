@@ -127,7 +127,8 @@ public final class ConfigLoader {
             new io.shoplake.common.jdbc.Retry(positive(c, "stg-core.retry-attempts"),
                 positiveDuration(c, "stg-core.retry-initial-backoff"),
                 positiveDuration(c, "stg-core.retry-max-backoff"))),
-        validate(c));
+        validate(c),
+        positiveDuration(c, "state.lock-expiry"));
   }
 
   private static LakeConfig.Validate validate(Config c) {

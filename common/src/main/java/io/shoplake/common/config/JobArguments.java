@@ -63,6 +63,7 @@ public final class JobArguments {
           "Cannot use --env '" + env + "': expected one of local, dev, staging, prod");
     }
     runDate();
+    io.shoplake.common.bookmark.BookmarkOption.of(this);
     lakeRoot().ifPresent(root -> {
       if (root.isBlank()) {
         throw new UsageException("Cannot use --lake-root: the value is empty");

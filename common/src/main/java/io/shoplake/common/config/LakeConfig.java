@@ -17,6 +17,7 @@ package io.shoplake.common.config;
  * @param export settings of parquet-to-json
  * @param stgCore the shop database read by jdbc-extract
  * @param validate limits of the file validation step
+ * @param lockExpiry how long a job's lock in {@code _state/<job>/} holds if its run dies without releasing it
  */
 public record LakeConfig(
     String project,
@@ -31,7 +32,8 @@ public record LakeConfig(
     Clickstream clickstream,
     Export export,
     StgCore stgCore,
-    Validate validate) {
+    Validate validate,
+    java.time.Duration lockExpiry) {
 
   /**
    * @param region AWS region, or empty for the SDK's default

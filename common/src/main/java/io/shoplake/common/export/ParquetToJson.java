@@ -1,6 +1,8 @@
 package io.shoplake.common.export;
 
 import io.shoplake.common.config.UsageException;
+import io.shoplake.common.bookmark.FileBookmark;
+import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
@@ -30,6 +32,9 @@ import org.apache.spark.sql.SaveMode;
  * <p>Arguments: {@code --dataset <zone>/<name>} (zone processed, curated or quarantine) or
  * {@code --source-path <uri>}; {@code --export-name} (default: the dataset's name);
  * {@code --compression none|gzip} (default {@code shoplake.export.compression}).
+ *
+ * <p>An export whose source has not changed since the last committed export (same files, by
+ * {@link DatasetSignature}) and is still in place is not rewritten; {@code --bookmark disable} forces it.
  *
  * <p>The export is a snapshot: written to a staging folder and swapped in whole, so a reader never sees
  * half an export and a rerun replaces it. Its run manifest records the status (submitted, running,
@@ -93,6 +98,14 @@ public final class ParquetToJson implements LakeJob {
     List<String> partitionColumns = partitionColumns(request.source(), hadoopConf);
     String target = ctx.paths().exports(request.exportName());
     String staging = PartitionedParquet.stagingPath(target, ctx.runId());
+    // Unchanged source (same files), same compression, export in place: a rewrite would change nothing.
+    boolean sourceChanged = ctx.bookmark().dependencyChanged("exports/" + request.exportName(),
+        request.compression() + ":" + DatasetSignature.of(hadoopConf, request.source()));
+    if (!sourceChanged && PartitionedParquet.exists(hadoopConf, target)) {
+      List<String> warnings = new ArrayList<>();
+      warnings.add(FileBookmark.nothingNew("files under " + request.source()));
+      return JobResult.nothingToDo(Map.of("export", target), warnings);
+    }
 
     ctx.stage("export " + request.source() + " to " + target);
     Dataset<Row> rows = ctx.spark().read().parquet(request.source());

@@ -2,6 +2,7 @@ package io.shoplake.common.io;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Contracts;
@@ -22,6 +23,9 @@ import org.apache.spark.sql.Row;
  * <p>A run replaces the quarantine of every raw date it read: dates with rejected rows by dynamic
  * partition overwrite, dates that now have none by deleting their folder. So a rerun never
  * duplicates quarantined rows, and a fixed file leaves no stale rejects behind.
+ *
+ * <p>A job that reads only some files of a date (an incremental run: the bookmark left out the files it
+ * processed before) uses {@link #merge} instead, which keeps the rejects of the files it did not read.
  */
 public final class QuarantineSink {
   public static final String RAW_LINE = "raw_line";
@@ -36,6 +40,41 @@ public final class QuarantineSink {
   public static void write(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
       String runId, String path, Collection<String> rawDatesRead, Collection<String> rawDatesWithRejects,
       Configuration hadoopConf) {
+    Dataset<Row> rows = quarantineRows(rejected, originalFields, corruptColumn, runId);
+    if (!rawDatesWithRejects.isEmpty()) {
+      PartitionedParquet.overwritePartitions(rows, path, List.of("date"));
+    }
+    Set<String> cleared = new TreeSet<>(rawDatesRead);
+    cleared.removeAll(rawDatesWithRejects);
+    PartitionedParquet.deletePartitions(hadoopConf, path, cleared.stream().map(d -> "date=" + d).toList());
+  }
+
+  /**
+   * As {@link #write}, but the rejects already in the quarantine for the dates read that came from
+   * files other than {@code filesRead} are kept: the rows of the files read are replaced, the others
+   * stay. Cost: a scan of the quarantine folders of the dates read (small next to the data).
+   */
+  public static void merge(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
+      String runId, String path, Collection<String> rawDatesRead, Collection<String> rawDatesWithRejects,
+      Collection<String> filesRead, Configuration hadoopConf) {
+    Dataset<Row> rows = quarantineRows(rejected, originalFields, corruptColumn, runId);
+    Set<String> dates = new TreeSet<>(rawDatesWithRejects);
+    if (PartitionedParquet.exists(hadoopConf, path) && !rawDatesRead.isEmpty()) {
+      Dataset<Row> kept = rejected.sparkSession().read().schema(rows.schema()).parquet(path)
+          .filter(col("date").isin(rawDatesRead.toArray()).and(not(col("source_file").isin(filesRead.toArray()))));
+      kept.select("date").distinct().collectAsList().forEach(r -> dates.add(r.getString(0)));
+      rows = rows.unionByName(kept);
+    }
+    if (!dates.isEmpty()) {
+      PartitionedParquet.overwritePartitions(rows, path, List.of("date"));
+    }
+    Set<String> cleared = new TreeSet<>(rawDatesRead);
+    cleared.removeAll(dates);
+    PartitionedParquet.deletePartitions(hadoopConf, path, cleared.stream().map(d -> "date=" + d).toList());
+  }
+
+  private static Dataset<Row> quarantineRows(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
+      String runId) {
     Contracts.requireColumns(rejected, "quarantine rows", RowRules.REJECT_REASON, "source_file", "raw_date");
     Column[] columns = new Column[originalFields.size() + 5];
     int i = 0;
@@ -48,11 +87,6 @@ public final class QuarantineSink {
     columns[i++] = col("source_file");
     columns[i++] = lit(runId).as("run_id");
     columns[i] = col("raw_date").as("date");
-    if (!rawDatesWithRejects.isEmpty()) {
-      PartitionedParquet.overwritePartitions(rejected.select(columns), path, List.of("date"));
-    }
-    Set<String> cleared = new TreeSet<>(rawDatesRead);
-    cleared.removeAll(rawDatesWithRejects);
-    PartitionedParquet.deletePartitions(hadoopConf, path, cleared.stream().map(d -> "date=" + d).toList());
+    return rejected.select(columns);
   }
 }

@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a job receives from its launcher: the session, the validated config and arguments,
- * its run id and the lake's paths. A job reads nothing else from its environment.
+ * its run id, the lake's paths and its bookmark (which raw files it already processed; the runner
+ * commits it after the job returns). A job reads nothing else from its environment.
  */
 public record JobContext(
     SparkSession spark,
@@ -21,7 +22,8 @@ public record JobContext(
     Instant startedAt,
     LakePaths paths,
     Optional<PiiKey> piiKey,
-    Optional<io.shoplake.common.jdbc.StgCoreConnection> stgCore) {
+    Optional<io.shoplake.common.jdbc.StgCoreConnection> stgCore,
+    io.shoplake.common.bookmark.FileBookmark bookmark) {
 
   /**
    * Names the stage the job is in: logged at INFO and set as the description of the Spark jobs that

@@ -37,6 +37,11 @@ public record JobResult(
     this(inputFiles, rowsRead, rowsWritten, rejectedByReason, Map.of(), outputPartitions, outputs, metrics, warnings);
   }
 
+  /** The result of a run that had nothing to do: nothing read, nothing written, and why. */
+  public static JobResult nothingToDo(Map<String, String> outputs, List<String> warnings) {
+    return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs, Map.of(), warnings);
+  }
+
   public long rowsRejected() {
     return rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -1,5 +1,8 @@
 package io.shoplake.common.job;
 
+import io.shoplake.common.bookmark.BookmarkOption;
+import io.shoplake.common.bookmark.FileBookmark;
+import io.shoplake.common.bookmark.JobLock;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
@@ -148,8 +151,14 @@ public final class JobRunner {
     ProgressListener.registerOnce(spark);
     spark.sparkContext().setJobGroup(runId, job.name() + " " + runId, false);
 
-    JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey, stgCore);
+    org.apache.hadoop.conf.Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    JobLock lock = null;
     try {
+      lock = JobLock.acquire(job.name(), paths.state(job.name()), runId, config.lockExpiry(), hadoopConf);
+      FileBookmark bookmark = FileBookmark.open(job.name(), paths, hadoopConf, BookmarkOption.of(arguments),
+          BookmarkOption.rewindTo(arguments));
+      JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey,
+          stgCore, bookmark);
       manifest.setStatus(RunStatus.RUNNING.label());
       store.write(manifest);
       JobResult result = job.run(context);
@@ -159,6 +168,9 @@ public final class JobRunner {
             + " but written " + result.rowsWritten() + " + rejected " + result.rowsRejected()
             + " + skipped " + result.rowsSkipped());
       }
+      // The output is written: only now is it safe to remember its files as processed.
+      bookmark.commit(runId, result.inputFiles());
+      manifest.getMetrics().put("bookmark", bookmark.describe());
       finish(manifest, RunStatus.SUCCEEDED, startedAt);
       store.write(manifest);
       printSummary(manifest, manifestPath);
@@ -181,6 +193,13 @@ public final class JobRunner {
       int code = e instanceof UsageException ? JobOutcome.USAGE : JobOutcome.FAILED;
       return new JobOutcome(code, Optional.of(manifest), Optional.of(manifestPath));
     } finally {
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (RuntimeException e) {
+          LOG.error("{}", ErrorMessages.oneLine(e));
+        }
+      }
       spark.sparkContext().clearJobGroup();
       spark.sparkContext().setJobDescription(null);
     }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.JsonLinesSource;
 import io.shoplake.common.io.ObservedWrite;
@@ -17,6 +18,7 @@ import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
@@ -85,6 +87,18 @@ public final class ProductEnrichment implements LakeJob {
         "--run-date " + d + " ignored: products rebuilds its dataset from every raw date"));
     Map<String, String> outputs = new LinkedHashMap<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
+    // days_of_supply reads processed transactions: a change there is new work too, found by a listing.
+    String transactionsPath = ctx.paths().processed(ctx.config().transactions().dataset());
+    boolean transactionsChanged = ctx.bookmark().dependencyChanged("processed/" + ctx.config().transactions().dataset(),
+        DatasetSignature.of(hadoopConf, transactionsPath));
+    List<InputFile> allFiles = new ArrayList<>(files);
+    allFiles.addAll(categoryFiles);
+    if (!ctx.bookmark().anyUnprocessed(allFiles) && !transactionsChanged && !files.isEmpty()) {
+      outputs.put("processed", ctx.paths().processed(dataset));
+      warnings.add(FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset) + " or "
+          + ctx.paths().raw(categoriesDataset) + ", and no change in " + transactionsPath));
+      return JobResult.nothingToDo(outputs, warnings);
+    }
 
     ctx.stage("read and resolve " + categoryFiles.size() + " category file(s)");
     Dataset<Row> categories = categories(ctx, categoryFiles, metrics, warnings, outputs);
@@ -152,8 +166,6 @@ public final class ProductEnrichment implements LakeJob {
     }
     marked.release();
     staged.unpersist();
-    List<InputFile> allFiles = new ArrayList<>(files);
-    allFiles.addAll(categoryFiles);
     return new JobResult(allFiles, counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
         List.of(), outputs, metrics, warnings);
   }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.io.JsonLinesSource;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
@@ -70,6 +71,10 @@ public final class ReviewEtl implements LakeJob {
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("processed", processedPath);
     outputs.put("quarantine", ctx.paths().quarantine(dataset));
+    if (!ctx.bookmark().anyUnprocessed(files) && !files.isEmpty()) {
+      warnings.add(FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset)));
+      return JobResult.nothingToDo(outputs, warnings);
+    }
 
     ctx.stage("read and validate " + files.size() + " raw file(s)");
     Dataset<Row> staged = JsonLinesSource.read(ctx.spark(), files, ReviewRules.FIELDS, ReviewRules.CORRUPT_RECORD)

@@ -246,8 +246,11 @@ public final class TransactionEtl implements LakeJob {
         .unionByName(classified
             .filter(col(ORIGIN).equalTo(FROM_INPUT).and(col(RowRules.REJECT_REASON).isNotNull()))
             .select(quarantineColumns()));
-    QuarantineSink.write(quarantined, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD,
-        ctx.runId(), paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects, hadoopConf);
+    // merge, not write: a run reads only the files the bookmark has not seen, so the rejects of a
+    // date's other files stay.
+    QuarantineSink.merge(quarantined, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD,
+        ctx.runId(), paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects,
+        files.stream().map(InputFile::relativePath).toList(), hadoopConf);
 
     repeated.unpersist();
     staged.unpersist();
@@ -267,14 +270,16 @@ public final class TransactionEtl implements LakeJob {
         metrics, warnings);
   }
 
-  /** The raw CSV files of every date, or of {@code --run-date}. */
+  /** The raw CSV files of every date, or of {@code --run-date}, that the bookmark has not seen processed. */
   private static TransactionInput csvInput(JobContext ctx, RawZone rawZone, String dataset) {
     if (!rawZone.exists(dataset)) {
       throw new IllegalArgumentException("Cannot read " + dataset + ": no folder " + ctx.paths().raw(dataset));
     }
-    List<InputFile> files = rawZone.list(dataset, ctx.args().runDate());
-    String whenEmpty = "no input files under " + ctx.paths().raw(dataset)
-        + ctx.args().runDate().map(d -> "/date=" + d).orElse("/date=*");
+    List<InputFile> listed = rawZone.list(dataset, ctx.args().runDate());
+    List<InputFile> files = ctx.bookmark().select(listed);
+    String whenEmpty = listed.isEmpty() ? "no input files under " + ctx.paths().raw(dataset)
+        + ctx.args().runDate().map(d -> "/date=" + d).orElse("/date=*")
+        : "no new or changed files under " + ctx.paths().raw(dataset) + " since the last committed run (bookmark)";
     Dataset<Row> rows = files.isEmpty() ? null
         : CsvSource.read(ctx.spark(), files, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD);
     return new TransactionInput(files, rows, List.of(), List.of(), whenEmpty);

@@ -128,11 +128,11 @@ class JdbcExtractTest {
     assertFalse(jobs.stderr().contains("not-the-password-x9") || jobs.stdout().contains("not-the-password-x9"));
     RunManifest m = outcome.manifest().orElseThrow();
     assertFalse(m.getError().contains("not-the-password-x9") || m.getErrorDetail().contains("not-the-password-x9"));
-    assertFalse(Files.exists(dir.resolve("lake/_state/jdbc-extract")));
+    assertEquals(List.of(), filesUnder(dir.resolve("lake/_state/jdbc-extract")), "no watermark, no lock left behind");
   }
 
   @Test
-  void aWrongPasswordFailsAtOnceWithOneLineThatNeverShowsIt() {
+  void aWrongPasswordFailsAtOnceWithOneLineThatNeverShowsIt() throws IOException {
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), Map.of("STG_CORE_JDBC_URL", db.jdbcUrl(),
         "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", "wrong-password-q7"));
     JobOutcome outcome = jobs.run(new JdbcExtract());
@@ -145,7 +145,7 @@ class JdbcExtractTest {
     assertFalse(jobs.stderr().contains("wrong-password-q7") || jobs.stdout().contains("wrong-password-q7"));
     RunManifest m = outcome.manifest().orElseThrow();
     assertFalse(m.getError().contains("wrong-password-q7") || m.getErrorDetail().contains("wrong-password-q7"));
-    assertFalse(Files.exists(dir.resolve("lake/_state/jdbc-extract")));
+    assertEquals(List.of(), filesUnder(dir.resolve("lake/_state/jdbc-extract")), "no watermark, no lock left behind");
   }
 
   @Test
@@ -188,6 +188,16 @@ class JdbcExtractTest {
       Dataset<Row> expected = single.read("processed/stg_core/" + table).drop("run_id", "ingested_at");
       assertEquals(290, expected.count());
       assertSameRows(expected, parallel.read("processed/stg_core/" + table).drop("run_id", "ingested_at"));
+    }
+  }
+
+  /** The files a failed run left in a state directory; the job's lock directory may stay, empty. */
+  private static List<String> filesUnder(Path stateDir) throws IOException {
+    if (!Files.exists(stateDir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(stateDir)) {
+      return files.filter(Files::isRegularFile).map(f -> stateDir.relativize(f).toString()).sorted().toList();
     }
   }
 }
