@@ -33,7 +33,8 @@ LAKE="$(cd "$LAKE" && pwd)"
 
 echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
 mkdir -p "$LAKE/raw"
-cp -R "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
+# -p keeps the files' times: a rerun finds them unchanged and the bookmarks have nothing new to read.
+cp -R -p "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
 
 if [ "$WITH_STG_CORE" = 0 ]; then
   exec "$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" "${ARGS[@]+"${ARGS[@]}"}"

@@ -21,5 +21,13 @@ public interface LakeJob {
     return false;
   }
 
+  /**
+   * False for a job that keeps its own record of the raw files it has seen (validate's registry): the
+   * runner then commits no bookmark for it, which would only repeat that record.
+   */
+  default boolean keepsBookmark() {
+    return true;
+  }
+
   JobResult run(JobContext context);
 }

@@ -39,6 +39,12 @@ public final class FileValidation implements LakeJob {
     return NAME;
   }
 
+  /** Its registry ({@code _state/validate/files.json}) is its record of the files it checked. */
+  @Override
+  public boolean keepsBookmark() {
+    return false;
+  }
+
   @Override
   public JobResult run(JobContext ctx) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
