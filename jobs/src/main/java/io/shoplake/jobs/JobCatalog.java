@@ -6,6 +6,7 @@ import io.shoplake.common.export.ParquetToJson;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.products.ProductEnrichment;
+import io.shoplake.common.quality.QualityJob;
 import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.transactions.TransactionEtl;
 import io.shoplake.common.pipeline.LocalPipeline;
@@ -25,6 +26,7 @@ public final class JobCatalog {
     JOBS.put(ProductEnrichment.NAME, ProductEnrichment::new);
     JOBS.put(ReviewEtl.NAME, ReviewEtl::new);
     JOBS.put(ClickstreamEtl.NAME, ClickstreamEtl::new);
+    JOBS.put(QualityJob.NAME, QualityJob::new);
     JOBS.put(MasterMerge.NAME, MasterMerge::new);
     JOBS.put(ParquetToJson.NAME, ParquetToJson::new);
     JOBS.put(JdbcExtract.NAME, JdbcExtract::new);

@@ -128,7 +128,10 @@ public final class ConfigLoader {
                 positiveDuration(c, "stg-core.retry-initial-backoff"),
                 positiveDuration(c, "stg-core.retry-max-backoff"))),
         validate(c),
-        positiveDuration(c, "state.lock-expiry"));
+        positiveDuration(c, "state.lock-expiry"),
+        io.shoplake.common.quality.QualityConfig.parse(c),
+        new io.shoplake.common.jdbc.Retry(positive(c, "pipeline.retry-attempts"),
+            positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")));
   }
 
   private static LakeConfig.Validate validate(Config c) {
@@ -197,6 +200,10 @@ public final class ConfigLoader {
     Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       String key = entry.getKey();
+      if (key.startsWith(io.shoplake.common.quality.QualityConfig.PREFIX + ".")) {
+        // Open on purpose (an environment may add a dataset or a check); QualityConfig checks it strictly.
+        continue;
+      }
       if (!reference.hasPathOrNull(key)) {
         unknown.add(key);
         continue;

@@ -18,6 +18,8 @@ package io.shoplake.common.config;
  * @param stgCore the shop database read by jdbc-extract
  * @param validate limits of the file validation step
  * @param lockExpiry how long a job's lock in {@code _state/<job>/} holds if its run dies without releasing it
+ * @param quality the data-quality checks per dataset
+ * @param pipelineRetry how the local pipeline retries a step that failed for a transient reason
  */
 public record LakeConfig(
     String project,
@@ -33,7 +35,9 @@ public record LakeConfig(
     Export export,
     StgCore stgCore,
     Validate validate,
-    java.time.Duration lockExpiry) {
+    java.time.Duration lockExpiry,
+    java.util.List<io.shoplake.common.quality.DatasetChecks> quality,
+    io.shoplake.common.jdbc.Retry pipelineRetry) {
 
   /**
    * @param region AWS region, or empty for the SDK's default

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Retries a JDBC call that failed for a transient reason (connection refused or lost, timeout) with
  * exponential backoff and jitter: attempt k waits between half and all of min(max, initial x 2^(k-1)).
  * A failure that retrying cannot fix (wrong password, unknown table, SQL error) is thrown at once.
+ * The local pipeline uses the same policy ({@link #backoff}) for steps that failed for a transient reason.
  *
  * @param attempts total attempts, at least 1
  * @param initialBackoff wait before the second attempt (before jitter)
@@ -54,7 +55,7 @@ public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff) 
   }
 
   /** The wait after failed attempt {@code attempt} (1-based), jitter included. */
-  Duration backoff(int attempt) {
+  public Duration backoff(int attempt) {
     long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 30));
     return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
   }

@@ -169,8 +169,10 @@ public final class JobRunner {
             + " + skipped " + result.rowsSkipped());
       }
       // The output is written: only now is it safe to remember its files as processed.
-      bookmark.commit(runId, result.inputFiles());
-      manifest.getMetrics().put("bookmark", bookmark.describe());
+      if (job.keepsBookmark()) {
+        bookmark.commit(runId, result.inputFiles());
+        manifest.getMetrics().put("bookmark", bookmark.describe());
+      }
       finish(manifest, RunStatus.SUCCEEDED, startedAt);
       store.write(manifest);
       printSummary(manifest, manifestPath);
@@ -178,10 +180,19 @@ public final class JobRunner {
     } catch (Exception | OutOfMemoryError e) {
       // Exception, not RuntimeException: Scala code (Spark's AnalysisException) throws checked exceptions.
       String cause = ErrorMessages.oneLine(e);
+      if (e instanceof DataCheckFailure failure && failure.result() != null) {
+        record(manifest, failure.result());
+      }
       // The stack trace goes to the manifest (error_detail) and the debug log; stderr gets one line.
       LOG.debug("{} run {} failed", job.name(), runId, e);
       manifest.setError(cause);
       manifest.setErrorDetail(ErrorMessages.stackTrace(e));
+      manifest.setErrorKind(FailureKind.of(e).label());
+      if (e instanceof DataCheckFailure failure && failure.result() != null) {
+        // What was measured is the point of such a run: printed as for a run that succeeded.
+        finish(manifest, RunStatus.FAILED, startedAt);
+        printSummary(manifest, manifestPath);
+      }
       finish(manifest, RunStatus.FAILED, startedAt);
       try {
         store.write(manifest);

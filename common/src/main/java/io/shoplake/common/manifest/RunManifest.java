@@ -47,6 +47,7 @@ public final class RunManifest {
   private List<String> warnings = new ArrayList<>();
   private String error;
   private String errorDetail;
+  private String errorKind;
 
   public String getJob() { return job; }
   public void setJob(String job) { this.job = job; }
@@ -98,4 +99,10 @@ public final class RunManifest {
   public void setError(String error) { this.error = error; }
   public String getErrorDetail() { return errorDetail; }
   public void setErrorDetail(String errorDetail) { this.errorDetail = errorDetail; }
+  /**
+   * What kind of failure: usage, data, locked, transient (worth retrying: an I/O or network fault) or
+   * failure (anything else); see {@link io.shoplake.common.job.FailureKind}.
+   */
+  public String getErrorKind() { return errorKind; }
+  public void setErrorKind(String errorKind) { this.errorKind = errorKind; }
 }

@@ -8,11 +8,13 @@ import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.ErrorMessages;
+import io.shoplake.common.job.FailureKind;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.products.ProductEnrichment;
+import io.shoplake.common.quality.QualityJob;
 import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.transactions.TransactionEtl;
@@ -77,8 +79,11 @@ public final class LocalPipeline {
             List.of(FileValidation.NAME, TransactionEtl.NAME)),
         new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), validated),
         new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), validated),
+        // Quality checks whatever the ETL steps left, also after one of them failed.
+        new PipelineStep(QualityJob.NAME, new QualityJob(), List.of(), validated),
+        // An error-level quality failure holds master-merge back: curated tables are not built on bad data.
         new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
-            List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME))));
+            List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME, QualityJob.NAME))));
     for (String table : config.export().pipelineTables()) {
       String producer = table.equals("traffic_hourly") || table.equals("conversion_funnel_daily")
           ? ClickstreamEtl.NAME : MasterMerge.NAME;
@@ -94,11 +99,16 @@ public final class LocalPipeline {
 
   /** Runs the pipeline; returns the process exit code. */
   public int run(String... args) {
+    return run(config -> steps(config, extractStgCore(JobArguments.parse(args))), args);
+  }
+
+  /** Runs {@code stepsFor(config)} as the pipeline (tests give their own steps); returns the exit code. */
+  public int run(java.util.function.Function<LakeConfig, List<PipelineStep>> stepsFor, String... args) {
     JobRunner.Launch launch;
-    boolean extractStgCore;
     try {
-      extractStgCore = extractStgCore(JobArguments.parse(args));
-      launch = runner.prepare(true, config -> steps(config, extractStgCore).stream()
+      // The pipeline's own flag, checked before anything starts (stepsFor reads it again).
+      extractStgCore(JobArguments.parse(args));
+      launch = runner.prepare(true, config -> stepsFor.apply(config).stream()
           .anyMatch(step -> step.job().needsStgCore(config)), args);
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
@@ -109,7 +119,7 @@ public final class LocalPipeline {
     Optional<PiiKey> piiKey = launch.piiKey();
     long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
-    List<PipelineStep> steps = steps(config, extractStgCore);
+    List<PipelineStep> steps = stepsFor.apply(config);
     Map<String, StepResult> results = new LinkedHashMap<>();
     int index = 0;
     for (PipelineStep step : steps) {
@@ -127,16 +137,29 @@ public final class LocalPipeline {
       List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
       stepArgs.addAll(step.arguments());
       JobOutcome outcome;
-      try {
-        JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
-        outcome = runner.run(step.job(), spark, parsed, config,
-            step.job().needsPiiKey() ? piiKey : Optional.empty(),
-            step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
-      } catch (UsageException e) {
-        err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
-        outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+      int attempt = 1;
+      while (true) {
+        try {
+          JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
+          outcome = runner.run(step.job(), spark, parsed, config,
+              step.job().needsPiiKey() ? piiKey : Optional.empty(),
+              step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
+        } catch (UsageException e) {
+          err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
+          outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+        }
+        if (!worthRetrying(outcome) || attempt >= config.pipelineRetry().attempts()) {
+          break;
+        }
+        // Safe: a failed run committed no state, so its rerun redoes exactly the same work.
+        java.time.Duration wait = config.pipelineRetry().backoff(attempt);
+        attempt++;
+        LOG.warn("[{}/{}] {} failed for a transient reason ({}); attempt {} of {} in {} ms", index, steps.size(),
+            step.name(), outcome.manifest().get().getError(), attempt, config.pipelineRetry().attempts(),
+            wait.toMillis());
+        sleep(wait);
       }
-      results.put(step.name(), toResult(step.name(), outcome));
+      results.put(step.name(), toResult(step.name(), outcome, attempt));
     }
     printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
     return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
@@ -150,15 +173,37 @@ public final class LocalPipeline {
     return value.equals("true");
   }
 
-  private static StepResult toResult(String step, JobOutcome outcome) {
+  /** Only a transient fault is retried: a bad argument, failed checks, a held lock or a bug would fail again. */
+  private static boolean worthRetrying(JobOutcome outcome) {
+    return outcome.exitCode() == JobOutcome.FAILED && outcome.manifest().isPresent()
+        && FailureKind.fromLabel(outcome.manifest().get().getErrorKind()) == FailureKind.TRANSIENT;
+  }
+
+  private static void sleep(java.time.Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Cannot wait to retry: interrupted", e);
+    }
+  }
+
+  private static StepResult toResult(String step, JobOutcome outcome, int attempts) {
     if (outcome.manifest().isEmpty()) {
       return new StepResult(step, "failed", 0, 0, 0, 0, 0, "did not start (see the error above)", List.of());
     }
     RunManifest m = outcome.manifest().get();
     String note = m.getError() != null ? m.getError() : outcome.manifestPath().orElse("");
-    // The validator's verdicts are the point of its step: its rejected files are listed under the table.
-    List<String> details = step.equals(FileValidation.NAME)
-        ? m.getWarnings().stream().filter(w -> w.startsWith("rejected ")).toList() : List.of();
+    if (attempts > 1) {
+      note = note + " (" + attempts + " attempts)";
+    }
+    // The verdicts of validate and quality are the point of their steps: listed under the table.
+    List<String> details = new ArrayList<>(step.equals(FileValidation.NAME)
+        ? m.getWarnings().stream().filter(w -> w.startsWith("rejected ")).toList()
+        : step.equals(QualityJob.NAME) ? m.getWarnings() : List.of());
+    if (attempts > 1 && m.getError() == null) {
+      details.add("succeeded at attempt " + attempts + " after a transient failure");
+    }
     return new StepResult(step, m.getStatus(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected(),
         m.getRowsSkipped(), m.getDurationSeconds() == null ? 0 : m.getDurationSeconds(), note, details);
   }
@@ -181,6 +226,9 @@ public final class LocalPipeline {
     if (results.containsKey(FileValidation.NAME)) {
       out.println("  (validate counts files: checked, accepted, rejected to quarantine/_files/)");
     }
+    if (results.containsKey(QualityJob.NAME)) {
+      out.println("  (quality counts checks: evaluated, passed, failed by severity; metrics in _dq/<dataset>/)");
+    }
     String root = arguments.lakeRoot().orElse(config.lakeRoot());
     out.println();
     out.println("Look at (under " + root + "):");
@@ -190,6 +238,7 @@ public final class LocalPipeline {
     out.println("  exports/<table>/                         the curated tables as JSON Lines");
     out.println("  quarantine/<dataset>/date=/              rejected rows with reject_reason");
     out.println("  quarantine/_files/<dataset>/date=/       rejected whole files + <file>.reason.json");
+    out.println("  _dq/<dataset>/<time>-<run-id>.json       quality metrics and check results per run");
     out.println("  _runs/<job>/<run-id>.json                what each run did");
   }
 }

@@ -73,6 +73,14 @@ public final class JobHarness {
         new PrintStream(err, true, StandardCharsets.UTF_8)).run(withLake(args));
   }
 
+  /** Runs the pipeline with its steps replaced by {@code steps}. */
+  public int runPipeline(java.util.function.Function<io.shoplake.common.config.LakeConfig,
+      List<io.shoplake.common.pipeline.PipelineStep>> steps, String... args) {
+    JobRunner runner = runner();
+    return new LocalPipeline(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).run(steps, withLake(args));
+  }
+
   public String stdout() {
     return out.toString(StandardCharsets.UTF_8);
   }

@@ -1,0 +1,41 @@
+package io.shoplake.common.quality;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+
+/**
+ * One declarative check of a dataset. A check names the aggregates it needs by stable ids; the engine
+ * computes the aggregates of every check of a dataset in one pass ({@link MetricsPass}), keeps them in
+ * {@code _dq/}, and asks each check for a {@link Verdict}. Two checks that need the same aggregate
+ * (the row count, the maximum of a column) share it.
+ */
+public interface QualityCheck {
+  /** The check's name in config ({@code shoplake.quality.datasets.<dataset>.checks.<name>}). */
+  String name();
+
+  /** The kind: row-count, completeness, uniqueness, range, allowed-values, freshness, ... */
+  String kind();
+
+  Severity severity();
+
+  /** The dataset columns the check reads; checked against the schema before the pass. */
+  default List<String> columns() {
+    return List.of();
+  }
+
+  /** How many earlier measurements the check compares with (the anomaly check); 0 for none. */
+  default int historyNeeded() {
+    return 0;
+  }
+
+  /** Aggregates over the dataset's rows, by metric id. */
+  Map<String, Column> datasetMetrics();
+
+  /** Aggregates over the dataset's quarantine, by metric id; most checks need none. */
+  default Map<String, Column> quarantineMetrics() {
+    return Map.of();
+  }
+
+  Verdict evaluate(Measurement measurement);
+}
