@@ -10,6 +10,7 @@ import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.state.JsonState;
@@ -49,7 +50,11 @@ import org.apache.spark.storage.StorageLevel;
  * </ul>
  * The new fingerprints are committed only after every write, so a failed run is redone in full by its
  * rerun. {@code --full-refresh} recomputes everything. A run whose inputs did not change writes
- * nothing.
+ * nothing; when not even their files changed ({@link DatasetSignature}, recorded in
+ * {@code input-signatures.json}), it reads nothing either.
+ *
+ * <p>Before anything, the {@link io.shoplake.common.quality.QualityGate}: an input whose latest quality
+ * run failed at error level stops the merge, so curated tables are never built on it.
  *
  * <p>Cost: one scan of each input to fingerprint it (an aggregation, no shuffle of rows), then pruned
  * reads of the changed dates, broadcast joins with products, one shuffle per aggregate table.
@@ -61,6 +66,7 @@ public final class MasterMerge implements LakeJob {
   static final List<String> PRODUCT_COLUMNS_USED = List.of("product_id", "name", "brand", "category_id",
       "category_name", "department", "stock_quantity");
   private static final TypeReference<Map<String, SortedMap<String, String>>> STATE_TYPE = new TypeReference<>() {};
+  private static final TypeReference<SortedMap<String, String>> SIGNATURES_TYPE = new TypeReference<>() {};
 
   @Override
   public String name() {
@@ -88,8 +94,21 @@ public final class MasterMerge implements LakeJob {
     outputs.put("sales", paths.curated("sales"));
     outputs.put("daily_product_performance", paths.curated("daily_product_performance"));
     outputs.put("customer_summary", paths.curated("customer_summary"));
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(io.shoplake.common.quality.QualityGate.check(ctx.config().quality(),
+        paths.root(), List.copyOf(inputs.values()), hadoopConf, "merge"));
     Map<String, Object> metrics = new LinkedHashMap<>();
+
+    boolean fullRefresh = ctx.args().get("full-refresh").map(Boolean::parseBoolean).orElse(false)
+        || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
+    // First the files alone (a listing): when none changed since the last run there is nothing to read.
+    SortedMap<String, String> signatures = new TreeMap<>();
+    inputs.forEach((name, path) -> signatures.put(name, DatasetSignature.of(hadoopConf, path)));
+    JsonState signatureState = new JsonState(paths.state(NAME) + "/input-signatures.json", hadoopConf);
+    if (!fullRefresh && signatureState.read(SIGNATURES_TYPE).map(signatures::equals).orElse(false)) {
+      warnings.add("no input file changed since the last run: curated tables left as they are, nothing read");
+      outputs.put("state", signatureState.path());
+      return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs, metrics, warnings);
+    }
 
     ctx.stage("fingerprint the inputs");
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
@@ -102,8 +121,6 @@ public final class MasterMerge implements LakeJob {
             List.of())
         : PartitionFingerprints.of(rows, DAY)));
     JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
-    boolean fullRefresh = ctx.args().get("full-refresh").map(Boolean::parseBoolean).orElse(false)
-        || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
     Map<String, SortedMap<String, String>> before = fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of());
     Map<String, SortedSet<LocalDate>> changed = new TreeMap<>();
     now.forEach((name, fingerprints) -> changed.put(name, dates(
@@ -183,6 +200,7 @@ public final class MasterMerge implements LakeJob {
     products.unpersist();
 
     state.write(now);
+    signatureState.write(signatures);
     if (salesDates.isEmpty() && performanceDates.isEmpty() && !summaryChanged) {
       warnings.add("no input changed since the last run: curated tables left as they are");
     }
