@@ -7,7 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The newest value of the timestamp {@code column} is at most {@code maxAge} older than the reference
@@ -18,6 +24,14 @@ record FreshnessCheck(String name, Severity severity, String column, Duration ma
   @Override
   public List<String> columns() {
     return List.of(column);
+  }
+
+  @Override
+  public Optional<String> unfitFor(StructType schema) {
+    DataType type = schema.apply(column).dataType();
+    return type instanceof TimestampType || type instanceof TimestampNTZType || type instanceof DateType
+        ? Optional.empty()
+        : Optional.of(name + " (freshness) needs a timestamp or date column; " + column + " is " + type.simpleString());
   }
 
   @Override

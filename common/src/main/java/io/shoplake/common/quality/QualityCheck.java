@@ -2,7 +2,9 @@ package io.shoplake.common.quality;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One declarative check of a dataset. A check names the aggregates it needs by stable ids; the engine
@@ -22,6 +24,14 @@ public interface QualityCheck {
   /** The dataset columns the check reads; checked against the schema before the pass. */
   default List<String> columns() {
     return List.of();
+  }
+
+  /**
+   * Why the check cannot run on a dataset of {@code schema} (a column of the wrong type), or empty; asked
+   * before the pass, so the run fails with one line instead of Spark's analysis error or a bad parse.
+   */
+  default Optional<String> unfitFor(StructType schema) {
+    return Optional.empty();
   }
 
   /** How many earlier measurements the check compares with (the anomaly check); 0 for none. */

@@ -91,6 +91,10 @@ public final class QualityJob implements LakeJob {
           throw new UsageException("Cannot check " + dataset.name() + ": its checks name column(s) " + missing
               + " that " + path + " does not have (columns: " + String.join(", ", Arrays.asList(rows.columns())) + ")");
         }
+        List<String> unfit = dataset.checks().stream().flatMap(c -> c.unfitFor(rows.schema()).stream()).toList();
+        if (!unfit.isEmpty()) {
+          throw new UsageException("Cannot check " + dataset.name() + ": " + String.join("; ", unfit));
+        }
         metrics = MetricsPass.measure(rows, quarantine.map(q -> ctx.spark().read().parquet(q)), dataset.checks());
         measuredIn = ctx.runId();
         scanned++;

@@ -8,7 +8,11 @@ import static org.apache.spark.sql.functions.when;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.functions;
 
 /** Every non-null value of a numeric {@code column} lies in [{@code min}, {@code max}]; either bound may be open. */
@@ -16,6 +20,13 @@ record RangeCheck(String name, Severity severity, String column, Double min, Dou
   @Override
   public List<String> columns() {
     return List.of(column);
+  }
+
+  @Override
+  public Optional<String> unfitFor(StructType schema) {
+    DataType type = schema.apply(column).dataType();
+    return type instanceof NumericType ? Optional.empty()
+        : Optional.of(name + " (range) needs a numeric column; " + column + " is " + type.simpleString());
   }
 
   @Override

@@ -166,6 +166,15 @@ class QualityJobTest {
         .exitCode());
     assertTrue(jobs.stderr().contains("Cannot check widgets: its checks name column(s) [quantity] that "),
         jobs.stderr());
+
+    Path wrongType = dir.resolve("type.conf");
+    Files.writeString(wrongType, "shoplake.quality.datasets.widgets { path = \"processed/widgets\","
+        + " checks { new { check = freshness, column = kind, max-age = 1 day }, big { check = range, column = id,"
+        + " max = 9 } } }\n");
+    assertEquals(2, jobs.run(new QualityJob(), "--config-file", wrongType.toString(), "--dataset", "widgets")
+        .exitCode());
+    assertTrue(jobs.stderr().contains("Cannot check widgets: big (range) needs a numeric column; id is string;"
+        + " new (freshness) needs a timestamp or date column; kind is string"), jobs.stderr());
     assertFalse(jobs.stderr().contains("\tat "), jobs.stderr());
   }
 
