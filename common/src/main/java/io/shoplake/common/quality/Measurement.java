@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param metrics metric id to value: a {@link Number}, an ISO-8601 instant for timestamps, a string, or
  *     null (an aggregate over no rows); after a round trip through {@code _dq/} numbers may come back
- *     as another {@link Number} type, so checks read them through {@link #number} and {@link #count}
+ *     as another {@link Number} type, so checks read them through {@link #count} and {@link #text}
  * @param referenceTime "now" for freshness: the run's start, or the end of {@code --run-date}
  * @param recentRowCounts row counts of the previous measurements, oldest first
  */
@@ -21,12 +21,6 @@ public record Measurement(Map<String, Object> metrics, Instant referenceTime, Li
   long count(String id) {
     Object value = metrics.get(id);
     return value == null ? 0 : ((Number) value).longValue();
-  }
-
-  /** The value of {@code id} as a double, or null. */
-  Double number(String id) {
-    Object value = metrics.get(id);
-    return value == null ? null : ((Number) value).doubleValue();
   }
 
   /** The value of {@code id} as text, or null. */
