@@ -1,28 +1,55 @@
 package io.shoplake.common.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
 import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.rules.RowRule;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads raw JSON Lines files with a declared schema of strings: every contract field is read as the
- * text of its JSON value (a number as written, {@code true}, an object as its JSON text), so typing
- * is left to the dataset's rules, exactly as for CSV. A line that is not a JSON object lands in the
- * corrupt-record column for a rule to quarantine; blank lines are skipped. Fields not in the contract
- * are ignored. One splittable scan; nothing is inferred.
+ * Reads raw JSON Lines files line by line, so that one line is always one record: every non-blank
+ * line becomes exactly one row, and a line that is not exactly one JSON object ({@link JsonLineCheck}:
+ * an array, two objects, trailing text, a repeated key, broken JSON) keeps its whole text in the
+ * corrupt-record column with its reason in {@link #LINE_FAULT}, for {@link #lineRules()} to
+ * quarantine. Spark's own JSON reader is not used on the files directly because it turns such lines
+ * into several rows or drops part of them without a trace.
+ *
+ * <p>A valid line is parsed with a declared schema of strings: every contract field is read as the text
+ * of its JSON value (a number as written, {@code true}, an object as its JSON text), so typing is left
+ * to the dataset's rules, as for CSV; fields not in the contract are ignored. Lines end at '\n' only (a
+ * '\r' before it is dropped, as is a UTF-8 byte order mark at the start of a line); blank lines are not
+ * records and are skipped, which is also how validate counts a file's records.
+ *
+ * <p>Cost: one splittable text scan, one streaming parse of each line for the check and Spark's parse
+ * of the valid ones; nothing is inferred.
  *
  * <p>Adds {@code source_file} and {@code raw_date} ({@link Lineage}).
  */
 public final class JsonLinesSource {
+  /** The column holding why a line was not read as an object (a {@link JsonLineCheck} reason), or null. */
+  public static final String LINE_FAULT = "_line_fault";
+  /** A line of nothing but control characters and spaces: not a record. */
+  public static final String BLANK_LINE = "^[\\x00-\\x20]*$";
+
   private JsonLinesSource() {}
 
   /**
    * @param fields the contract's fields, in the order of the result
-   * @param corruptColumn name of the column that receives lines that do not parse
+   * @param corruptColumn name of the column that receives lines that are not one JSON object
    */
   public static Dataset<Row> read(SparkSession spark, List<InputFile> files, List<String> fields,
       String corruptColumn) {
@@ -30,17 +57,39 @@ public final class JsonLinesSource {
     for (String field : fields) {
       schema = schema.add(field, DataTypes.StringType, true);
     }
-    schema = schema.add(corruptColumn, DataTypes.StringType, true);
     if (files.isEmpty()) {
-      return Lineage.withSourceFile(spark.createDataFrame(List.of(), schema));
+      StructType empty = schema.add(corruptColumn, DataTypes.StringType, true)
+          .add(LINE_FAULT, DataTypes.StringType, true);
+      return Lineage.withSourceFile(spark.createDataFrame(List.of(), empty));
     }
-    Dataset<Row> read = spark.read()
-        .schema(schema)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", corruptColumn)
-        .option("encoding", "UTF-8")
-        .option("multiLine", "false")
-        .json(files.stream().map(InputFile::path).toArray(String[]::new));
-    return Lineage.withSourceFile(read);
+    UserDefinedFunction check = udf(new JsonLineCheck(), DataTypes.StringType);
+    Dataset<Row> lines = Lineage.withSourceFile(spark.read()
+            .option("lineSep", "\n")
+            .option("encoding", "UTF-8")
+            .text(files.stream().map(InputFile::path).toArray(String[]::new)))
+        .withColumn("value", regexp_replace(regexp_replace(col("value"), "\r$", ""), "^\uFEFF", ""))
+        .filter(not(col("value").rlike(BLANK_LINE)))
+        .withColumn(LINE_FAULT, check.apply(col("value")));
+    Column parsed = from_json(col("value"), schema, Map.of("mode", "PERMISSIVE"));
+    Column[] columns = new Column[fields.size() + 4];
+    for (int i = 0; i < fields.size(); i++) {
+      String field = fields.get(i);
+      columns[i] = when(col(LINE_FAULT).isNull(), col("_parsed." + field)).as(field);
+    }
+    columns[fields.size()] = when(col(LINE_FAULT).isNotNull(), col("value")).as(corruptColumn);
+    columns[fields.size() + 1] = col(LINE_FAULT);
+    columns[fields.size() + 2] = col("source_file");
+    columns[fields.size() + 3] = col("raw_date");
+    return lines.withColumn("_parsed", when(col(LINE_FAULT).isNull(), parsed)).select(columns);
+  }
+
+  /**
+   * The rules that quarantine the lines {@link #read} could not take as one object, one per reason;
+   * a dataset puts them first.
+   */
+  public static List<RowRule> lineRules() {
+    return JsonLineCheck.REASONS.stream()
+        .map(reason -> RowRule.rule(reason, col(LINE_FAULT).equalTo(lit(reason))))
+        .toList();
   }
 }

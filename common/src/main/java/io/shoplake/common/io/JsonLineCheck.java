@@ -1,0 +1,72 @@
+package io.shoplake.common.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.List;
+import org.apache.spark.sql.api.java.UDF1;
+
+/**
+ * Says whether one line of a JSON Lines file is exactly one JSON object, and if not, what it is
+ * instead. Spark's JSON reader turns a line holding an array into one row per element and reads only
+ * the first of two objects on one line, silently; this check runs first so that every such line is
+ * quarantined whole with its own reason. One streaming parse of the line (no tree is built).
+ */
+public final class JsonLineCheck implements UDF1<String, String> {
+  private static final long serialVersionUID = 1L;
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  /** The line is a JSON array (even of one object). */
+  public static final String ARRAY = "json_array_line";
+  /** The line is a JSON value that is not an object (a string, a number, null). */
+  public static final String NOT_OBJECT = "json_not_object";
+  /** The line is not valid JSON (truncated, stray bytes, unquoted text). */
+  public static final String MALFORMED = "malformed_row";
+  /** Two or more objects on one line. */
+  public static final String SEVERAL_OBJECTS = "json_several_objects";
+  /** An object followed by more text. */
+  public static final String TRAILING_TEXT = "json_trailing_text";
+  /** An object that repeats a key: which value is meant cannot be known. */
+  public static final String DUPLICATE_KEY = "json_duplicate_key";
+
+  /** Every reason {@link #fault} can give, in the order a dataset's rules should name them. */
+  public static final List<String> REASONS = List.of(ARRAY, NOT_OBJECT, SEVERAL_OBJECTS, TRAILING_TEXT,
+      DUPLICATE_KEY, MALFORMED);
+
+  @Override
+  public String call(String line) {
+    return fault(line);
+  }
+
+  /** Null when {@code line} is exactly one JSON object (blanks around it allowed), else the reason. */
+  public static String fault(String line) {
+    try (JsonParser parser = JSON.createParser(line)) {
+      JsonToken first = parser.nextToken();
+      if (first == JsonToken.START_ARRAY) {
+        return ARRAY;
+      }
+      if (first != JsonToken.START_OBJECT) {
+        return first == null ? MALFORMED : NOT_OBJECT;
+      }
+      parser.skipChildren();
+      JsonToken after;
+      try {
+        after = parser.nextToken();
+      } catch (JsonParseException e) {
+        return TRAILING_TEXT;
+      }
+      if (after == null) {
+        return null;
+      }
+      return after == JsonToken.START_OBJECT ? SEVERAL_OBJECTS : TRAILING_TEXT;
+    } catch (JsonParseException e) {
+      return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
+    } catch (IOException e) {
+      return MALFORMED;
+    }
+  }
+}
