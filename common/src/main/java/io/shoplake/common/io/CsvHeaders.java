@@ -76,6 +76,9 @@ public final class CsvHeaders {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(
         path.getFileSystem(hadoopConf).open(path), StandardCharsets.UTF_8))) {
       String line = reader.readLine();
+      while (line != null && line.replace("\uFEFF", "").isBlank()) {
+        line = reader.readLine(); // blank lines before the header are skipped, as Spark's reader does
+      }
       return line == null ? List.of() : parseHeaderLine(line);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the header of " + file.relativePath() + ": " + e.getMessage(), e);

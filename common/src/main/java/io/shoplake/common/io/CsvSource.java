@@ -1,6 +1,7 @@
 package io.shoplake.common.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 
 import io.shoplake.common.lake.InputFile;
 import java.util.ArrayList;
@@ -16,12 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads raw CSV files as strings, by column name. Each file's header is read first
- * ({@link CsvHeaders}); files are read in groups of equal header, each with a schema in that
- * header's order, so columns in another order or extra columns never shift values (extra columns are
- * logged and left out). A line with the wrong number of fields is kept, its text in the corrupt-record
- * column, so a rule can quarantine it. One scan of the data, splittable; one small read per file
- * for its header.
+ * Reads raw CSV files as strings, by column name, as RFC 4180 says: a field may be quoted, a doubled
+ * quote inside a quoted field is one quote ({@code "a ""b"" c"} is {@code a "b" c}), and a quoted
+ * field may hold line breaks. Each file's header is read first ({@link CsvHeaders}); files are read in
+ * groups of equal header, each with a schema in that header's order, so columns in another order or
+ * extra columns never shift values (extra columns are logged and left out). A record with the wrong
+ * number of fields is kept, its text in the corrupt-record column, so a rule can quarantine it.
+ *
+ * <p>Ordinary files are read line by line: splittable, so a big file is read by many tasks. A file
+ * whose check found a quoted line break ({@link InputFile#wholeFileRead}) is read whole
+ * ({@code multiLine}: one task per file), since splitting it into lines would cut its records in two;
+ * inside such a field, the file's own line separator is read as {@code \n}. Blank records are not
+ * rows in either mode. One scan of the data; one small read per file for its header.
  *
  * <p>Adds {@code source_file} (path under the lake root, the lineage value) and {@code raw_date}
  * (its {@code date=} folder).
@@ -37,20 +44,36 @@ public final class CsvSource {
    */
   public static Dataset<Row> read(SparkSession spark, List<InputFile> files, List<String> columns,
       String corruptColumn) {
-    Map<List<String>, List<InputFile>> groups =
+    Map<List<String>, List<InputFile>> byHeader =
         CsvHeaders.groupByHeader(files, columns, spark.sparkContext().hadoopConfiguration());
+    // Within a header, the files read whole apart from the rest, which stay splittable.
+    Map<List<String>, List<InputFile>> groups = new java.util.LinkedHashMap<>();
+    Map<List<String>, Boolean> readWhole = new java.util.HashMap<>();
+    for (Map.Entry<List<String>, List<InputFile>> header : byHeader.entrySet()) {
+      for (boolean whole : new boolean[] {false, true}) {
+        List<InputFile> part = header.getValue().stream().filter(f -> f.wholeFileRead() == whole).toList();
+        if (!part.isEmpty()) {
+          List<String> key = new ArrayList<>(header.getKey());
+          key.add(whole ? "\u0000whole" : "\u0000lines"); // not a column: keeps the two groups apart
+          groups.put(key, part);
+          readWhole.put(key, whole);
+        }
+      }
+    }
     List<Column> selected = new ArrayList<>();
     columns.forEach(c -> selected.add(col(c)));
     selected.add(col(corruptColumn));
     Dataset<Row> all = null;
     for (Map.Entry<List<String>, List<InputFile>> group : groups.entrySet()) {
-      List<String> extra = CsvHeaders.extraColumns(group.getKey(), columns);
+      List<String> header = group.getKey().subList(0, group.getKey().size() - 1);
+      boolean whole = readWhole.get(group.getKey());
+      List<String> extra = CsvHeaders.extraColumns(header, columns);
       if (!extra.isEmpty()) {
         LOG.warn("Extra columns {} left out of {} file(s), e.g. {}", extra, group.getValue().size(),
             group.getValue().get(0).relativePath());
       }
       StructType schema = new StructType();
-      for (String name : group.getKey()) {
+      for (String name : header) {
         schema = schema.add(name, DataTypes.StringType, true);
       }
       schema = schema.add(corruptColumn, DataTypes.StringType, true);
@@ -61,9 +84,15 @@ public final class CsvSource {
           .option("mode", "PERMISSIVE")
           .option("columnNameOfCorruptRecord", corruptColumn)
           .option("encoding", "UTF-8")
-          .option("multiLine", "false")
+          .option("quote", "\"")
+          .option("escape", "\"")
+          .option("multiLine", String.valueOf(whole))
           .csv(group.getValue().stream().map(InputFile::path).toArray(String[]::new))
           .select(selected.toArray(new Column[0]));
+      if (whole) {
+        // The whole-file parser returns a line of blanks as a one-field record; the line reader skips it.
+        read = read.filter(col(corruptColumn).isNull().or(not(col(corruptColumn).rlike(JsonLinesSource.BLANK_LINE))));
+      }
       all = all == null ? read : all.unionByName(read);
     }
     if (all == null) {

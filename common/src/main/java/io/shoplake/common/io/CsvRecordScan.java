@@ -1,0 +1,164 @@
+package io.shoplake.common.io;
+
+/**
+ * Counts the records of a CSV file as RFC 4180 defines them, from its text fed in order, and says how
+ * Spark must read the file to produce exactly those records. Validate runs it while it hashes a file,
+ * so the count costs no extra read; the jobs then check that the reader produced as many rows.
+ *
+ * <p>Two counts are kept at once, because Spark has two CSV readers:
+ * <ul>
+ *   <li>line by line (splittable, the fast path): a record ends at every line break ({@code \n},
+ *       {@code \r\n} or a lone {@code \r}, as Hadoop's line reader splits);</li>
+ *   <li>whole file ({@code multiLine}): a record ends at the file's line separator (the first line
+ *       ending in the file, as the univocity parser detects it) outside a quoted field, so a quoted
+ *       field may hold line breaks.</li>
+ * </ul>
+ * A file needs the whole-file reader when a quoted field holds a line break, or a line break other than
+ * the file's separator stands outside quotes (a stray {@code \r} in a {@code \n} file): the line reader
+ * would split such a record in two. A file that ends inside an open quote (a truncated export) is read
+ * line by line, so that the unterminated line alone is quarantined instead of swallowing the rest of
+ * the file. In both counts, blank records (nothing but spaces and control characters) are not records,
+ * and the first record, the header, is not counted.
+ */
+public final class CsvRecordScan {
+  private enum State { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED }
+
+  private static final int UNKNOWN = 0;
+  private static final int LF = 1;
+  private static final int CRLF = 2;
+  private static final int CR = 3;
+
+  // Line-by-line count.
+  private long lines;
+  private boolean lineHasContent;
+  private boolean afterCr;
+
+  // Whole-file count.
+  private int separator = UNKNOWN;
+  private boolean pendingCr; // a '\r' seen, its meaning decided by the next character
+  private State state = State.FIELD_START;
+  private long records;
+  private boolean recordHasContent;
+  private boolean quotedLineBreak;
+  private boolean strayLineBreak;
+
+  /** Feeds the next characters of the file (after its UTF-8 decoding; a BOM already removed). */
+  public void accept(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      countLines(c);
+      if (pendingCr) {
+        pendingCr = false;
+        if (c == '\n') {
+          if (separator == UNKNOWN) {
+            separator = CRLF;
+          }
+          if (separator == CRLF && state != State.QUOTED) {
+            endRecord();
+            continue;
+          }
+          whole('\r');
+          whole('\n');
+          continue;
+        }
+        if (separator == UNKNOWN) {
+          separator = CR;
+        }
+        whole('\r');
+      }
+      if (c == '\r') {
+        pendingCr = true;
+        continue;
+      }
+      if (c == '\n' && separator == UNKNOWN) {
+        separator = LF;
+      }
+      whole(c);
+    }
+  }
+
+  /** Call once after the last character. */
+  public void finish() {
+    if (pendingCr) {
+      pendingCr = false;
+      if (separator == UNKNOWN) {
+        separator = CR;
+      }
+      whole('\r');
+    }
+    if (state != State.QUOTED && recordHasContent) {
+      records++;
+    }
+    if (lineHasContent) {
+      lines++;
+    }
+  }
+
+  /** True when the file must be read whole (multiLine) for its records to come out as RFC 4180 says. */
+  public boolean needsWholeFileRead() {
+    return !endsInsideQuotes() && (quotedLineBreak || strayLineBreak);
+  }
+
+  /** True when the file ends inside a quoted field: its last record is truncated. */
+  public boolean endsInsideQuotes() {
+    return state == State.QUOTED;
+  }
+
+  /** The data records (not the header) the chosen reader must produce. */
+  public long dataRecords() {
+    long count = needsWholeFileRead() ? records : lines;
+    return Math.max(0, count - 1);
+  }
+
+  private void countLines(char c) {
+    if (c == '\n' && afterCr) {
+      afterCr = false;
+      return;
+    }
+    afterCr = c == '\r';
+    if (c == '\n' || c == '\r') {
+      if (lineHasContent) {
+        lines++;
+      }
+      lineHasContent = false;
+    } else if (c > ' ') {
+      lineHasContent = true;
+    }
+  }
+
+  /** One character of the whole-file model ('\r\n' separators already taken out). */
+  private void whole(char c) {
+    boolean lineBreak = c == '\n' || c == '\r';
+    if (state == State.QUOTED) {
+      if (c == '"') {
+        state = State.QUOTE_IN_QUOTED;
+      } else if (lineBreak) {
+        quotedLineBreak = true;
+      }
+      return;
+    }
+    if ((separator == LF && c == '\n') || (separator == CR && c == '\r')) {
+      endRecord();
+      return;
+    }
+    if (lineBreak) {
+      strayLineBreak = true;
+    }
+    if (c > ' ') {
+      recordHasContent = true;
+    }
+    state = switch (state) {
+      case FIELD_START -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
+      case QUOTE_IN_QUOTED -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
+      default -> c == ',' ? State.FIELD_START : State.UNQUOTED;
+    };
+  }
+
+  private void endRecord() {
+    if (recordHasContent) {
+      records++;
+    }
+    recordHasContent = false;
+    state = State.FIELD_START;
+  }
+}
