@@ -1,5 +1,7 @@
 package io.shoplake.common.clickstream;
 
+import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -36,15 +38,19 @@ public final class ClickstreamRules {
     return RawFields.clean(raw, FIELDS, Map.of("event_type", c -> lower(c)), "clickstream");
   }
 
-  public static List<RowRule> rules() {
-    return List.of(
+  /** @param latestAccepted the latest event time accepted (the run's start plus the future tolerance) */
+  public static List<RowRule> rules(java.time.Instant latestAccepted) {
+    List<RowRule> rules = new java.util.ArrayList<>(JsonLinesSource.lineRules());
+    rules.addAll(List.of(
         rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
         rule("missing_event_id", col("event_id").isNull()),
         rule("missing_anonymous_id", col("user_id").isNull().and(col("anonymous_id").isNull())),
         rule("missing_event_type", col("event_type").isNull()),
         rule("invalid_event_type", not(col("event_type").isin(EVENT_TYPES.toArray()))),
         rule("missing_event_ts", col("event_ts").isNull()),
-        rule("invalid_event_ts", Clean.timestamp("event_ts").isNull()));
+        rule("invalid_event_ts", Clean.timestamp("event_ts").isNull()),
+        FutureTimes.notAfter("event_ts", Clean.timestamp("event_ts"), latestAccepted)));
+    return rules;
   }
 
   /** Typed event_ts and {@code visitor_id} = user_id, else anonymous_id; other columns kept. */

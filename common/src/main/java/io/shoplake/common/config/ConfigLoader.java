@@ -128,7 +128,7 @@ public final class ConfigLoader {
                 positiveDuration(c, "stg-core.retry-initial-backoff"),
                 positiveDuration(c, "stg-core.retry-max-backoff"))),
         validate(c),
-        positiveDuration(c, "state.lock-expiry"),
+        positiveDuration(c, "state.lock-lease"),
         io.shoplake.common.quality.QualityConfig.parse(c),
         new io.shoplake.common.jdbc.Retry(positive(c, "pipeline.retry-attempts"),
             positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")));
@@ -150,7 +150,12 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.validate.max-malformed-line-ratio " + ratio
           + ": expected a share between 0 and 1");
     }
-    return new LakeConfig.Validate(maxBytes, ratio);
+    java.time.Duration tolerance = c.getDuration("validate.future-tolerance");
+    if (tolerance.isNegative()) {
+      throw new UsageException("Cannot use shoplake.validate.future-tolerance " + tolerance
+          + ": expected zero or a positive duration");
+    }
+    return new LakeConfig.Validate(maxBytes, ratio, tolerance);
   }
 
   private static int positive(Config c, String key) {

@@ -17,7 +17,8 @@ package io.shoplake.common.config;
  * @param export settings of parquet-to-json
  * @param stgCore the shop database read by jdbc-extract
  * @param validate limits of the file validation step
- * @param lockExpiry how long a job's lock in {@code _state/<job>/} holds if its run dies without releasing it
+ * @param lockLease how long a job's lock in {@code _state/<job>/} holds without being renewed: the running job
+ *     renews it every third of this, so a run that died stops blocking its job after at most this long
  * @param quality the data-quality checks per dataset
  * @param pipelineRetry how the local pipeline retries a step that failed for a transient reason
  */
@@ -35,7 +36,7 @@ public record LakeConfig(
     Export export,
     StgCore stgCore,
     Validate validate,
-    java.time.Duration lockExpiry,
+    java.time.Duration lockLease,
     java.util.List<io.shoplake.common.quality.DatasetChecks> quality,
     io.shoplake.common.jdbc.Retry pipelineRetry) {
 
@@ -109,7 +110,18 @@ public record LakeConfig(
    * @param maxFileBytes a raw file larger than this is rejected without being read
    * @param maxMalformedLineRatio share of non-object lines above which a JSON Lines file is rejected whole
    */
-  public record Validate(long maxFileBytes, double maxMalformedLineRatio) {}
+  /**
+   * @param maxFileBytes a raw file larger than this is rejected unread
+   * @param maxMalformedLineRatio a JSON Lines file with a larger share of lines that are not one object is rejected whole
+   * @param futureTolerance an event time later than the run's start plus this is quarantined (clock skew allowance)
+   */
+  public record Validate(long maxFileBytes, double maxMalformedLineRatio, java.time.Duration futureTolerance) {
+
+    /** The latest event time a run started at {@code runStart} accepts. */
+    public java.time.Instant latestAcceptedTime(java.time.Instant runStart) {
+      return runStart.plus(futureTolerance);
+    }
+  }
 
   /** A resource name following {@code {env}-{project}-{resource}}. */
   public String resourceName(String resource) {

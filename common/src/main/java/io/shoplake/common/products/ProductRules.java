@@ -1,5 +1,7 @@
 package io.shoplake.common.products;
 
+import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
@@ -41,12 +43,15 @@ public final class ProductRules {
     return RawFields.clean(raw, FIELDS, Map.of("currency", c -> upper(c), "is_active", c -> lower(c)), "products");
   }
 
-  public static List<RowRule> rules() {
-    return List.of(
+  /** @param latestAccepted the latest updated_at accepted (the run's start plus the future tolerance) */
+  public static List<RowRule> rules(java.time.Instant latestAccepted) {
+    List<RowRule> rules = new java.util.ArrayList<>(JsonLinesSource.lineRules());
+    rules.addAll(List.of(
         rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
         rule("missing_product_id", col("product_id").isNull()),
         rule("missing_updated_at", col("updated_at").isNull()),
         rule("invalid_updated_at", Clean.timestamp("updated_at").isNull()),
+        FutureTimes.notAfter("updated_at", Clean.timestamp("updated_at"), latestAccepted),
         rule("invalid_price", not(col("price").rlike(MONEY_PATTERN))),
         rule("negative_price", col("price").cast(MONEY).lt(0)),
         rule("invalid_cost", not(col("cost").rlike(MONEY_PATTERN))),
@@ -56,7 +61,8 @@ public final class ProductRules {
         rule("negative_stock_quantity", col("stock_quantity").cast("int").lt(0)),
         rule("invalid_reorder_level", not(col("reorder_level").rlike(Clean.INT_PATTERN))),
         rule("invalid_is_active", not(col("is_active").rlike(Clean.BOOLEAN_PATTERN))),
-        rule("invalid_attributes", col("attributes").isNotNull().and(attributes().isNull())));
+        rule("invalid_attributes", col("attributes").isNotNull().and(attributes().isNull()))));
+    return rules;
   }
 
   private static Column attributes() {

@@ -1,5 +1,7 @@
 package io.shoplake.common.reviews;
 
+import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lower;
@@ -31,9 +33,11 @@ public final class ReviewRules {
     return RawFields.clean(raw, FIELDS, Map.of("verified_purchase", c -> lower(c)), "reviews");
   }
 
-  public static List<RowRule> rules() {
+  /** @param latestAccepted the latest review time accepted (the run's start plus the future tolerance) */
+  public static List<RowRule> rules(java.time.Instant latestAccepted) {
     Column rating = col("rating").cast("int");
-    return List.of(
+    List<RowRule> rules = new java.util.ArrayList<>(JsonLinesSource.lineRules());
+    rules.addAll(List.of(
         rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
         rule("missing_review_id", col("review_id").isNull()),
         rule("missing_product_id", col("product_id").isNull()),
@@ -43,7 +47,9 @@ public final class ReviewRules {
         rule("rating_out_of_range", rating.lt(1).or(rating.gt(5))),
         rule("missing_review_ts", col("review_ts").isNull()),
         rule("invalid_review_ts", Clean.timestamp("review_ts").isNull()),
-        rule("invalid_verified_purchase", not(col("verified_purchase").rlike(Clean.BOOLEAN_PATTERN))));
+        FutureTimes.notAfter("review_ts", Clean.timestamp("review_ts"), latestAccepted),
+        rule("invalid_verified_purchase", not(col("verified_purchase").rlike(Clean.BOOLEAN_PATTERN)))));
+    return rules;
   }
 
   /** Cleaned, validated rows to typed columns; other columns (lineage, reason, _raw) are kept. */

@@ -1,5 +1,6 @@
 package io.shoplake.common.transactions;
 
+import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static io.shoplake.common.transform.Clean.text;
 import static org.apache.spark.sql.functions.col;
@@ -37,12 +38,14 @@ public final class FxRates {
     return schema.add(TransactionSchema.CORRUPT_RECORD, DataTypes.StringType, true);
   }
 
-  public static List<RowRule> rules() {
+  /** @param latestAccepted rates dated after this instant's UTC date are quarantined as future_rate_date */
+  public static List<RowRule> rules(java.time.Instant latestAccepted) {
     return List.of(
         rule("malformed_row", col(TransactionSchema.CORRUPT_RECORD).isNotNull()),
         rule("missing_rate_date", text("rate_date").isNull()),
         rule("invalid_rate_date", not(text("rate_date").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
             .or(to_date(text("rate_date")).isNull())),
+        FutureTimes.dateNotAfter("rate_date", to_date(text("rate_date")), latestAccepted),
         rule("missing_currency", text("currency").isNull()),
         rule("invalid_currency", not(upper(text("currency")).rlike("^[A-Z]{3}$"))),
         rule("missing_usd_rate", text("usd_rate").isNull()),

@@ -1,5 +1,6 @@
 package io.shoplake.common.transactions;
 
+import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -61,8 +62,12 @@ public final class TransactionRules {
     return coalesce(money(column), lit(0).cast(TransactionSchema.MONEY));
   }
 
-  /** Every rule, in evaluation order; they read the columns as {@link #clean} leaves them. */
-  public static List<RowRule> rules() {
+  /**
+   * Every rule, in evaluation order; they read the columns as {@link #clean} leaves them.
+   *
+   * @param latestAccepted the latest transaction time accepted (the run's start plus the future tolerance)
+   */
+  public static List<RowRule> rules(java.time.Instant latestAccepted) {
     return List.of(
         rule("malformed_row", col(TransactionSchema.CORRUPT_RECORD).isNotNull()),
         rule("missing_transaction_id", col("transaction_id").isNull()),
@@ -89,6 +94,7 @@ public final class TransactionRules {
         rule("missing_transaction_ts", col("transaction_ts").isNull()),
         rule("invalid_transaction_ts",
             not(col("transaction_ts").rlike(Clean.TIMESTAMP_PATTERN)).or(transactionTs().isNull())),
+        FutureTimes.notAfter("transaction_ts", transactionTs(), latestAccepted),
         rule("invalid_shipping_country", not(col("shipping_country").rlike("^[A-Z]{2}$"))));
   }
 }

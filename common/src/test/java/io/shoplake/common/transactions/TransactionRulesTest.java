@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and changes one field; the expected reason is the rule's name, or "valid".
  */
 class TransactionRulesTest {
+  /** The latest transaction time the rules accept in these tests. */
+  private static final java.time.Instant LATEST_ACCEPTED = java.time.Instant.parse("2026-06-01T12:00:00Z");
+
   /** A valid row, in the order of {@link TransactionSchema#RAW_COLUMNS}. */
   private static final String[] VALID = {"T1", "C1", "P1", "2", "10.00", "1.00", "0.50", "USD", "card", "completed",
       "2025-01-15T10:00:00Z", "ann@shop.com", "US"};
@@ -67,6 +70,10 @@ class TransactionRulesTest {
       "transaction_ts   | 2025-01-15 10:00:00       | valid",
       "transaction_ts   | 2025-01-15T10:00:00.123Z  | valid",
       "transaction_ts   | 2025-01-15T10:00:00-05:00 | valid",
+      "transaction_ts   | 2026-06-01T12:00:00Z      | valid",
+      "transaction_ts   | 2026-06-01T12:00:01Z      | future_transaction_ts",
+      "transaction_ts   | 2026-06-01T13:00:00+02:00 | valid",
+      "transaction_ts   | 2099-01-01 00:00:00       | future_transaction_ts",
       "shipping_country | USA                       | invalid_shipping_country",
       "shipping_country | de                        | valid",
       "shipping_country | NULL                      | valid",
@@ -109,7 +116,8 @@ class TransactionRulesTest {
     List<Object> values = new ArrayList<>(Arrays.asList(fields));
     values.add(corrupt);
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), TransactionSchema.rawCsv());
-    String reason = row.transform(TransactionRules::clean).transform(RowRules.withRejectReason(TransactionRules.rules()))
+    String reason = row.transform(TransactionRules::clean)
+        .transform(RowRules.withRejectReason(TransactionRules.rules(LATEST_ACCEPTED)))
         .first().getAs(RowRules.REJECT_REASON);
     return reason == null ? "valid" : reason;
   }
