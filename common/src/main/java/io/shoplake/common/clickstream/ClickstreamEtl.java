@@ -24,6 +24,7 @@ import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
@@ -101,7 +102,7 @@ public final class ClickstreamEtl implements LakeJob {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     LakeConfig.Clickstream settings = ctx.config().clickstream();
     String dataset = settings.dataset();
-    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    RawZone rawZone = RegistryScreen.rawZone(ctx);
     List<InputFile> allFiles = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
     Optional<LocalDate> runDate = ctx.args().runDate();
     List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
@@ -132,7 +133,8 @@ public final class ClickstreamEtl implements LakeJob {
           + runDate.map(d -> " (raw dates " + lo + " to " + hi + " for " + d + ")").orElse(""));
       staged = JsonLinesSource.read(ctx.spark(), files, ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD)
           .transform(ClickstreamRules::clean)
-          .transform(RowRules.withRejectReason(ClickstreamRules.rules()))
+          .transform(RowRules.withRejectReason(
+              ClickstreamRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt()))))
           .transform(ClickstreamRules::toTyped)
           .transform(ClickstreamRules.withBotFlag(settings.botUserAgentPatterns()))
           .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
@@ -190,7 +192,7 @@ public final class ClickstreamEtl implements LakeJob {
     outcome = outcome.withColumns(Map.of("year", year(col("date")), "month", month(col("date")),
         "day", dayofmonth(col("date"))));
     ctx.stage("count rows by outcome");
-    RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS);
+    RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS).verifiedAgainst("clickstream files", files);
     SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
         .orElse(null);
     Column toWrite = col(RowRules.REJECT_REASON).isNull()

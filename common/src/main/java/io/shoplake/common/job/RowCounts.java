@@ -28,9 +28,11 @@ import org.apache.spark.sql.Row;
  * @param skippedByReason skipped rows by reason
  * @param rawDatesWithRejects the raw dates that have quarantined rows
  * @param partitionsToWrite the output partitions ({@code year=2025/month=1/day=2}) of the rows to write
+ * @param rowsBySourceFile every row read, by {@code source_file}: for {@link RecordAccounting}
  */
 public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejectedByReason,
-    Map<String, Long> skippedByReason, SortedSet<String> rawDatesWithRejects, SortedSet<String> partitionsToWrite) {
+    Map<String, Long> skippedByReason, SortedSet<String> rawDatesWithRejects, SortedSet<String> partitionsToWrite,
+    Map<String, Long> rowsBySourceFile) {
   public static final String SKIP_REASON = "skip_reason";
 
   /**
@@ -39,10 +41,10 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
    * @param partitionColumns the output's partition columns, in path order (may be empty)
    */
   public static RowCounts of(Dataset<Row> classified, List<String> partitionColumns) {
-    Contracts.requireColumns(classified, "count rows", RowRules.REJECT_REASON, "raw_date");
+    Contracts.requireColumns(classified, "count rows", RowRules.REJECT_REASON, "raw_date", "source_file");
     boolean hasSkip = List.of(classified.columns()).contains(SKIP_REASON);
     List<Column> keys = new ArrayList<>(List.of(col(RowRules.REJECT_REASON),
-        hasSkip ? col(SKIP_REASON) : lit(null).cast("string"), col("raw_date")));
+        hasSkip ? col(SKIP_REASON) : lit(null).cast("string"), col("raw_date"), col("source_file")));
     partitionColumns.forEach(c -> keys.add(col(c)));
     long read = 0;
     long toWrite = 0;
@@ -50,9 +52,11 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
     Map<String, Long> skipped = new TreeMap<>();
     SortedSet<String> datesWithRejects = new TreeSet<>();
     SortedSet<String> partitions = new TreeSet<>();
+    Map<String, Long> byFile = new TreeMap<>();
     for (Row r : classified.groupBy(keys.toArray(new Column[0])).count().collectAsList()) {
       long n = r.getLong(r.length() - 1);
       read += n;
+      byFile.merge(r.isNullAt(3) ? "" : r.getString(3), n, Long::sum);
       if (!r.isNullAt(0)) {
         rejected.merge(r.getString(0), n, Long::sum);
         datesWithRejects.add(r.getString(2));
@@ -63,12 +67,23 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
         if (!partitionColumns.isEmpty()) {
           List<String> parts = new ArrayList<>();
           for (int i = 0; i < partitionColumns.size(); i++) {
-            parts.add(partitionColumns.get(i) + "=" + r.get(3 + i));
+            parts.add(partitionColumns.get(i) + "=" + r.get(4 + i));
           }
           partitions.add(String.join("/", parts));
         }
       }
     }
-    return new RowCounts(read, toWrite, rejected, skipped, datesWithRejects, partitions);
+    return new RowCounts(read, toWrite, rejected, skipped, datesWithRejects, partitions, byFile);
+  }
+
+  /**
+   * These counts, after checking that every file of {@code files} produced as many rows as it holds
+   * records ({@link RecordAccounting}).
+   *
+   * @param what the input, for the message
+   */
+  public RowCounts verifiedAgainst(String what, List<io.shoplake.common.lake.InputFile> files) {
+    io.shoplake.common.io.RecordAccounting.verify(what, files, rowsBySourceFile);
+    return this;
   }
 }

@@ -8,9 +8,25 @@ package io.shoplake.common.lake;
  * @param rawDate the {@code date=YYYY-MM-DD} partition it was delivered in
  * @param sizeBytes length in bytes
  * @param modifiedAt modification time, epoch milliseconds
+ * @param records the records the file holds as its file check counted them (non-blank JSON lines, RFC 4180
+ *     CSV records after the header), or {@link #UNCOUNTED}; the reader must produce exactly as many rows
+ * @param wholeFileRead CSV only: a quoted field holds a line break, so the file is read whole, not by lines
  */
-public record InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt)
-    implements java.io.Serializable {
+public record InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt,
+    long records, boolean wholeFileRead) implements java.io.Serializable {
+
+  /** {@link #records} of a file that was not counted (not a raw file, or checked before counts were kept). */
+  public static final long UNCOUNTED = -1;
+
+  /** A listed file, not yet checked. */
+  public InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt) {
+    this(path, relativePath, rawDate, sizeBytes, modifiedAt, UNCOUNTED, false);
+  }
+
+  /** This file with what its check found. */
+  public InputFile checked(long recordCount, boolean readWhole) {
+    return new InputFile(path, relativePath, rawDate, sizeBytes, modifiedAt, recordCount, readWhole);
+  }
 
   /** The distinct raw dates of {@code files}, sorted. */
   public static java.util.SortedSet<String> rawDates(java.util.Collection<InputFile> files) {

@@ -23,20 +23,19 @@ import org.apache.hadoop.fs.Path;
  * <p>Hidden and marker files ({@code _SUCCESS}, {@code .crc}, names starting with {@code _} or
  * {@code .}) are skipped (empty files are kept: they read as no rows); folders not named {@code date=YYYY-MM-DD} are ignored.
  *
- * <p>{@link #list} leaves out the files the validate step rejected (as they are now: a file replaced
- * since is listed again) and remembers them for {@link #validationWarnings()}; one read of
- * {@code _state/validate/files.json} per RawZone. Files never validated are listed, so a job run on
- * its own still reads them.
+ * <p>{@link #list} hands each listing to the {@link FileScreen} the zone was made with, which leaves out
+ * the files that fail the file checks (and says why in {@link #validationWarnings()}); a job's zone
+ * screens with validate's registry, so a file is checked once, by whichever comes first.
  */
 public final class RawZone {
   private final LakePaths paths;
   private final Configuration hadoopConf;
-  private io.shoplake.common.validation.FileRegistry registry;
-  private final List<InputFile> rejectedByValidation = new ArrayList<>();
+  private final FileScreen screen;
 
-  public RawZone(LakePaths paths, Configuration hadoopConf) {
+  public RawZone(LakePaths paths, Configuration hadoopConf, FileScreen screen) {
     this.paths = paths;
     this.hadoopConf = hadoopConf;
+    this.screen = screen;
   }
 
   /** True when {@code raw/<dataset>} exists. */
@@ -58,33 +57,16 @@ public final class RawZone {
   }
 
   /**
-   * The files of every date, or of {@code runDate} only, sorted by path, without those the validate
-   * step rejected.
+   * The files of every date, or of {@code runDate} only, sorted by path, that pass the file checks, with
+   * their record counts.
    */
   public List<InputFile> list(String dataset, Optional<LocalDate> runDate) {
-    if (registry == null) {
-      registry = io.shoplake.common.validation.FileRegistry.load(paths, hadoopConf);
-    }
-    List<InputFile> accepted = new ArrayList<>();
-    for (InputFile file : listAll(dataset, runDate)) {
-      if (registry.isRejected(file)) {
-        rejectedByValidation.add(file);
-      } else {
-        accepted.add(file);
-      }
-    }
-    return accepted;
+    return screen.screen(dataset, listAll(dataset, runDate));
   }
 
-  /**
-   * One line per file that {@link #list} left out because the validate step rejected it: for the
-   * run manifest's warnings.
-   */
+  /** One line per file {@link #list} left out, for the run manifest's warnings. */
   public List<String> validationWarnings() {
-    return rejectedByValidation.stream()
-        .map(f -> "not read: " + f.relativePath() + " was rejected by validate ("
-            + registry.verdict(f).map(e -> e.reason()).orElse("?") + "; see quarantine/_files/)")
-        .toList();
+    return screen.warnings();
   }
 
   /** The files of every date, or of {@code runDate} only, sorted by path, whatever their validation. */

@@ -20,6 +20,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
@@ -79,7 +80,7 @@ public final class ProductEnrichment implements LakeJob {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     String dataset = ctx.config().products().dataset();
     String categoriesDataset = ctx.config().products().categoriesDataset();
-    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    RawZone rawZone = RegistryScreen.rawZone(ctx);
     List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
     List<InputFile> categoryFiles = rawZone.requireDataset(categoriesDataset).list(categoriesDataset, Optional.empty());
     List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
@@ -106,7 +107,7 @@ public final class ProductEnrichment implements LakeJob {
     ctx.stage("read and validate " + files.size() + " product file(s)");
     Dataset<Row> staged = JsonLinesSource.read(spark, files, ProductRules.FIELDS, ProductRules.CORRUPT_RECORD)
         .transform(ProductRules::clean)
-        .transform(RowRules.withRejectReason(ProductRules.rules()))
+        .transform(RowRules.withRejectReason(ProductRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt()))))
         .transform(ProductRules::toTyped)
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -118,7 +119,7 @@ public final class ProductEnrichment implements LakeJob {
     Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
         .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
         .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
-    RowCounts counts = RowCounts.of(classified, List.of());
+    RowCounts counts = RowCounts.of(classified, List.of()).verifiedAgainst("product files", files);
 
     ctx.stage("units sold in the sales window");
     int windowDays = ctx.config().products().salesWindowDays();
@@ -200,7 +201,7 @@ public final class ProductEnrichment implements LakeJob {
     Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
         .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
         .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
-    RowCounts counts = RowCounts.of(classified, List.of());
+    RowCounts counts = RowCounts.of(classified, List.of()).verifiedAgainst("category files", files);
 
     List<CategoryPaths.Category> latest = new ArrayList<>();
     for (Row r : classified.filter(col(RowRules.REJECT_REASON).isNull().and(col(RowCounts.SKIP_REASON).isNull()))

@@ -18,6 +18,7 @@ import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
@@ -63,7 +64,7 @@ public final class ReviewEtl implements LakeJob {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String dataset = ctx.config().reviews().dataset();
     String processedPath = ctx.paths().processed(dataset);
-    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    RawZone rawZone = RegistryScreen.rawZone(ctx);
     List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
     List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
     ctx.args().runDate().ifPresent(d -> warnings.add(
@@ -79,7 +80,7 @@ public final class ReviewEtl implements LakeJob {
     ctx.stage("read and validate " + files.size() + " raw file(s)");
     Dataset<Row> staged = JsonLinesSource.read(ctx.spark(), files, ReviewRules.FIELDS, ReviewRules.CORRUPT_RECORD)
         .transform(ReviewRules::clean)
-        .transform(RowRules.withRejectReason(ReviewRules.rules()))
+        .transform(RowRules.withRejectReason(ReviewRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt()))))
         .transform(ReviewRules::toTyped)
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .withColumn("year", year(col("review_ts")))
@@ -97,7 +98,7 @@ public final class ReviewEtl implements LakeJob {
         .unionByName(marked.rows().drop("_row_hash"));
 
     ctx.stage("count rows by outcome");
-    RowCounts counts = RowCounts.of(classified, PARTITION_COLUMNS);
+    RowCounts counts = RowCounts.of(classified, PARTITION_COLUMNS).verifiedAgainst("review files", files);
 
     ctx.stage("write processed/" + dataset);
     Dataset<Row> processed = classified.filter(col(RowRules.REJECT_REASON).isNull())

@@ -36,7 +36,7 @@ public final class FxRateSource {
   private FxRateSource() {}
 
   public static Loaded load(SparkSession spark, List<InputFile> files, LakePaths paths, String dataset,
-      String runId) {
+      String runId, java.time.Instant latestAccepted) {
     if (files.isEmpty()) {
       Dataset<Row> noRates = FxRates.validityRanges(
           spark.createDataFrame(List.of(), FxRates.rawCsv()).select(
@@ -47,7 +47,7 @@ public final class FxRateSource {
     // One small job reads the rates; everything after works on local relations built from the
     // collected rows, which Spark evaluates and broadcasts without scanning again.
     Dataset<Row> read = CsvSource.read(spark, files, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD)
-        .transform(RowRules.withRejectReason(FxRates.rules()));
+        .transform(RowRules.withRejectReason(FxRates.rules(latestAccepted)));
     List<Row> validatedRows = read.collectAsList();
     Dataset<Row> validated = spark.createDataFrame(validatedRows, read.schema());
     // Repeated (currency, rate_date): the latest file wins.
@@ -63,6 +63,10 @@ public final class FxRateSource {
     Set<String> datesWithRejects = new TreeSet<>();
     int reason = read.schema().fieldIndex(RowRules.REJECT_REASON);
     int rawDate = read.schema().fieldIndex("raw_date");
+    int sourceFile = read.schema().fieldIndex("source_file");
+    Map<String, Long> rowsByFile = new TreeMap<>();
+    validatedRows.forEach(row -> rowsByFile.merge(row.getString(sourceFile), 1L, Long::sum));
+    io.shoplake.common.io.RecordAccounting.verify("FX rate files", files, rowsByFile);
     for (Row row : validatedRows) {
       if (!row.isNullAt(reason)) {
         rejected.merge(row.getString(reason), 1L, Long::sum);

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shoplake.common.io.CsvSource;
+import io.shoplake.common.io.RecordAccounting;
 import io.shoplake.common.jdbc.StgCoreTransactions;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.io.QuarantineSink;
@@ -21,6 +22,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRule;
@@ -97,7 +99,7 @@ public final class TransactionEtl implements LakeJob {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     String dataset = ctx.config().transactions().dataset();
     String processedPath = paths.processed(dataset);
-    RawZone rawZone = new RawZone(paths, hadoopConf);
+    RawZone rawZone = RegistryScreen.rawZone(ctx);
     TransactionInput input = ctx.config().transactions().fromStgCore() ? StgCoreTransactions.read(ctx)
         : csvInput(ctx, rawZone, dataset);
     List<InputFile> files = input.units();
@@ -116,7 +118,7 @@ public final class TransactionEtl implements LakeJob {
 
     FxRateSource.Loaded fx = FxRateSource.load(spark,
         rawZone.list(ctx.config().transactions().fxRatesDataset(), java.util.Optional.empty()),
-        paths, ctx.config().transactions().fxRatesDataset(), ctx.runId());
+        paths, ctx.config().transactions().fxRatesDataset(), ctx.runId(), ctx.config().validate().latestAcceptedTime(ctx.startedAt()));
     List<String> validation = rawZone.validationWarnings(); // now with the FX files left out
     warnings.addAll(validation.subList(reportedRejects, validation.size()));
     if (fx.rowsRead() == 0) {
@@ -124,11 +126,12 @@ public final class TransactionEtl implements LakeJob {
           + ": net_amount_usd is null for every row");
     }
 
+    ctx.stage("read, validate and derive " + files.size() + " input(s)");
     // Source -> clean -> rules -> typed and derived, computed once and cached: every later step
     // (repeated ids, counts, the two writes) reads these rows, never the CSV again.
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
     List<RowRule> rules = new ArrayList<>(input.sourceRules());
-    rules.addAll(TransactionRules.rules());
+    rules.addAll(TransactionRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt())));
     Dataset<Row> staged = input.rows()
         .transform(TransactionRules::clean)
         .transform(RowRules.withRejectReason(rules))
@@ -190,13 +193,17 @@ public final class TransactionEtl implements LakeJob {
     Map<String, Long> rejected = new TreeMap<>();
     Set<String> datesWithRejects = new TreeSet<>();
     long rowsRead = 0;
-    for (Row r : staged.groupBy(col(RowRules.REJECT_REASON), col("raw_date")).count().collectAsList()) {
-      rowsRead += r.getLong(2);
+    Map<String, Long> rowsByFile = new TreeMap<>();
+    for (Row r : staged.groupBy(col(RowRules.REJECT_REASON), col("raw_date"), col("source_file")).count()
+        .collectAsList()) {
+      rowsRead += r.getLong(3);
+      rowsByFile.merge(r.getString(2), r.getLong(3), Long::sum);
       if (!r.isNullAt(0)) {
-        rejected.merge(r.getString(0), r.getLong(2), Long::sum);
+        rejected.merge(r.getString(0), r.getLong(3), Long::sum);
         datesWithRejects.add(r.getString(1));
       }
     }
+    RecordAccounting.verify("transaction files", files, rowsByFile);
     long expectedWritten = 0;
     long carriedOver = 0;
     long superseded = 0;
@@ -225,6 +232,7 @@ public final class TransactionEtl implements LakeJob {
       }
     }
 
+    ctx.stage("write processed/" + dataset);
     // Sinks: processed (observed, so rows written is measured at the write), then quarantine.
     Observation written = new Observation("transactions_written");
     Dataset<Row> processed = classified.filter(col(RowRules.REJECT_REASON).isNull())
@@ -242,6 +250,7 @@ public final class TransactionEtl implements LakeJob {
     emptied.removeAll(writtenPartitions);
     PartitionedParquet.deletePartitions(hadoopConf, processedPath, emptied);
 
+    ctx.stage("write quarantine/" + dataset);
     Dataset<Row> quarantined = invalid.select(quarantineColumns())
         .unionByName(classified
             .filter(col(ORIGIN).equalTo(FROM_INPUT).and(col(RowRules.REJECT_REASON).isNotNull()))

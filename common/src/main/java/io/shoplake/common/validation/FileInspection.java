@@ -13,11 +13,14 @@ import java.util.Optional;
  * @param reason the rule broken ({@code too_large}, {@code not_utf8}, {@code empty}, {@code missing_columns},
  *     {@code repeated_columns}, {@code not_json_lines}), or null when the file passes
  * @param detail what exactly is wrong, for a person: the line, the columns, the figures
- * @param dataLines non-blank lines after the header (CSV) or in all (JSON Lines)
+ * @param records the records a reader must produce from the file: its non-blank lines (JSON Lines) or its
+ *     RFC 4180 records after the header (CSV); the jobs check their row counts against it
+ * @param wholeFileRead CSV only: a quoted field holds a line break, so Spark must read the file whole
+ *     ({@code multiLine}) rather than split it into lines
  * @param extraColumns CSV header columns outside the contract (reported, not read)
  */
 public record FileInspection(String path, long sizeBytes, String sha256, String reason, String detail,
-    long dataLines, List<String> extraColumns) implements Serializable {
+    long records, boolean wholeFileRead, List<String> extraColumns) implements Serializable {
 
   public Optional<String> failure() {
     return Optional.ofNullable(reason);

@@ -1,8 +1,8 @@
 package io.shoplake.common.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoplake.common.io.CsvHeaders;
+import io.shoplake.common.io.CsvRecordScan;
+import io.shoplake.common.io.JsonLineCheck;
 import io.shoplake.common.io.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +36,6 @@ import org.apache.hadoop.fs.Path;
  */
 public final class FileInspector implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SerializableHadoopConf hadoopConf;
   private final long maxFileBytes;
@@ -56,7 +55,8 @@ public final class FileInspector implements Serializable {
       long size = status.getLen();
       if (size > maxFileBytes) {
         return new FileInspection(uri, size, null, "too_large",
-            size + " bytes, over the limit of " + maxFileBytes + " (shoplake.validate.max-file-size)", 0, List.of());
+            size + " bytes, over the limit of " + maxFileBytes + " (shoplake.validate.max-file-size)", 0, false,
+            List.of());
       }
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       try (InputStream raw = path.getFileSystem(hadoopConf.get()).open(path);
@@ -67,7 +67,8 @@ public final class FileInspector implements Serializable {
         if (check.reason == null && size == 0) {
           check = Check.fail("empty", "0 bytes");
         }
-        return new FileInspection(uri, size, hash, check.reason, check.detail, check.dataLines, check.extraColumns);
+        return new FileInspection(uri, size, hash, check.reason, check.detail, check.records, check.wholeFileRead,
+            check.extraColumns);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + uri + " to validate it: " + e.getMessage(), e);
@@ -80,47 +81,54 @@ public final class FileInspector implements Serializable {
     LineReader reader = new LineReader(in);
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CsvRecordScan csv = format.csv() ? new CsvRecordScan() : null;
     long lineNumber = 0;
     long dataLines = 0;
     long malformed = 0;
     String firstMalformed = null;
+    boolean headerSeen = false;
     List<String> extra = List.of();
     ByteBuffer bytes;
     while ((bytes = reader.next()) != null) {
       lineNumber++;
-      String line;
+      String text;
       try {
-        line = utf8.decode(bytes).toString();
+        text = utf8.decode(bytes).toString();
       } catch (CharacterCodingException e) {
         return Check.fail("not_utf8", "line " + lineNumber + " is not valid UTF-8");
       }
-      if (lineNumber == 1 && line.startsWith("\uFEFF")) {
-        line = line.substring(1);
+      if (text.startsWith("\uFEFF")) {
+        text = text.substring(1); // a byte order mark: tolerated at the start of a line, as the readers do
       }
-      if (format.csv() && lineNumber == 1) {
-        List<String> header = CsvHeaders.parseHeaderLine(line.strip());
-        if (new HashSet<>(header).size() != header.size()) {
-          return Check.fail("repeated_columns", "the header repeats a column: " + header);
+      if (csv != null) {
+        csv.accept(text);
+        if (reader.endedWithNewline()) {
+          csv.accept("\n");
         }
+      }
+      String line = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+      if (isBlank(line)) {
+        continue;
+      }
+      if (format.csv() && !headerSeen) {
+        headerSeen = true;
+        List<String> header = CsvHeaders.parseHeaderLine(line.strip());
         List<String> missing = new ArrayList<>(format.requiredColumns());
         missing.removeAll(header);
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
           return Check.fail("missing_columns", "the header lacks " + missing + " (header: " + header + ")");
+        }
+        if (new HashSet<>(header).size() != header.size()) {
+          return Check.fail("repeated_columns", "the header repeats a column: " + header);
         }
         extra = CsvHeaders.extraColumns(header, format.requiredColumns());
         continue;
       }
-      if (line.isBlank()) {
-        continue;
-      }
       dataLines++;
-      if (!format.csv() && !isJsonObject(line)) {
+      if (!format.csv() && JsonLineCheck.fault(line) != null) {
         malformed++;
         if (firstMalformed == null) {
-          firstMalformed = "line " + lineNumber;
-        }
-        if (dataLines == 1) {
-          return Check.fail("not_json_lines", "line " + lineNumber + " is not a JSON object");
+          firstMalformed = "line " + lineNumber + ": " + JsonLineCheck.fault(line);
         }
       }
     }
@@ -128,29 +136,35 @@ public final class FileInspector implements Serializable {
       return Check.fail("empty", format.csv() && lineNumber > 0 ? "a header and no rows" : "no rows");
     }
     if (malformed > maxMalformedLineRatio * dataLines) {
-      return Check.fail("not_json_lines", malformed + " of " + dataLines + " lines are not JSON objects (first: "
-          + firstMalformed + "), over the tolerated share " + maxMalformedLineRatio
+      return Check.fail("not_json_lines", malformed + " of " + dataLines + " lines are not one JSON object each"
+          + " (first: " + firstMalformed + "), over the tolerated share " + maxMalformedLineRatio
           + " (shoplake.validate.max-malformed-line-ratio)");
     }
-    return new Check(null, null, dataLines, extra);
+    if (csv == null) {
+      return new Check(null, null, dataLines, false, extra);
+    }
+    csv.finish();
+    return new Check(null, null, csv.dataRecords(), csv.needsWholeFileRead(), extra);
   }
 
-  private static boolean isJsonObject(String line) {
-    try {
-      JsonNode node = JSON.readTree(line);
-      return node != null && node.isObject();
-    } catch (IOException e) {
-      return false;
+  /** Nothing but spaces and control characters: not a record (the readers skip such lines too). */
+  static boolean isBlank(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) > ' ') {
+        return false;
+      }
     }
+    return true;
   }
 
   /**
-   * Splits a byte stream on '\n' (a '\r' before it is dropped), so that each line is decoded on its own
-   * and an encoding error is reported with its true line number.
+   * Splits a byte stream on '\n' (keeping a '\r' before it, which the CSV record count needs), so that
+   * each line is decoded on its own and an encoding error is reported with its true line number.
    */
   private static final class LineReader {
     private final InputStream in;
     private byte[] line = new byte[8192];
+    private boolean newline;
 
     LineReader(InputStream in) {
       this.in = new java.io.BufferedInputStream(in, 1 << 16);
@@ -169,16 +183,24 @@ public final class FileInspector implements Serializable {
       if (b == -1 && length == 0) {
         return null;
       }
-      if (length > 0 && line[length - 1] == '\r') {
-        length--;
-      }
+      newline = b == '\n';
       return ByteBuffer.wrap(line, 0, length);
+    }
+
+    /** True when the line last returned ended with '\n' (false only for a last line without one). */
+    boolean endedWithNewline() {
+      return newline;
     }
   }
 
-  private record Check(String reason, String detail, long dataLines, List<String> extraColumns) {
+  /**
+   * @param records the records a reader must produce from the file: non-blank lines of JSON Lines, RFC 4180
+   *     records of CSV after the header
+   * @param wholeFileRead CSV only: a quoted field holds a line break, so the file must be read whole
+   */
+  private record Check(String reason, String detail, long records, boolean wholeFileRead, List<String> extraColumns) {
     static Check fail(String reason, String detail) {
-      return new Check(reason, detail, 0, List.of());
+      return new Check(reason, detail, 0, false, List.of());
     }
   }
 }

@@ -29,18 +29,27 @@ public final class FileRegistry {
    * @param verdict {@link #ACCEPTED} or {@link #REJECTED}
    * @param reason the rule broken, or null
    * @param detail what was wrong, or null
-   * @param runId the validate run that checked it
+   * @param runId the run that checked it (validate's, or a job's that read it first)
+   * @param records the records the file holds (see {@link InputFile#records}), or null in entries written
+   *     before counts were kept (such a file is checked again)
+   * @param wholeFileRead CSV only: the file must be read whole (a quoted field holds a line break)
    */
   public record Entry(String dataset, long sizeBytes, long modifiedAt, String sha256, String verdict, String reason,
-      String detail, String runId) {
+      String detail, String runId, Long records, Boolean wholeFileRead) {
 
     boolean describes(InputFile file) {
       return sizeBytes == file.sizeBytes() && modifiedAt == file.modifiedAt();
+    }
+
+    /** True when this entry holds everything a job needs to read the file: a verdict and, if accepted, its count. */
+    boolean complete() {
+      return !ACCEPTED.equals(verdict) || records != null;
     }
   }
 
   private final JsonState state;
   private final SortedMap<String, Entry> files;
+  private final SortedMap<String, Entry> changed = new TreeMap<>();
 
   private FileRegistry(JsonState state, SortedMap<String, Entry> files) {
     this.state = state;
@@ -53,10 +62,13 @@ public final class FileRegistry {
     return new FileRegistry(state, state.read(new TypeReference<TreeMap<String, Entry>>() {}).orElseGet(TreeMap::new));
   }
 
-  /** The verdict on {@code file} as it is now (same size and modification time), if it was checked. */
+  /**
+   * The verdict on {@code file} as it is now (same size and modification time), if it was checked (by a
+   * version of the checks that counted its records).
+   */
   public Optional<Entry> verdict(InputFile file) {
     Entry entry = files.get(file.relativePath());
-    return entry != null && entry.describes(file) ? Optional.of(entry) : Optional.empty();
+    return entry != null && entry.describes(file) && entry.complete() ? Optional.of(entry) : Optional.empty();
   }
 
   /** True when the validator rejected {@code file} as it is now. */
@@ -75,10 +87,22 @@ public final class FileRegistry {
 
   public void put(String relativePath, Entry entry) {
     files.put(relativePath, entry);
+    changed.put(relativePath, entry);
   }
 
-  /** Writes the registry (atomically replacing the previous document). */
+  /**
+   * Writes the entries put since loading over the registry as it is now (atomically replacing the
+   * document), so that jobs that check files at about the same time keep each other's verdicts; one that
+   * is still lost to a race is only checked again. Nothing is written when nothing changed.
+   */
   public void save() {
-    state.write(files);
+    if (changed.isEmpty()) {
+      return;
+    }
+    SortedMap<String, Entry> current = state.read(new TypeReference<TreeMap<String, Entry>>() {}).orElseGet(TreeMap::new);
+    current.putAll(changed);
+    state.write(current);
+    files.putAll(current);
+    changed.clear();
   }
 }

@@ -48,9 +48,10 @@ public final class FileValidation implements LakeJob {
   @Override
   public JobResult run(JobContext ctx) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
-    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf);
+    // Every file, whatever its verdict: the registry decides below which ones are new.
+    RawZone rawZone = new RawZone(ctx.paths(), hadoopConf, io.shoplake.common.lake.FileScreen.NONE);
     FileRegistry registry = FileRegistry.load(ctx.paths(), hadoopConf);
-    List<Candidate> candidates = new ArrayList<>();
+    List<FileChecks.Candidate> candidates = new ArrayList<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
     long alreadyChecked = 0;
@@ -62,7 +63,7 @@ public final class FileValidation implements LakeJob {
         if (registry.verdict(file).isPresent()) {
           alreadyChecked++;
         } else {
-          candidates.add(new Candidate(file, format));
+          candidates.add(new FileChecks.Candidate(file, format));
         }
       }
     }
@@ -73,55 +74,28 @@ public final class FileValidation implements LakeJob {
     }
 
     ctx.stage("check " + candidates.size() + " new or changed raw file(s)");
-    FileInspector inspector = new FileInspector(new SerializableHadoopConf(hadoopConf),
-        ctx.config().validate().maxFileBytes(), ctx.config().validate().maxMalformedLineRatio());
-    List<FileInspection> inspections = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext())
-        .parallelize(candidates, Math.min(candidates.size(), Math.max(1, ctx.spark().sparkContext().defaultParallelism() * 4)))
-        .map(c -> inspector.inspect(c.file().path(), c.format()))
-        .collect();
-
-    // Verdicts in path order, so that of two new files with the same content the first is kept.
     Map<String, Long> rejectedByReason = new TreeMap<>();
     Map<String, Map<String, Long>> byDataset = new TreeMap<>();
-    Map<String, String> acceptedThisRun = new HashMap<>();
     long accepted = 0;
-    for (int i = 0; i < candidates.size(); i++) {
-      Candidate candidate = candidates.get(i);
-      InputFile file = candidate.file();
-      String dataset = candidate.format().dataset();
-      FileInspection inspection = inspections.get(i);
-      String reason = inspection.reason();
-      String detail = inspection.detail();
-      if (reason == null) {
-        String hashKey = dataset + "/" + inspection.sha256();
-        Optional<String> original = registry.acceptedWithHash(dataset, inspection.sha256(), file.relativePath())
-            .or(() -> Optional.ofNullable(acceptedThisRun.get(hashKey)));
-        if (original.isPresent()) {
-          reason = "duplicate_content";
-          detail = "same content (SHA-256 " + inspection.sha256() + ") as " + original.get();
-        } else {
-          acceptedThisRun.put(hashKey, file.relativePath());
-        }
-      }
-      String verdict = reason == null ? FileRegistry.ACCEPTED : FileRegistry.REJECTED;
-      byDataset.computeIfAbsent(dataset, d -> new TreeMap<>()).merge(verdict, 1L, Long::sum);
-      if (reason == null) {
+    for (FileChecks.Verdict verdict : FileChecks.check(ctx.spark(), ctx.config(), ctx.paths(), registry, candidates,
+        ctx.runId())) {
+      InputFile file = verdict.candidate().file();
+      byDataset.computeIfAbsent(verdict.candidate().format().dataset(), d -> new TreeMap<>())
+          .merge(verdict.accepted() ? FileRegistry.ACCEPTED : FileRegistry.REJECTED, 1L, Long::sum);
+      if (verdict.accepted()) {
         accepted++;
-        if (!inspection.extraColumns().isEmpty()) {
-          warnings.add(file.relativePath() + ": extra columns " + inspection.extraColumns() + " (not read)");
+        if (!verdict.inspection().extraColumns().isEmpty()) {
+          warnings.add(file.relativePath() + ": extra columns " + verdict.inspection().extraColumns() + " (not read)");
         }
       } else {
-        rejectedByReason.merge(reason, 1L, Long::sum);
-        FileQuarantine.record(ctx.paths(), dataset, file, inspection, reason, detail, ctx.runId(), hadoopConf);
-        warnings.add("rejected " + file.relativePath() + ": " + reason + " (" + detail + ")");
+        rejectedByReason.merge(verdict.reason(), 1L, Long::sum);
+        warnings.add("rejected " + file.relativePath() + ": " + verdict.reason() + " (" + verdict.detail() + ")");
       }
-      registry.put(file.relativePath(), new FileRegistry.Entry(dataset, file.sizeBytes(), file.modifiedAt(),
-          inspection.sha256(), verdict, reason, detail, ctx.runId()));
     }
     // After the quarantine records: a run that fails before this line checks the same files again.
     registry.save();
     metrics.put("files_by_dataset", byDataset);
-    return new JobResult(candidates.stream().map(Candidate::file).toList(), candidates.size(), accepted,
+    return new JobResult(candidates.stream().map(FileChecks.Candidate::file).toList(), candidates.size(), accepted,
         rejectedByReason, List.of(), outputs(ctx), metrics, warnings);
   }
 
@@ -132,5 +106,4 @@ public final class FileValidation implements LakeJob {
     return outputs;
   }
 
-  private record Candidate(InputFile file, RawFormat format) implements Serializable {}
 }

@@ -228,16 +228,20 @@ class TransactionEtlEndToEndTest {
   }
 
   @Test
-  void aHeaderWithoutAContractColumnFailsWithOneLine() {
+  void aFileWhoseHeaderLacksAContractColumnIsQuarantinedAndTheRunGoesOn() throws Exception {
     lake.writeRaw("transactions", "2025-01-19", "short.csv",
         TestLake.TRANSACTIONS_HEADER.replace(",shipping_country", ""),
         List.of("T22,C1,P1,1,5.00,0,0,USD,card,completed,2025-01-19T10:00:00Z,"));
+    lake.writeTransactions("2025-01-19", "good.csv",
+        List.of("T23,C1,P1,1,5.00,0,0,USD,card,completed,2025-01-19T10:00:00Z,,US"));
     JobOutcome outcome = run("--run-date", "2025-01-19");
-    assertEquals(1, outcome.exitCode());
-    String stderr = err.toString().trim();
-    assertEquals(1, stderr.lines().count(), stderr);
-    assertTrue(stderr.contains("Cannot read raw/transactions/date=2025-01-19/short.csv: its header lacks columns"
-        + " [shipping_country]"), stderr);
+    assertEquals(0, outcome.exitCode(), err.toString());
+    RunManifest m = outcome.manifest().orElseThrow();
+    assertEquals(1, m.getRowsWritten());
+    assertTrue(m.getWarnings().stream().anyMatch(w -> w.startsWith("not read: raw/transactions/date=2025-01-19/short.csv"
+        + " failed the file checks (missing_columns: the header lacks [shipping_country]")), m.getWarnings().toString());
+    java.nio.file.Path reason = lake.root().resolve("quarantine/_files/transactions/date=2025-01-19/short.csv.reason.json");
+    assertTrue(java.nio.file.Files.readString(reason).contains("\"missing_columns\""));
   }
 
   @Test
