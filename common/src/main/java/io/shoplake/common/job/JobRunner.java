@@ -154,7 +154,7 @@ public final class JobRunner {
     org.apache.hadoop.conf.Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     JobLock lock = null;
     try {
-      lock = JobLock.acquire(job.name(), paths.state(job.name()), runId, config.lockExpiry(), hadoopConf);
+      lock = JobLock.acquire(job.name(), paths.state(job.name()), runId, config.lockLease(), hadoopConf);
       FileBookmark bookmark = FileBookmark.open(job.name(), paths, hadoopConf, BookmarkOption.of(arguments),
           BookmarkOption.rewindTo(arguments));
       JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey,
@@ -168,7 +168,9 @@ public final class JobRunner {
             + " but written " + result.rowsWritten() + " + rejected " + result.rowsRejected()
             + " + skipped " + result.rowsSkipped());
       }
-      // The output is written: only now is it safe to remember its files as processed.
+      // The output is written: only now is it safe to remember its files as processed, if this run
+      // still holds its lock (a run that stalled past its lease may have been taken over).
+      lock.confirmHeld();
       if (job.keepsBookmark()) {
         bookmark.commit(runId, result.inputFiles());
         manifest.getMetrics().put("bookmark", bookmark.describe());

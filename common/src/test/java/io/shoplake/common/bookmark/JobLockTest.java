@@ -67,12 +67,12 @@ class JobLockTest {
     JobHarness jobs = new JobHarness(lake);
     Path lock = lake.root().resolve("_state/transactions/_lock.json");
     Files.createDirectories(lock.getParent());
-    Files.writeString(lock, "{\"run_id\":\"other-run\",\"host\":\"etl-1\",\"process\":\"42@etl-1\","
+    Files.writeString(lock, "{\"run_id\":\"other-run\",\"host\":\"etl-1\",\"pid\":42,"
         + "\"acquired_at\":\"" + Instant.now() + "\",\"expires_at\":\"" + Instant.now().plusSeconds(3600) + "\"}");
 
     JobOutcome refused = jobs.run(new TransactionEtl());
     assertEquals(1, refused.exitCode());
-    assertTrue(jobs.stderr().contains("Cannot start transactions: run other-run (etl-1, 42@etl-1) holds"),
+    assertTrue(jobs.stderr().contains("Cannot start transactions: run other-run (etl-1, process 42) holds"),
         jobs.stderr());
     assertFalse(Files.exists(lake.root().resolve("processed/transactions")));
     assertTrue(Files.exists(lock), "the holder's lock is left alone");
@@ -86,12 +86,73 @@ class JobLockTest {
   @Test
   void aLockHeldByAnotherRunIsNotReleasedByThisOne() throws Exception {
     String stateDir = dir.resolve("_state/x").toUri().toString();
-    JobLock mine = JobLock.acquire("x", stateDir, "mine", Duration.ofMillis(1), new Configuration());
-    Thread.sleep(5);
-    JobLock theirs = JobLock.acquire("x", stateDir, "theirs", Duration.ofHours(1), new Configuration());
+    JobLock mine = JobLock.acquire("x", stateDir, "mine", Duration.ofHours(1), new Configuration());
+    // Another run took it over while this one stalled (simulated by replacing the file).
+    Path lock = dir.resolve("_state/x/_lock.json");
+    Files.writeString(lock, lockOf("theirs", "elsewhere", 1, null, Instant.now().plusSeconds(3600)));
+    JobLock.HeldException lost = assertThrows(JobLock.HeldException.class, mine::confirmHeld);
+    assertTrue(lost.getMessage().contains("is no longer its own (held by run theirs)"), lost.getMessage());
     mine.close();
-    assertThrows(JobLock.HeldException.class,
-        () -> JobLock.acquire("x", stateDir, "third", Duration.ofHours(1), new Configuration()));
-    theirs.close();
+    assertTrue(Files.readString(lock).contains("theirs"), "the other run's lock is left alone");
+  }
+
+  @Test
+  void theLeaseIsRenewedWhileTheRunLivesSoAShortLeaseStillExcludesASecondRun() throws Exception {
+    String stateDir = dir.resolve("_state/y").toUri().toString();
+    Path lock = dir.resolve("_state/y/_lock.json");
+    try (JobLock held = JobLock.acquire("y", stateDir, "long-run", Duration.ofMillis(900), new Configuration())) {
+      String first = Files.readString(lock);
+      Thread.sleep(2_000); // more than two leases
+      assertFalse(first.equals(Files.readString(lock)), "renewed");
+      assertTrue(Files.readString(lock).contains("\"renewed_at\""));
+      assertThrows(JobLock.HeldException.class,
+          () -> JobLock.acquire("y", stateDir, "second", Duration.ofMillis(900), new Configuration()));
+      held.confirmHeld();
+    }
+    assertFalse(Files.exists(lock));
+  }
+
+  @Test
+  void aLockOfAProcessThatIsGoneOnThisHostIsTakenOverAtOnce() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path lock = dir.resolve("_state/z/_lock.json");
+    Files.createDirectories(lock.getParent());
+    Files.writeString(lock, lockOf("killed-run", host(), gone.pid(), null, Instant.now().plusSeconds(3600)));
+    try (JobLock taken = JobLock.acquire("z", lock.getParent().toUri().toString(), "rerun", Duration.ofMinutes(2),
+        new Configuration())) {
+      assertTrue(Files.readString(lock).contains("\"rerun\""));
+    }
+  }
+
+  @Test
+  void aLiveProcessOnThisHostKeepsItsLockAndAReusedProcessIdDoesNot() throws Exception {
+    Process alive = new ProcessBuilder("sleep", "30").start();
+    try {
+      Path lock = dir.resolve("_state/w/_lock.json");
+      Files.createDirectories(lock.getParent());
+      String started = alive.info().startInstant().orElseThrow().toString();
+      Files.writeString(lock, lockOf("live-run", host(), alive.pid(), started, Instant.now().plusSeconds(3600)));
+      String stateDir = lock.getParent().toUri().toString();
+      assertThrows(JobLock.HeldException.class,
+          () -> JobLock.acquire("w", stateDir, "second", Duration.ofMinutes(2), new Configuration()));
+
+      // The same process id, but a process that started at another time: the holder is gone.
+      Files.writeString(lock, lockOf("old-run", host(), alive.pid(), "2001-01-01T00:00:00Z",
+          Instant.now().plusSeconds(3600)));
+      JobLock.acquire("w", stateDir, "rerun", Duration.ofMinutes(2), new Configuration()).close();
+    } finally {
+      alive.destroyForcibly();
+    }
+  }
+
+  private static String host() throws java.net.UnknownHostException {
+    return java.net.InetAddress.getLocalHost().getHostName();
+  }
+
+  private static String lockOf(String runId, String host, long pid, String processStart, Instant expires) {
+    return "{\"run_id\":\"" + runId + "\",\"host\":\"" + host + "\",\"pid\":" + pid + ","
+        + (processStart == null ? "" : "\"process_start\":\"" + processStart + "\",")
+        + "\"acquired_at\":\"" + Instant.now() + "\",\"expires_at\":\"" + expires + "\"}";
   }
 }
