@@ -57,4 +57,51 @@ public final class ManifestStore {
       throw new UncheckedIOException("Cannot read run manifest " + path + ": " + e.getMessage(), e);
     }
   }
+
+  /** The jobs that have manifests under {@code _runs/}. */
+  public java.util.List<String> jobs() {
+    Path runs = new Path(paths.root() + "/_runs");
+    try {
+      FileSystem fs = runs.getFileSystem(hadoopConf);
+      if (!fs.exists(runs)) {
+        return java.util.List.of();
+      }
+      return java.util.Arrays.stream(fs.listStatus(runs)).filter(org.apache.hadoop.fs.FileStatus::isDirectory)
+          .map(s -> s.getPath().getName()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + runs + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The most recently written manifests of {@code job}, newest first, at most {@code limit}: one LIST of
+   * {@code _runs/<job>/} and one read per manifest returned. Ordered by modification time, since Glue's run
+   * ids do not sort by time.
+   */
+  public java.util.List<RunManifest> recent(String job, int limit) {
+    Path dir = new Path(paths.runs(job));
+    try {
+      FileSystem fs = dir.getFileSystem(hadoopConf);
+      if (!fs.exists(dir)) {
+        return java.util.List.of();
+      }
+      java.util.List<org.apache.hadoop.fs.FileStatus> files = new java.util.ArrayList<>(java.util.Arrays.stream(
+              fs.listStatus(dir))
+          .filter(s -> s.isFile() && s.getPath().getName().endsWith(".json") && !s.getPath().getName().startsWith("."))
+          .toList());
+      files.sort(java.util.Comparator.comparingLong(org.apache.hadoop.fs.FileStatus::getModificationTime)
+          .thenComparing(s -> s.getPath().getName()).reversed());
+      java.util.List<RunManifest> manifests = new java.util.ArrayList<>();
+      for (org.apache.hadoop.fs.FileStatus file : files.subList(0, Math.min(limit, files.size()))) {
+        try (var in = fs.open(file.getPath())) {
+          manifests.add(JSON.readValue((java.io.InputStream) in, RunManifest.class));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+          // a manifest half-written by a killed run: not a record of anything
+        }
+      }
+      return manifests;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import io.shoplake.common.config.UsageException;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.DataCheckFailure;
 import io.shoplake.common.job.JobContext;
+import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public final class QualityJob implements LakeJob {
     long evaluated = 0;
     long passed = 0;
     long scanned = 0;
+    ProducerRuns producers = ProducerRuns.read(new ManifestStore(ctx.paths(), hadoopConf), NAME);
     for (DatasetChecks dataset : selected(ctx)) {
       if (dataset.checks().isEmpty()) {
         continue; // every check switched off
@@ -65,9 +67,21 @@ public final class QualityJob implements LakeJob {
       String path = root + "/" + dataset.path();
       QualityHistory history = new QualityHistory(root, dataset.name(), hadoopConf);
       outputs.put(dataset.name(), history.dir());
-      if (!PartitionedParquet.exists(hadoopConf, path)) {
-        warnings.add(dataset.name() + ": not checked: no dataset at " + path);
-        summary.put(dataset.name(), Map.of("status", "absent"));
+      // A dataset that is not there, or that its writer's latest run did not produce, cannot pass: it is a
+      // failure at the dataset's highest severity (an error holds master-merge back), never a pass.
+      Optional<String> notCheckable = !PartitionedParquet.exists(hadoopConf, path)
+          ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
+      if (notCheckable.isPresent()) {
+        Severity severity = dataset.checks().stream().map(QualityCheck::severity)
+            .anyMatch(sv -> sv == Severity.ERROR) ? Severity.ERROR : Severity.WARNING;
+        String line = dataset.name() + " (" + severity.label() + "): not checked: " + notCheckable.get();
+        warnings.add("check failed: " + line);
+        failedBySeverity.merge(severity.label(), 1L, Long::sum);
+        evaluated++;
+        if (severity == Severity.ERROR) {
+          errors.add(line);
+        }
+        summary.put(dataset.name(), Map.of("status", "not_checked", "reason", notCheckable.get()));
         continue;
       }
       Optional<String> quarantine = dataset.quarantine().map(q -> root + "/" + q)
