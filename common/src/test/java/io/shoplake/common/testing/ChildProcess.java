@@ -84,6 +84,13 @@ public final class ChildProcess {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Waits for the marker line without killing: the run is then known to be under way. */
+  public void awaitMarker() throws InterruptedException {
+    if (!marker.await(3, TimeUnit.MINUTES)) {
+      throw new AssertionError("the marker '" + awaited + "' never appeared:\n" + output);
+    }
+  }
+
   /** Waits for the run to end; returns its exit code. */
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,0 +1,116 @@
+package io.shoplake.common.killed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.testing.ChildProcess;
+import io.shoplake.common.testing.LakeDigest;
+import io.shoplake.common.testing.TestLake;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The transaction job in a process of its own, killed with {@code kill -9} at several moments (while it
+ * checks its files, while it writes processed/, and after its output is written but before its state is
+ * committed), then simply rerun: the rerun starts at once (the dead holder's lock is recognised), and the
+ * lake, its quarantine and its state equal those of an uninterrupted run (order-free digest), with no
+ * temporary file left where readers look. Also: two runs at once, one refused with a clear message.
+ */
+class KillAndRerunTest {
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
+
+  @TempDir Path dir;
+
+  /** Three days of 6,000 transactions (with repeated ids, bad rows and a quoted line break) and their FX rates. */
+  private static void generate(TestLake lake) {
+    for (int day = 1; day <= 3; day++) {
+      String date = "2025-02-0" + day;
+      List<String> rows = new ArrayList<>();
+      for (int i = 0; i < 6_000; i++) {
+        String id = "T" + day + "-" + (i % 5_600); // ids repeat within a day: later times win
+        String ts = date + "T" + String.format("%02d:%02d:%02dZ", (i / 3600) % 24, (i / 60) % 60, i % 60);
+        String payment = i % 1000 == 0 ? "\"gift\ncard\"" : "card";
+        String quantity = i % 997 == 0 ? "x" : String.valueOf(1 + i % 5);
+        rows.add(id + ",C" + (i % 500) + ",P" + (i % 50) + "," + quantity + ",10.00,0,0.50,USD," + payment
+            + ",completed," + ts + ",c" + (i % 500) + "@example.com,US");
+      }
+      lake.writeTransactions(date, "tx-" + day + ".csv", rows);
+      lake.writeFxRates(date, "fx.csv", List.of(date + ",USD,1.0"));
+    }
+  }
+
+  private static ChildProcess transactions(TestLake lake, String awaited, String... extra) {
+    List<String> args = new ArrayList<>(List.of("transactions", "--lake-root", lake.uri()));
+    args.addAll(List.of(extra));
+    return ChildProcess.start(lake.root().getParent(), awaited, args.toArray(new String[0]));
+  }
+
+  @Test
+  void aRunKilledAtAnyMomentIsRepairedByAPlainRerun() throws Exception {
+    TestLake reference = new TestLake(dir.resolve("reference"));
+    generate(reference);
+    ChildProcess uninterrupted = transactions(reference, null);
+    assertEquals(0, uninterrupted.waitFor(RUN_LIMIT), uninterrupted.output());
+    Map<String, String> expected = LakeDigest.of(reference.root());
+    assertTrue(Long.parseLong(expected.get("processed/transactions").split(" ")[0]) > 15_000, expected.toString());
+    assertTrue(expected.get("_state/transactions/bookmark").startsWith("3 entries"), expected.toString());
+
+    List<String[]> moments = List.of(
+        new String[] {"while it checks its files", "new raw file(s) of transactions"},
+        new String[] {"while it writes processed/", "transactions: write processed/transactions"},
+        new String[] {"after its output, before its state commit", null});
+    for (String[] moment : moments) {
+      TestLake lake = new TestLake(dir.resolve("killed-" + moments.indexOf(moment)));
+      generate(lake);
+      ChildProcess killed = moment[1] == null ? transactions(lake, null, "--halt-after-output")
+          : transactions(lake, moment[1]);
+      if (moment[1] == null) {
+        assertEquals(137, killed.waitFor(RUN_LIMIT), killed.output());
+      } else {
+        killed.killAtMarker(RUN_LIMIT);
+      }
+      assertTrue(Files.exists(lake.root().resolve("_state/transactions/_lock.json")),
+          "the killed run left its lock behind (" + moment[0] + ")");
+
+      ChildProcess rerun = transactions(lake, null);
+      assertEquals(0, rerun.waitFor(RUN_LIMIT), moment[0] + ":\n" + rerun.output());
+      assertEquals(expected, LakeDigest.of(lake.root()), "the lake after a kill " + moment[0] + " and a rerun");
+      assertEquals(List.of(), LakeDigest.visibleLeftovers(lake.root()), moment[0]);
+    }
+  }
+
+  @Test
+  void ofTwoRunsAtOnceOneIsRefusedWithAClearMessageAndTheLakeIsIntact() throws Exception {
+    TestLake lake = new TestLake(dir.resolve("concurrent"));
+    generate(lake);
+    ChildProcess first = transactions(lake, "transactions: read, validate and derive");
+    first.awaitMarker();
+    ChildProcess second = transactions(lake, null);
+    int secondCode = second.waitFor(RUN_LIMIT);
+    int firstCode = first.waitFor(RUN_LIMIT);
+    assertEquals(0, firstCode, first.output());
+    assertEquals(1, secondCode, second.output());
+    assertTrue(second.output().contains("Cannot start transactions: run "), second.output());
+    assertTrue(second.output().contains("wait for it to end"), second.output());
+
+    TestLake reference = new TestLake(dir.resolve("alone"));
+    generate(reference);
+    assertEquals(0, transactions(reference, null).waitFor(RUN_LIMIT));
+    assertEquals(LakeDigest.of(reference.root()), LakeDigest.of(lake.root()));
+  }
+
+  static {
+    try {
+      Files.createDirectories(Path.of("target"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
