@@ -125,10 +125,11 @@ public final class FileInspector implements Serializable {
         continue;
       }
       dataLines++;
-      if (!format.csv() && JsonLineCheck.fault(line) != null) {
+      String fault = format.csv() ? null : JsonLineCheck.fault(line);
+      if (fault != null) {
         malformed++;
         if (firstMalformed == null) {
-          firstMalformed = "line " + lineNumber + ": " + JsonLineCheck.fault(line);
+          firstMalformed = "line " + lineNumber + ": " + fault;
         }
       }
     }
