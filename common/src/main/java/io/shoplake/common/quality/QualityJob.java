@@ -38,6 +38,8 @@ import org.apache.spark.sql.Row;
  */
 public final class QualityJob implements LakeJob {
   public static final String NAME = "quality";
+  /** Name and kind of the outcome recorded for a dataset that could not be checked (absent, or not vouched for). */
+  static final String NOT_CHECKED = "not-checked";
 
   @Override
   public String name() {
@@ -82,6 +84,14 @@ public final class QualityJob implements LakeJob {
           errors.add(line);
         }
         summary.put(dataset.name(), Map.of("status", "not_checked", "reason", notCheckable.get()));
+        // Recorded like any verdict, so that master-merge's gate, which reads the latest record, sees this
+        // failure instead of an older run's pass of data that is no longer what it describes.
+        QualityRecord.CheckOutcome outcome = new QualityRecord.CheckOutcome(NOT_CHECKED, NOT_CHECKED,
+            severity.label(), false, notCheckable.get());
+        history.write(new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
+            PartitionedParquet.exists(hadoopConf, path) ? dataset.signature(root, hadoopConf) : "",
+            ctx.runId(), Map.of(), List.of(outcome),
+            severity == Severity.ERROR ? QualityRecord.FAILED : QualityRecord.WARNINGS));
         continue;
       }
       Optional<String> quarantine = dataset.quarantine().map(q -> root + "/" + q)

@@ -3,9 +3,17 @@ package io.shoplake.common.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.bookmark.JobLock;
+import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TinyShop;
+import io.shoplake.common.transactions.TransactionEtl;
 import io.shoplake.common.testing.TestLake;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,5 +51,40 @@ class LocalPipelineFailureTest {
           independent + "\n" + summary);
     }
     assertTrue(jobs.stderr().contains("ERROR reviews run "), jobs.stderr());
+    // Quality cannot vouch for a dataset that was never written: it fails, it does not warn.
+    assertTrue(summary.lines().anyMatch(l -> l.startsWith("quality ") && l.contains("failed")), summary);
+  }
+
+  @Test
+  void aRawZoneStepRefusedByAHeldLockFailsQualityAndMasterMergeDoesNotPublish() throws IOException {
+    TestLake lake = TinyShop.create(dir.resolve("lake"));
+    JobHarness jobs = new JobHarness(lake);
+    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    long salesBefore = jobs.read("curated/sales").count();
+    lake.writeTransactions("2025-01-03", "t3.csv", List.of(TinyShop.transaction("T9", "C1", "P1",
+        "2025-01-03T10:00:00Z")));
+
+    // Another live run holds the transaction job's lock: this pipeline's transactions step is refused.
+    try (JobLock held = JobLock.acquire(TransactionEtl.NAME, lake.uri() + "_state/" + TransactionEtl.NAME,
+        "another-live-run", Duration.ofMinutes(2), SharedSpark.get().sparkContext().hadoopConfiguration())) {
+      assertEquals(1, jobs.runPipeline());
+    }
+    String summary = jobs.stdout();
+    assertTrue(summary.contains("transactions: Cannot start transactions: run another-live-run "), summary);
+    // processed/transactions still holds yesterday's output: quality must not pass it as today's.
+    assertTrue(summary.lines().anyMatch(l -> l.startsWith("quality ") && l.contains("failed")), summary);
+    assertTrue(summary.contains("the latest run of transactions ("), summary);
+    assertTrue(summary.contains("master-merge: not run: transactions failed"), summary);
+    assertEquals(salesBefore, jobs.read("curated/sales").count());
+
+    // Run by hand, master-merge refuses to publish on the failed quality run.
+    JobOutcome merge = jobs.run(new MasterMerge());
+    assertEquals(1, merge.exitCode());
+    assertTrue(merge.manifest().orElseThrow().getError().startsWith("Cannot merge: held back by failed error-level"
+        + " quality checks"), merge.manifest().orElseThrow().getError());
+
+    // Once the lock is free, a plain rerun of the pipeline takes the new file and publishes it.
+    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(salesBefore + 1, jobs.read("curated/sales").count());
   }
 }
