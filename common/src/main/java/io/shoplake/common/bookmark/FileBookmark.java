@@ -198,7 +198,9 @@ public final class FileBookmark {
     SortedMap<String, FileEntry> files = new TreeMap<>();
     for (InputFile file : read) {
       if (file.relativePath().startsWith("raw/")) {
-        files.put(file.relativePath(), new FileEntry(file.sizeBytes(), file.modifiedAt(), currentHash(file)));
+        // The hash of this run's own file check; the registry as loaded at opening lacks files checked since.
+        String hash = file.sha256() != null ? file.sha256() : currentHash(file);
+        files.put(file.relativePath(), new FileEntry(file.sizeBytes(), file.modifiedAt(), hash));
       }
     }
     files.entrySet().removeIf(e -> e.getValue().equals(processed.get(e.getKey())));

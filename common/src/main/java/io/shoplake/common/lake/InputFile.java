@@ -11,21 +11,23 @@ package io.shoplake.common.lake;
  * @param records the records the file holds as its file check counted them (non-blank JSON lines, RFC 4180
  *     CSV records after the header), or {@link #UNCOUNTED}; the reader must produce exactly as many rows
  * @param wholeFileRead CSV only: a quoted field holds a line break, so the file is read whole, not by lines
+ * @param sha256 the content hash its check computed (what a bookmark remembers, to know a touched file from a
+ *     changed one), or null when not checked or not hashed
  */
 public record InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt,
-    long records, boolean wholeFileRead) implements java.io.Serializable {
+    long records, boolean wholeFileRead, String sha256) implements java.io.Serializable {
 
   /** {@link #records} of a file that was not counted (not a raw file, or checked before counts were kept). */
   public static final long UNCOUNTED = -1;
 
   /** A listed file, not yet checked. */
   public InputFile(String path, String relativePath, String rawDate, long sizeBytes, long modifiedAt) {
-    this(path, relativePath, rawDate, sizeBytes, modifiedAt, UNCOUNTED, false);
+    this(path, relativePath, rawDate, sizeBytes, modifiedAt, UNCOUNTED, false, null);
   }
 
   /** This file with what its check found. */
-  public InputFile checked(long recordCount, boolean readWhole) {
-    return new InputFile(path, relativePath, rawDate, sizeBytes, modifiedAt, recordCount, readWhole);
+  public InputFile checked(long recordCount, boolean readWhole, String contentHash) {
+    return new InputFile(path, relativePath, rawDate, sizeBytes, modifiedAt, recordCount, readWhole, contentHash);
   }
 
   /** The distinct raw dates of {@code files}, sorted. */

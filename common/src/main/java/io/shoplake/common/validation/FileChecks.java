@@ -43,7 +43,7 @@ public final class FileChecks {
 
     /** The file with its record count, for the reader. */
     public InputFile checkedFile() {
-      return candidate.file().checked(inspection.records(), inspection.wholeFileRead());
+      return candidate.file().checked(inspection.records(), inspection.wholeFileRead(), inspection.sha256());
     }
   }
 

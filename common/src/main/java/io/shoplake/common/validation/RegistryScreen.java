@@ -43,7 +43,8 @@ public final class RegistryScreen implements FileScreen {
       if (verdict.isEmpty()) {
         unchecked.add(new FileChecks.Candidate(file, format));
       } else if (verdict.get().verdict().equals(FileRegistry.ACCEPTED)) {
-        accepted.add(file.checked(verdict.get().records(), Boolean.TRUE.equals(verdict.get().wholeFileRead())));
+        accepted.add(file.checked(verdict.get().records(), Boolean.TRUE.equals(verdict.get().wholeFileRead()),
+            verdict.get().sha256()));
       } else {
         warnings.add("not read: " + file.relativePath() + " was rejected by the file checks ("
             + verdict.get().reason() + "; see quarantine/_files/)");
