@@ -38,6 +38,9 @@ public final class CsvSource {
 
   private CsvSource() {}
 
+  /** Files read by one CSV scan: the same header, and the same mode (whole files, or split by lines). */
+  private record ReadGroup(List<String> header, boolean wholeFileRead) {}
+
   /**
    * @param columns the contract's columns, in the order of the result
    * @param corruptColumn name of the column that receives unsplittable lines
@@ -47,16 +50,12 @@ public final class CsvSource {
     Map<List<String>, List<InputFile>> byHeader =
         CsvHeaders.groupByHeader(files, columns, spark.sparkContext().hadoopConfiguration());
     // Within a header, the files read whole apart from the rest, which stay splittable.
-    Map<List<String>, List<InputFile>> groups = new java.util.LinkedHashMap<>();
-    Map<List<String>, Boolean> readWhole = new java.util.HashMap<>();
+    Map<ReadGroup, List<InputFile>> groups = new java.util.LinkedHashMap<>();
     for (Map.Entry<List<String>, List<InputFile>> header : byHeader.entrySet()) {
       for (boolean whole : new boolean[] {false, true}) {
         List<InputFile> part = header.getValue().stream().filter(f -> f.wholeFileRead() == whole).toList();
         if (!part.isEmpty()) {
-          List<String> key = new ArrayList<>(header.getKey());
-          key.add(whole ? "\u0000whole" : "\u0000lines"); // not a column: keeps the two groups apart
-          groups.put(key, part);
-          readWhole.put(key, whole);
+          groups.put(new ReadGroup(header.getKey(), whole), part);
         }
       }
     }
@@ -64,9 +63,9 @@ public final class CsvSource {
     columns.forEach(c -> selected.add(col(c)));
     selected.add(col(corruptColumn));
     Dataset<Row> all = null;
-    for (Map.Entry<List<String>, List<InputFile>> group : groups.entrySet()) {
-      List<String> header = group.getKey().subList(0, group.getKey().size() - 1);
-      boolean whole = readWhole.get(group.getKey());
+    for (Map.Entry<ReadGroup, List<InputFile>> group : groups.entrySet()) {
+      List<String> header = group.getKey().header();
+      boolean whole = group.getKey().wholeFileRead();
       List<String> extra = CsvHeaders.extraColumns(header, columns);
       if (!extra.isEmpty()) {
         LOG.warn("Extra columns {} left out of {} file(s), e.g. {}", extra, group.getValue().size(),
