@@ -97,6 +97,7 @@ public final class ParquetToJson implements LakeJob {
     }
     List<String> partitionColumns = partitionColumns(request.source(), hadoopConf);
     String target = ctx.paths().exports(request.exportName());
+    PartitionedParquet.removeStaleStaging(hadoopConf, target, ctx.runId());
     String staging = PartitionedParquet.stagingPath(target, ctx.runId());
     // Unchanged source (same files), same compression, export in place: a rewrite would change nothing.
     boolean sourceChanged = ctx.bookmark().dependencyChanged("exports/" + request.exportName(),

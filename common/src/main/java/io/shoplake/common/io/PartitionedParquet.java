@@ -22,9 +22,19 @@ import org.apache.spark.sql.SaveMode;
  * shuffle partitions.
  */
 public final class PartitionedParquet {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionedParquet.class);
+
+  /**
+   * What follows {@code _staging-<name>-} in a staging folder of {@code <name>} itself: a run id (ours, or
+   * Glue's, which has no '-'), so the staging of a sibling whose name only starts like it is never taken.
+   */
+  private static final java.util.regex.Pattern RUN_ID_SUFFIX =
+      java.util.regex.Pattern.compile("[^-]+|\\d{8}T\\d{6}Z-[0-9a-f]{8}");
+
   private PartitionedParquet() {}
 
   public static void overwritePartitions(Dataset<Row> rows, String path, List<String> partitionColumns) {
+    removeStaleStaging(rows.sparkSession().sparkContext().hadoopConfiguration(), path, null);
     rows.write()
         .mode(SaveMode.Overwrite)
         .option("partitionOverwriteMode", "dynamic")
@@ -106,9 +116,52 @@ public final class PartitionedParquet {
    * in ({@link #swapIn}). Meant for small tables (dimensions, summaries).
    */
   public static void replaceWhole(Dataset<Row> rows, String path, String runId, Configuration hadoopConf) {
+    removeStaleStaging(hadoopConf, path, runId);
     String staging = stagingPath(path, runId);
     rows.write().mode(SaveMode.Overwrite).option("compression", "snappy").parquet(staging);
     swapIn(staging, path, hadoopConf);
+  }
+
+  /**
+   * Removes what killed runs left while writing {@code path}: Spark's {@code _temporary} and
+   * {@code .spark-staging-*} folders inside it, and {@link #stagingPath staging folders} of other runs next
+   * to it. Readers skip them (hidden names), but they hold whole copies of data. Safe because the writer
+   * of a dataset is one job, and that job's lock keeps a second run from writing at the same time: what is
+   * there before this run writes belongs to no live run. Cost: a LIST of the folder and of its parent.
+   *
+   * @param runId this run's id (its own staging folder is kept), or null
+   */
+  public static void removeStaleStaging(Configuration hadoopConf, String path, String runId) {
+    Path target = new Path(path);
+    String ownStaging = runId == null ? null : new Path(stagingPath(path, runId)).getName();
+    String stagingPrefix = "_staging-" + target.getName() + "-";
+    try {
+      FileSystem fs = target.getFileSystem(hadoopConf);
+      List<Path> stale = new java.util.ArrayList<>();
+      if (fs.isDirectory(target)) {
+        for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(target)) {
+          String name = child.getPath().getName();
+          if (name.equals("_temporary") || name.startsWith(".spark-staging-")) {
+            stale.add(child.getPath());
+          }
+        }
+      }
+      if (target.getParent() != null && fs.isDirectory(target.getParent())) {
+        for (org.apache.hadoop.fs.FileStatus sibling : fs.listStatus(target.getParent())) {
+          String name = sibling.getPath().getName();
+          if (name.startsWith(stagingPrefix) && !name.equals(ownStaging)
+              && RUN_ID_SUFFIX.matcher(name.substring(stagingPrefix.length())).matches()) {
+            stale.add(sibling.getPath());
+          }
+        }
+      }
+      for (Path leftover : stale) {
+        LOG.info("Removing {}, left by a run that did not finish writing {}", leftover, target);
+        fs.delete(leftover, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clean up earlier staging of " + target + ": " + e.getMessage(), e);
+    }
   }
 
   /** A folder next to {@code path}, hidden from readers of its parent (its name starts with {@code _}). */
