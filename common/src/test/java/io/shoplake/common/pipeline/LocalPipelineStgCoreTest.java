@@ -3,11 +3,16 @@ package io.shoplake.common.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.SecretSweep;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +23,33 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPipelineStgCoreTest {
   @TempDir Path dir;
 
+  /**
+   * Also the secrets' sweep: a PII key and a database password planted for this run (and a wrong
+   * password for a failing run after it) appear nowhere: not in stdout, stderr, the log file, the
+   * manifests, {@code _dq/}, state, quarantine, processed, curated or the exports.
+   */
   @Test
   void theWholeFlowRunsWithTheExtractionAndTheTransactionsFromStgCore() {
     StgCoreDatabase db = StgCoreDatabase.get().resetToSample();
-    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")).withSampleRaw(), Map.of(
+    String piiKey = "planted-pii-key-" + UUID.randomUUID();
+    String wrongPassword = "planted-wrong-password-" + UUID.randomUUID();
+    TestLake lake = new TestLake(dir.resolve("lake")).withSampleRaw();
+    JobHarness jobs = new JobHarness(lake, Map.of("ETL_PII_HASH_KEY", piiKey,
         "STG_CORE_JDBC_URL", db.jdbcUrl(), "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", db.password()));
-    assertEquals(0, jobs.runPipeline("--extract-stg-core", "--transactions-source", "jdbc"),
-        jobs.stdout() + jobs.stderr());
-    String summary = jobs.stdout();
+    JobHarness wrong = new JobHarness(lake, Map.of("ETL_PII_HASH_KEY", piiKey,
+        "STG_CORE_JDBC_URL", db.jdbcUrl(), "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", wrongPassword));
+    List<String> streams = new ArrayList<>();
+    try (SecretSweep sweep = new SecretSweep(dir.resolve("run.log"))) {
+      assertEquals(0, jobs.runPipeline("--extract-stg-core", "--transactions-source", "jdbc"),
+          jobs.stdout() + jobs.stderr());
+      streams.addAll(List.of(jobs.stdout(), jobs.stderr()));
+      assertEquals(1, wrong.run(new JdbcExtract()).exitCode());
+      streams.addAll(List.of(wrong.stdout(), wrong.stderr()));
+      assertTrue(wrong.stderr().contains("Access denied"), wrong.stderr());
+      assertTrue(sweep.log().contains("jdbc-extract run "), "the log file received the run's events");
+      assertEquals(List.of(), sweep.findIn(lake.root(), streams, List.of(piiKey, db.password(), wrongPassword)));
+    }
+    String summary = streams.get(0);
     assertTrue(summary.lines().anyMatch(l -> l.matches("jdbc-extract +succeeded +640 +640 +0 +0 .*")), summary);
     assertTrue(summary.lines().anyMatch(l -> l.matches("transactions +succeeded +290 +290 +0 +0 .*")), summary);
     assertEquals(290, jobs.read("processed/stg_core/orders").count());
