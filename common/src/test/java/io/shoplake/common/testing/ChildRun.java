@@ -5,6 +5,7 @@ import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.pipeline.LocalPipeline;
+import io.shoplake.common.pipeline.PipelineStep;
 import io.shoplake.common.transactions.TransactionEtl;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +13,10 @@ import java.util.List;
 
 /**
  * A job or the pipeline in a process of its own, as {@code spark-submit} would start it, for the tests
- * that kill a run with {@code kill -9}: {@code ChildRun transactions|pipeline [--halt-after-output] args...}.
- * {@code --halt-after-output} stops the process dead (no shutdown hooks, as a kill) right after the job
- * wrote its output and before the runner commits its state: the one moment a signal from outside cannot
- * be timed to hit.
+ * that kill a run with {@code kill -9}: {@code ChildRun transactions [--halt-after-output] args...} or
+ * {@code ChildRun pipeline [--halt-after-output-of STEP] args...}. The halt stops the process dead (no
+ * shutdown hooks, as a kill) right after the job (or the pipeline's step) wrote its output and before
+ * the runner commits its state: the one moment a signal from outside cannot be timed to hit.
  */
 public final class ChildRun {
   private ChildRun() {}
@@ -25,7 +26,16 @@ public final class ChildRun {
     boolean halt = rest.remove("--halt-after-output");
     int code;
     if (args[0].equals("pipeline")) {
-      code = new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(rest.toArray(new String[0]));
+      int at = rest.indexOf("--halt-after-output-of");
+      String haltStep = at < 0 ? null : rest.get(at + 1);
+      if (at >= 0) {
+        rest.subList(at, at + 2).clear();
+      }
+      String[] pipelineArgs = rest.toArray(new String[0]);
+      code = new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(config ->
+          LocalPipeline.steps(config).stream().map(step -> !step.name().equals(haltStep) ? step
+              : new PipelineStep(step.name(), haltingAfterOutput(step.job()), step.arguments(), step.dependsOn()))
+              .toList(), pipelineArgs);
     } else {
       LakeJob job = switch (args[0]) {
         case "transactions" -> new TransactionEtl();
@@ -46,6 +56,16 @@ public final class ChildRun {
       @Override
       public boolean needsPiiKey() {
         return job.needsPiiKey();
+      }
+
+      @Override
+      public boolean needsStgCore(io.shoplake.common.config.LakeConfig config) {
+        return job.needsStgCore(config);
+      }
+
+      @Override
+      public boolean keepsBookmark() {
+        return job.keepsBookmark();
       }
 
       @Override

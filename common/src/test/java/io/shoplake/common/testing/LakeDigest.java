@@ -23,7 +23,7 @@ import org.apache.spark.sql.Row;
  * An order-free digest of what a lake holds, to compare a lake after a kill and rerun with the lake of
  * an uninterrupted run: every Parquet dataset of processed/, curated/ and quarantine/ as the sorted
  * rows a reader sees (without the columns that name the run: run_id, ingested_at), every export as
- * its sorted lines, the file quarantine's verdicts, the bookmarks' processed files and the file
+ * its sorted lines, the file quarantine's verdicts, the bookmarks' processed files (path, size, hash) and the file
  * registry's verdicts. Hidden files (names starting with '.' or '_') are what readers skip, so they are
  * not content; {@link #visibleLeftovers} lists what a killed run may have left where readers look.
  */
@@ -32,6 +32,23 @@ public final class LakeDigest {
   private static final List<String> RUN_COLUMNS = List.of("run_id", "ingested_at");
 
   private LakeDigest() {}
+
+  /**
+   * {@code LakeDigest <lake folder>}: prints the digest, one part a line, then one line per visible
+   * leftover ({@code leftover <path>}) and per stale staging folder ({@code stale staging <path>}); used by
+   * {@code scripts/kill-loop.sh} to compare lakes.
+   */
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: LakeDigest <lake folder>");
+      System.exit(2);
+    }
+    Path root = Path.of(args[0]);
+    of(root).forEach((part, digest) -> System.out.println(part + " " + digest));
+    visibleLeftovers(root).forEach(path -> System.out.println("leftover " + path));
+    staleStaging(root).forEach(path -> System.out.println("stale staging " + path));
+    SharedSpark.get().stop();
+  }
 
   /** Part name -> digest (with a row count, so a difference is readable). */
   public static Map<String, String> of(Path root) {
@@ -81,6 +98,30 @@ public final class LakeDigest {
     return found;
   }
 
+  /**
+   * Staging that killed runs leave (Spark's {@code _temporary} and {@code .spark-staging-*}, our
+   * {@code _staging-*}) still anywhere under processed/, curated/, quarantine/ or exports/: hidden from
+   * readers, but a rerun that rewrote the dataset should have removed it.
+   */
+  public static List<String> staleStaging(Path root) {
+    List<String> found = new ArrayList<>();
+    for (String zone : List.of("processed", "curated", "quarantine", "exports")) {
+      Path dir = root.resolve(zone);
+      if (!Files.exists(dir)) {
+        continue;
+      }
+      try (Stream<Path> all = Files.walk(dir)) {
+        all.filter(Files::isDirectory).filter(p -> {
+          String name = p.getFileName().toString();
+          return name.equals("_temporary") || name.startsWith(".spark-staging-") || name.startsWith("_staging-");
+        }).forEach(p -> found.add(root.relativize(p).toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return found;
+  }
+
   private static boolean visible(Path relative) {
     for (Path part : relative) {
       String name = part.toString();
@@ -109,12 +150,28 @@ public final class LakeDigest {
     try (Stream<Path> files = Files.walk(export)) {
       for (Path file : files.filter(Files::isRegularFile).filter(p -> visible(export.relativize(p))).toList()) {
         String partition = export.relativize(file).getParent() == null ? "" : export.relativize(file).getParent().toString();
-        Files.readAllLines(file, StandardCharsets.UTF_8).forEach(l -> text.add(partition + " " + l));
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          text.add(partition + " " + withoutRunColumns(line));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return hash(text);
+  }
+
+  /** An exported JSON line without the fields that name the run; a line that is not an object as it is. */
+  private static String withoutRunColumns(String line) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+        RUN_COLUMNS.forEach(object::remove);
+        return object.toString();
+      }
+    } catch (IOException e) {
+      // not JSON: compared as it is
+    }
+    return line;
   }
 
   private static String jsonFields(Path dir, String suffix, String... fields) {
@@ -142,9 +199,8 @@ public final class LakeDigest {
       for (JsonNode run : JSON.readTree(bookmark.toFile())) { // a list of committed runs
         for (Iterator<Map.Entry<String, JsonNode>> it = run.path("files").fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> file = it.next();
-          // The path and size: the hash it carries is copied from the registry when known at the bookmark's
-          // opening, which a rerun after a kill knows earlier than a first run.
-          text.add(file.getKey() + "|" + file.getValue().path("sizeBytes").asText());
+          text.add(file.getKey() + "|" + file.getValue().path("sizeBytes").asText() + "|"
+              + file.getValue().path("sha256").asText());
         }
       }
     } catch (IOException e) {
