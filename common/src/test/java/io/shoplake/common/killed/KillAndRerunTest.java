@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The transaction job in a process of its own, killed with {@code kill -9} at several moments (while it
  * checks its files, while it writes processed/, and after its output is written but before its state is
- * committed), then simply rerun: the rerun starts at once (the dead holder's lock is recognised), and the
- * lake, its quarantine and its state equal those of an uninterrupted run (order-free digest), with no
- * temporary file left where readers look. Also: two runs at once, one refused with a clear message.
+ * committed), each time simply rerun: every rerun starts at once (the dead holder's lock is recognised),
+ * and the lake, its quarantine and its state end equal to those of an uninterrupted run (order-free
+ * digest), with no temporary file left, visible or hidden. Also: two runs at once, one refused with a
+ * clear message.
  */
 class KillAndRerunTest {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
@@ -73,29 +74,30 @@ class KillAndRerunTest {
     assertTrue(Long.parseLong(expected.get("processed/transactions").split(" ")[0]) > 15_000, expected.toString());
     assertTrue(expected.get("_state/transactions/bookmark").startsWith("3 entries"), expected.toString());
 
+    // One lake, interrupted at each moment in turn, each time by a plain rerun of the same command (what
+    // an operator or a scheduler does), then a last plain rerun: two child runs fewer than a lake per moment.
+    TestLake lake = new TestLake(dir.resolve("killed"));
+    generate(lake);
     List<String[]> moments = List.of(
         new String[] {"while it checks its files", "new raw file(s) of transactions"},
         new String[] {"while it writes processed/", "transactions: write processed/transactions"},
         new String[] {"after its output, before its state commit", null});
     for (String[] moment : moments) {
-      TestLake lake = new TestLake(dir.resolve("killed-" + moments.indexOf(moment)));
-      generate(lake);
-      ChildProcess killed = moment[1] == null ? transactions(lake, null, "--halt-after-output")
-          : transactions(lake, moment[1]);
       if (moment[1] == null) {
-        assertEquals(137, killed.waitFor(RUN_LIMIT), killed.output());
+        ChildProcess halted = transactions(lake, null, "--halt-after-output");
+        assertEquals(137, halted.waitFor(RUN_LIMIT), halted.output());
       } else {
-        killed.killAtMarker(RUN_LIMIT);
+        transactions(lake, moment[1]).killAtMarker(RUN_LIMIT);
       }
       assertTrue(Files.exists(lake.root().resolve("_state/transactions/_lock.json")),
           "the killed run left its lock behind (" + moment[0] + ")");
-
-      ChildProcess rerun = transactions(lake, null);
-      assertEquals(0, rerun.waitFor(RUN_LIMIT), moment[0] + ":\n" + rerun.output());
-      assertEquals(expected, LakeDigest.of(lake.root()), "the lake after a kill " + moment[0] + " and a rerun");
-      assertEquals(List.of(), LakeDigest.visibleLeftovers(lake.root()), moment[0]);
-      assertEquals(List.of(), LakeDigest.staleStaging(lake.root()), "removed by the rerun " + moment[0]);
     }
+    ChildProcess rerun = transactions(lake, null);
+    assertEquals(0, rerun.waitFor(RUN_LIMIT), rerun.output());
+    assertTrue(rerun.output().contains("taking over"), "the rerun took the dead run's lock over:\n" + rerun.output());
+    assertEquals(expected, LakeDigest.of(lake.root()), "the lake after three interruptions and a rerun");
+    assertEquals(List.of(), LakeDigest.visibleLeftovers(lake.root()));
+    assertEquals(List.of(), LakeDigest.staleStaging(lake.root()), "removed by the rerun");
   }
 
   @Test
