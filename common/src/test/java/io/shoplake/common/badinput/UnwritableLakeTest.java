@@ -98,34 +98,29 @@ class UnwritableLakeTest {
 
   @Test
   void aFileWhereTheStateFolderMustBeFailsInOneLineBeforeReadingAnything() throws IOException {
-    TestLake lake = TinyShop.create(dir.resolve("lake"));
-    Files.writeString(lake.root().resolve("_state"), "not a folder\n");
-    JobHarness jobs = new JobHarness(lake);
-
-    JobOutcome outcome = jobs.run(new TransactionEtl());
-
-    assertEquals(1, outcome.exitCode());
-    String line = oneLine(jobs);
-    assertTrue(line.startsWith("ERROR transactions run "), line);
-    assertTrue(line.contains("_state"), line);
-    assertFalse(Files.exists(lake.root().resolve("processed")), "nothing was written");
-    assertEquals("not a folder\n", Files.readString(lake.root().resolve("_state")));
+    assertAFileAtFailsInOneLine("_state", "ERROR transactions run ");
   }
 
   @Test
   void aFileWhereTheManifestFolderMustBeFailsInOneLine() throws IOException {
+    assertAFileAtFailsInOneLine("_runs", "ERROR transactions: Cannot ");
+    assertFalse(Files.exists(dir.resolve("lake/_state")), "no state was written");
+  }
+
+  /** A file at the lake folder {@code folder}: one stderr line starting with {@code prefix} and naming it. */
+  private void assertAFileAtFailsInOneLine(String folder, String prefix) throws IOException {
     TestLake lake = TinyShop.create(dir.resolve("lake"));
-    Files.writeString(lake.root().resolve("_runs"), "not a folder\n");
+    Files.writeString(lake.root().resolve(folder), "not a folder\n");
     JobHarness jobs = new JobHarness(lake);
 
     JobOutcome outcome = jobs.run(new TransactionEtl());
 
     assertEquals(1, outcome.exitCode());
     String line = oneLine(jobs);
-    assertTrue(line.startsWith("ERROR transactions: Cannot "), line);
-    assertTrue(line.contains("_runs"), line);
+    assertTrue(line.startsWith(prefix), line);
+    assertTrue(line.contains(folder), line);
     assertFalse(Files.exists(lake.root().resolve("processed")), "nothing was written");
-    assertFalse(Files.exists(lake.root().resolve("_state")), "no state was written");
+    assertEquals("not a folder\n", Files.readString(lake.root().resolve(folder)));
   }
 
   @Test

@@ -79,23 +79,9 @@ public final class LakeDigest {
 
   /** Files and folders a reader of the lake's datasets would see that are not Parquet data of a dataset. */
   public static List<String> visibleLeftovers(Path root) {
-    List<String> found = new ArrayList<>();
-    for (String zone : List.of("processed", "curated", "quarantine", "exports")) {
-      Path dir = root.resolve(zone);
-      if (!Files.exists(dir)) {
-        continue;
-      }
-      try (Stream<Path> all = Files.walk(dir)) {
-        all.filter(Files::isRegularFile).filter(p -> visible(dir.relativize(p)))
-            .filter(p -> !(p.toString().endsWith(".parquet") || p.toString().endsWith(".json")
-                || p.toString().endsWith(".jsonl") || p.toString().endsWith(".gz")
-                || p.toString().contains("/_files/")))
-            .forEach(p -> found.add(root.relativize(p).toString()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return found;
+    return underDataZones(root, (zone, p) -> Files.isRegularFile(p) && visible(zone.relativize(p))
+        && !(p.toString().endsWith(".parquet") || p.toString().endsWith(".json")
+            || p.toString().endsWith(".jsonl") || p.toString().endsWith(".gz") || p.toString().contains("/_files/")));
   }
 
   /**
@@ -104,6 +90,15 @@ public final class LakeDigest {
    * readers, but a rerun that rewrote the dataset should have removed it.
    */
   public static List<String> staleStaging(Path root) {
+    return underDataZones(root, (zone, p) -> {
+      String name = p.getFileName().toString();
+      return Files.isDirectory(p)
+          && (name.equals("_temporary") || name.startsWith(".spark-staging-") || name.startsWith("_staging-"));
+    });
+  }
+
+  /** The paths (relative to the lake) under processed/, curated/, quarantine/, exports/ that {@code wanted} takes. */
+  private static List<String> underDataZones(Path root, java.util.function.BiPredicate<Path, Path> wanted) {
     List<String> found = new ArrayList<>();
     for (String zone : List.of("processed", "curated", "quarantine", "exports")) {
       Path dir = root.resolve(zone);
@@ -111,10 +106,7 @@ public final class LakeDigest {
         continue;
       }
       try (Stream<Path> all = Files.walk(dir)) {
-        all.filter(Files::isDirectory).filter(p -> {
-          String name = p.getFileName().toString();
-          return name.equals("_temporary") || name.startsWith(".spark-staging-") || name.startsWith("_staging-");
-        }).forEach(p -> found.add(root.relativize(p).toString()));
+        all.filter(p -> wanted.test(dir, p)).forEach(p -> found.add(root.relativize(p).toString()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
