@@ -2,7 +2,7 @@
 # The long kill loop: a job (or the whole pipeline) killed with kill -9 at random moments on generated
 # data, then rerun with the same command, and the lake compared with an uninterrupted run's.
 #
-#   scripts/kill-loop.sh [--job pipeline|transactions|...] [--rows N] [--days D] [--rounds R]
+#   scripts/kill-loop.sh [--job pipeline|transactions|products|reviews|clickstream] [--rows N] [--days D] [--rounds R]
 #                        [--kills-per-round K] [--seed S]
 #   (defaults: pipeline, 100,000 transactions over 3 days with their clickstream, products and reviews,
 #    5 rounds of 2 kills each)
@@ -41,17 +41,23 @@ done
 [ "$ROUNDS" -ge 1 ] && [ "$KILLS" -ge 1 ] || die "Cannot loop: --rounds and --kills-per-round must be at least 1"
 command -v setsid >/dev/null || die "Cannot kill a process group: setsid (util-linux) is not installed"
 
-DATA="$REPO_ROOT/bench-data/kill-loop-rows-$ROWS-days-$DAYS"
+# The transaction job needs its CSV and the FX rates only; the others need the whole raw zone.
+case "$JOB" in
+  transactions) DATASETS=transactions,fx_rates ;;
+  pipeline|products|reviews|clickstream) DATASETS=transactions,fx_rates,products,categories,clickstream,reviews ;;
+  *) die "Cannot loop over job '$JOB': expected pipeline, transactions, products, reviews or clickstream" ;;
+esac
+DATA="$REPO_ROOT/bench-data/kill-loop-rows-$ROWS-days-$DAYS-${DATASETS//,/-}"
 WORK="$DATA/work"
 ensure_jar
 ensure_spark
 export ETL_PII_HASH_KEY="${ETL_PII_HASH_KEY:-kill-loop-key-not-secret}"
 
 if [ ! -f "$DATA/.complete" ]; then
-  echo "Generating $ROWS transactions over $DAYS days and the datasets that go with them into $DATA (once) ..." >&2
+  echo "Generating $ROWS transactions over $DAYS days ($DATASETS) into $DATA (once) ..." >&2
   rm -rf "$DATA"
   java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$DATA/input" --rows "$ROWS" --days "$DAYS" \
-    --seed 1 --dirty-ratio 0.02 --datasets transactions,fx_rates,products,categories,clickstream,reviews >&2
+    --seed 1 --dirty-ratio 0.02 --datasets "$DATASETS" >&2
   touch "$DATA/.complete"
 fi
 
@@ -90,9 +96,11 @@ start_run() {
   RUN_PID=$!
 }
 
-# The stage a log was in last: its newest progress line.
+# The stage a log was in last: its newest progress line, or start-up when it had none yet.
 last_stage() {
-  { grep ' INFO progress: ' "$1" || true; } | tail -n 1 | sed 's/^.* INFO progress: //' | cut -c1-60
+  local stage
+  stage=$({ grep ' INFO progress: ' "$1" || true; } | tail -n 1 | sed 's/^.* INFO progress: //' | cut -c1-60)
+  echo "${stage:-start-up (Spark, arguments, lock)}"
 }
 
 echo "Uninterrupted run of $JOB (the reference) ..." >&2
