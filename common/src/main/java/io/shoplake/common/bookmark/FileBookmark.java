@@ -5,7 +5,6 @@ import io.shoplake.common.config.UsageException;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.state.JsonState;
-import io.shoplake.common.validation.FileRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +21,9 @@ import org.apache.hadoop.conf.Configuration;
  * Glue and only for DynamicFrames.
  *
  * <p>A file counts as processed when a committed run read it with the same path, size and modification
- * time; or, if its size or time changed, with the same content hash (the SHA-256 the validate step
- * recorded), so a file touched without change is not read again while a file rewritten with the same
- * timestamp but another size is. Files that changed are read again: the jobs replace the rows of a file
+ * time; or, if its size or time changed, with the same content hash (the SHA-256 of the file check
+ * every listed file goes through, {@link InputFile#sha256}), so a file touched without change is not read
+ * again, also by a job run on its own, while a file rewritten with the same timestamp but another size is. Files that changed are read again: the jobs replace the rows of a file
  * they read again, never add them twice.
  *
  * <p>The document keeps one entry per committed run (its files and the signatures of its other
@@ -37,7 +36,7 @@ public final class FileBookmark {
   /**
    * @param sizeBytes size when read
    * @param modifiedAt modification time when read, epoch milliseconds
-   * @param sha256 content hash from the validate step, or null when the file was not validated
+   * @param sha256 content hash from the file check, or null when the file was not hashed (too large)
    */
   public record FileEntry(long sizeBytes, long modifiedAt, String sha256) {}
 
@@ -52,7 +51,6 @@ public final class FileBookmark {
 
   private final JsonState state;
   private final BookmarkOption option;
-  private final FileRegistry registry;
   private final List<RunEntry> runs;
   private final SortedMap<String, FileEntry> processed = new TreeMap<>();
   private final SortedMap<String, String> dependencies = new TreeMap<>();
@@ -61,12 +59,10 @@ public final class FileBookmark {
   private long skipped;
   private String heldBecause;
 
-  private FileBookmark(JsonState state, BookmarkOption option, FileRegistry registry, List<RunEntry> runs,
-      boolean rewound) {
+  private FileBookmark(JsonState state, BookmarkOption option, List<RunEntry> runs, boolean rewound) {
     this.state = state;
     this.rewound = rewound;
     this.option = option;
-    this.registry = registry;
     this.runs = runs;
     runs.forEach(r -> {
       processed.putAll(r.files());
@@ -101,7 +97,7 @@ public final class FileBookmark {
       rewound = at < runs.size() - 1;
       runs = new ArrayList<>(runs.subList(0, at + 1));
     }
-    return new FileBookmark(state, option, FileRegistry.load(paths, hadoopConf), runs, rewound);
+    return new FileBookmark(state, option, runs, rewound);
   }
 
   public BookmarkOption option() {
@@ -145,12 +141,7 @@ public final class FileBookmark {
     if (entry.sizeBytes() == file.sizeBytes() && entry.modifiedAt() == file.modifiedAt()) {
       return true;
     }
-    String hashNow = currentHash(file);
-    return entry.sha256() != null && entry.sha256().equals(hashNow);
-  }
-
-  private String currentHash(InputFile file) {
-    return registry.verdict(file).map(FileRegistry.Entry::sha256).orElse(null);
+    return entry.sha256() != null && entry.sha256().equals(file.sha256());
   }
 
   /**
@@ -198,9 +189,7 @@ public final class FileBookmark {
     SortedMap<String, FileEntry> files = new TreeMap<>();
     for (InputFile file : read) {
       if (file.relativePath().startsWith("raw/")) {
-        // The hash of this run's own file check; the registry as loaded at opening lacks files checked since.
-        String hash = file.sha256() != null ? file.sha256() : currentHash(file);
-        files.put(file.relativePath(), new FileEntry(file.sizeBytes(), file.modifiedAt(), hash));
+        files.put(file.relativePath(), new FileEntry(file.sizeBytes(), file.modifiedAt(), file.sha256()));
       }
     }
     files.entrySet().removeIf(e -> e.getValue().equals(processed.get(e.getKey())));

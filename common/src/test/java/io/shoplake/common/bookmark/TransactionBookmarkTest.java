@@ -171,4 +171,21 @@ class TransactionBookmarkTest {
     assertEquals(1, jobs.run(new TransactionEtl()).manifest().orElseThrow().getRowsRead());
     assertSameRows(rows("('T1', 12, 1, 'raw/transactions/date=2025-01-01/a.csv')"), processed(jobs));
   }
+
+  @Test
+  void withoutValidateATouchedFileIsNotReadAgainButAChangedOneIs() throws IOException {
+    // The job run on its own (a schedule, an upload): its own file check supplies the content hash.
+    TestLake lake = new TestLake(dir.resolve("alone"));
+    JobHarness jobs = new JobHarness(lake);
+    Path a = lake.writeTransactions("2025-01-01", "a.csv", List.of(tx("T1", "1", "1")));
+    assertEquals(1, jobs.run(new TransactionEtl()).manifest().orElseThrow().getRowsRead());
+
+    Files.setLastModifiedTime(a, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis()
+        + 60_000));
+    assertEquals(0, jobs.run(new TransactionEtl()).manifest().orElseThrow().getRowsRead());
+
+    lake.writeTransactions("2025-01-01", "a.csv", List.of(tx("T1", "1", "12")));
+    assertEquals(1, jobs.run(new TransactionEtl()).manifest().orElseThrow().getRowsRead());
+    assertSameRows(rows("('T1', 12, 1, 'raw/transactions/date=2025-01-01/a.csv')"), processed(jobs));
+  }
 }
