@@ -112,7 +112,8 @@ if ! "$REPO_ROOT/scripts/run-job.sh" "$JOB" --lake-root "$WORK/reference" > "$WO
 fi
 REFERENCE_SECONDS=$(calc "$(now) - $T0")
 digest "$WORK/reference" > "$WORK/reference.digest"
-grep -q '^leftover ' "$WORK/reference.digest" && die "Cannot loop: the uninterrupted run left temporary files"
+grep -qE '^(leftover|stale staging) ' "$WORK/reference.digest" \
+  && die "Cannot loop: the uninterrupted run left temporary files (see $WORK/reference.digest)"
 printf '%-8s %s\n' "job" "$JOB on $ROWS transactions over $DAYS days ($(du -shL "$DATA/input/raw" | cut -f1) raw)"
 printf '%-8s %.1f s uninterrupted, %s digest parts\n' "ref" "$REFERENCE_SECONDS" "$(wc -l < "$WORK/reference.digest")"
 
@@ -148,7 +149,7 @@ for round in $(seq 1 "$ROUNDS"); do
   digest "$LAKE" > "$LAKE.digest"
   if [ "$CODE" -eq 0 ] && diff -q "$WORK/reference.digest" "$LAKE.digest" > /dev/null; then
     printf '%-8s rerun exit 0 in %.1f s: lake identical to the uninterrupted run\n' "round $round" "$RERUN"
-    rm -rf "$LAKE" "$LAKE".*.log
+    rm -rf "$LAKE" "$LAKE".*.log "$LAKE.digest"
   else
     FAILED=$((FAILED + 1))
     printf '%-8s rerun exit %d in %.1f s: LAKE DIFFERS (kept in %s, logs beside it):\n' "round $round" "$CODE" \
@@ -157,7 +158,7 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
 done
 
-printf '\n%d round(s), %d kill(s) landed (%d after the run had ended), %d round(s) differ; mean rerun %.1f s' \
+printf '\n%d round(s), %d kill(s) landed, %d came after the run had ended; %d round(s) differ; mean rerun %.1f s' \
   "$ROUNDS" "$KILLED" "$ENDED_FIRST" "$FAILED" "$(calc "$RERUN_TOTAL / $ROUNDS")"
 printf ' (uninterrupted %.1f s)\n' "$REFERENCE_SECONDS"
 [ "$FAILED" -eq 0 ]

@@ -71,8 +71,8 @@ public final class QualityJob implements LakeJob {
       outputs.put(dataset.name(), history.dir());
       // A dataset that is not there, or that its writer's latest run did not produce, cannot pass: it is a
       // failure at the dataset's highest severity (an error holds master-merge back), never a pass.
-      Optional<String> notCheckable = !PartitionedParquet.exists(hadoopConf, path)
-          ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
+      boolean present = PartitionedParquet.exists(hadoopConf, path);
+      Optional<String> notCheckable = !present ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
       if (notCheckable.isPresent()) {
         Severity severity = dataset.checks().stream().map(QualityCheck::severity)
             .anyMatch(sv -> sv == Severity.ERROR) ? Severity.ERROR : Severity.WARNING;
@@ -89,7 +89,7 @@ public final class QualityJob implements LakeJob {
         QualityRecord.CheckOutcome outcome = new QualityRecord.CheckOutcome(NOT_CHECKED, NOT_CHECKED,
             severity.label(), false, notCheckable.get());
         history.write(new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
-            PartitionedParquet.exists(hadoopConf, path) ? dataset.signature(root, hadoopConf) : "",
+            present ? dataset.signature(root, hadoopConf) : "",
             ctx.runId(), Map.of(), List.of(outcome),
             severity == Severity.ERROR ? QualityRecord.FAILED : QualityRecord.WARNINGS));
         continue;

@@ -23,8 +23,8 @@ import org.apache.spark.sql.Row;
  * An order-free digest of what a lake holds, to compare a lake after a kill and rerun with the lake of
  * an uninterrupted run: every Parquet dataset of processed/, curated/ and quarantine/ as the sorted
  * rows a reader sees (without the columns that name the run: run_id, ingested_at), every export as
- * its sorted lines, the file quarantine's verdicts, the bookmarks' processed files (path, size, hash) and the file
- * registry's verdicts. Hidden files (names starting with '.' or '_') are what readers skip, so they are
+ * its sorted lines (without the same fields), the file quarantine's verdicts, the bookmarks' processed
+ * files (path, size, hash) and the file registry's verdicts. Hidden files (names starting with '.' or '_') are what readers skip, so they are
  * not content; {@link #visibleLeftovers} lists what a killed run may have left where readers look.
  */
 public final class LakeDigest {

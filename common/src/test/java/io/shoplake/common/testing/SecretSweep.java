@@ -75,8 +75,9 @@ public final class SecretSweep implements AutoCloseable {
   }
 
   /**
-   * Where any of {@code secrets} appears: "stdout", "log file", a lake file or dataset; empty when
-   * nowhere. {@code streams} are the runner's captured outputs.
+   * Where any of {@code secrets} appears (a captured stream, the process's stdout/stderr, the log file, a
+   * lake file or a dataset's rows), one line each; empty when nowhere. {@code streams} are the runner's
+   * captured outputs.
    */
   public List<String> findIn(Path lake, List<String> streams, List<String> secrets) {
     List<String> found = new ArrayList<>();
