@@ -31,7 +31,10 @@ ensure_spark() {
     SPARK_SUBMIT=("$SPARK_HOME/bin/spark-submit")
     return
   fi
-  if [ ! -f "$LOCAL_SPARK_HOME/jars/.complete" ]; then
+  # The jar set follows the poms (Spark's version, hadoop-aws and its SDK): a pom change fetches it again.
+  local wanted
+  wanted="$(cat "$REPO_ROOT/pom.xml" "$REPO_ROOT/common/pom.xml" "$REPO_ROOT/jobs/pom.xml" | sha256sum | cut -c1-16)"
+  if [ "$(cat "$LOCAL_SPARK_HOME/jars/.complete" 2>/dev/null)" != "$wanted" ]; then
     echo "Fetching Spark $SPARK_VERSION jars with Maven into $LOCAL_SPARK_HOME/jars (first run only) ..." >&2
     rm -rf "$LOCAL_SPARK_HOME/jars"
     local log
@@ -43,7 +46,7 @@ ensure_spark() {
       die "Cannot fetch Spark's jars with Maven (output above)"
     fi
     rm -f "$log"
-    touch "$LOCAL_SPARK_HOME/jars/.complete"
+    echo "$wanted" > "$LOCAL_SPARK_HOME/jars/.complete"
   fi
   export SPARK_HOME="$LOCAL_SPARK_HOME"
   SPARK_SUBMIT=("$REPO_ROOT/scripts/spark-submit.sh")

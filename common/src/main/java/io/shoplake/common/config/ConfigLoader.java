@@ -103,7 +103,7 @@ public final class ConfigLoader {
         c.getString("env"),
         root,
         shufflePartitions,
-        new LakeConfig.Aws(c.getString("aws.region"), c.getString("aws.secrets-manager-endpoint")),
+        aws(c),
         new LakeConfig.Pii(
             c.getString("pii.hash-key-env"),
             c.getString("pii.hash-key-secret-id"),
@@ -132,6 +132,21 @@ public final class ConfigLoader {
         io.shoplake.common.quality.QualityConfig.parse(c),
         new io.shoplake.common.jdbc.Retry(positive(c, "pipeline.retry-attempts"),
             positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")));
+  }
+
+  private static LakeConfig.Aws aws(Config c) {
+    String pathStyle = c.getString("aws.s3-path-style-access").trim().toLowerCase(Locale.ROOT);
+    if (!LakeConfig.Aws.PATH_STYLE_CHOICES.contains(pathStyle)) {
+      throw new UsageException("Cannot use shoplake.aws.s3-path-style-access '" + pathStyle
+          + "': expected auto, true or false");
+    }
+    String endpoint = c.getString("aws.s3-endpoint").trim();
+    if (!endpoint.isEmpty() && !endpoint.matches("(?i)https?://[^/\\s]+/?")) {
+      throw new UsageException("Cannot use shoplake.aws.s3-endpoint '" + endpoint
+          + "': expected an http:// or https:// URL of a host, such as http://127.0.0.1:9090");
+    }
+    return new LakeConfig.Aws(c.getString("aws.region"), c.getString("aws.secrets-manager-endpoint"), endpoint,
+        pathStyle);
   }
 
   private static LakeConfig.Validate validate(Config c) {

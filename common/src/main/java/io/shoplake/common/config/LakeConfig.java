@@ -43,8 +43,17 @@ public record LakeConfig(
   /**
    * @param region AWS region, or empty for the SDK's default
    * @param secretsManagerEndpoint endpoint override, or empty
+   * @param s3Endpoint endpoint of an S3-compatible server for s3a, or empty
+   * @param s3PathStyleAccess auto, true or false
    */
-  public record Aws(String region, String secretsManagerEndpoint) {}
+  public record Aws(String region, String secretsManagerEndpoint, String s3Endpoint, String s3PathStyleAccess) {
+    public static final java.util.List<String> PATH_STYLE_CHOICES = java.util.List.of("auto", "true", "false");
+
+    /** Without S3 settings: the region and the Secrets Manager endpoint only. */
+    public Aws(String region, String secretsManagerEndpoint) {
+      this(region, secretsManagerEndpoint, "", "auto");
+    }
+  }
 
   /**
    * @param hashKeyEnv environment variable holding the key

@@ -17,6 +17,7 @@ import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.pii.PiiKeyResolver;
 import io.shoplake.common.pii.SecretReader;
 import io.shoplake.common.spark.ProgressListener;
+import io.shoplake.common.spark.ObjectStoreSettings;
 import io.shoplake.common.spark.SparkSessions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -120,6 +121,9 @@ public final class JobRunner {
   public JobOutcome run(LakeJob job, SparkSession spark, JobArguments arguments, LakeConfig config,
       Optional<PiiKey> piiKey, Optional<StgCoreConnection> stgCore) {
     SparkSessions.applyJobSettings(spark, config);
+    ObjectStoreSettings.Applied fileSystem = ObjectStoreSettings.apply(spark.sparkContext().hadoopConfiguration(),
+        config.aws(), environment);
+    LOG.debug("{}: lake file system settings: {}", job.name(), fileSystem.describe());
     Instant startedAt = Instant.now();
     String runId = arguments.glueJobRunId().orElseGet(() -> newRunId(startedAt));
     LakePaths paths;

@@ -60,7 +60,7 @@ public final class JsonState {
       try (OutputStream out = fs.create(temp, true)) {
         JSON.writeValue(out, state);
       }
-      if (!fs.rename(temp, path)) {
+      if (!renamedOver(fs, temp, path)) {
         // This file system does not rename onto an existing file (S3): remove the old one first.
         fs.delete(path, false);
         if (!fs.rename(temp, path)) {
@@ -72,6 +72,18 @@ public final class JsonState {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write state " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Renames {@code from} onto {@code to}; false where the file system refuses to replace an existing file,
+   * whether by returning false (local, HDFS) or by throwing (s3a: "destination file exists").
+   */
+  private static boolean renamedOver(FileSystem fs, Path from, Path to) throws IOException {
+    try {
+      return fs.rename(from, to);
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
     }
   }
 
