@@ -1,8 +1,12 @@
 package io.shoplake.common.job;
 
+import io.shoplake.common.lake.ObjectStoreErrors;
+
 /**
  * Turns an exception chain into the one line a user reads on stderr and in the manifest: our own
- * "Cannot ..." message when there is one, otherwise the innermost cause's type and message.
+ * "Cannot ..." message when there is one, otherwise the innermost cause's type and message. An object-store
+ * failure a user can fix (a missing bucket, refused credentials, an endpoint that does not answer) is
+ * said in plain words instead of the SDK's paragraph ({@link ObjectStoreErrors}).
  */
 public final class ErrorMessages {
   private static final int MAX_LENGTH = 600;
@@ -22,7 +26,12 @@ public final class ErrorMessages {
       }
     }
     String text;
-    if (ours != null) {
+    java.util.Optional<ObjectStoreErrors.Explained> store = ObjectStoreErrors.explain(error);
+    if (store.isPresent()) {
+      // What we were doing ("Cannot write run manifest <path>"), then what the store said, in plain words.
+      String doing = ours == null ? "Cannot use the lake" : ours.getMessage().split(": ", 2)[0];
+      text = doing + ": " + store.get().message();
+    } else if (ours != null) {
       text = ours.getMessage();
     } else {
       String message = root.getMessage() == null ? "" : ": " + root.getMessage();

@@ -2,6 +2,7 @@ package io.shoplake.common.job;
 
 import io.shoplake.common.bookmark.JobLock;
 import io.shoplake.common.config.UsageException;
+import io.shoplake.common.lake.ObjectStoreErrors;
 import java.io.FileNotFoundException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -50,6 +51,15 @@ public enum FailureKind {
     }
     if (error instanceof JobLock.HeldException) {
       return LOCKED;
+    }
+    java.util.Optional<ObjectStoreErrors.Explained> store = ObjectStoreErrors.explain(error);
+    if (store.isPresent()) {
+      return switch (store.get().problem()) {
+        // A wrong lake root or wrong keys: configuration, which a retry cannot fix.
+        case MISSING_BUCKET, CREDENTIALS_REFUSED -> USAGE;
+        case ACCESS_DENIED -> FAILURE;
+        case UNREACHABLE -> TRANSIENT;
+      };
     }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (isTransient(t)) {

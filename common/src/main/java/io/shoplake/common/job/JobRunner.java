@@ -148,8 +148,16 @@ public final class JobRunner {
     try {
       manifestPath = store.write(manifest);
     } catch (RuntimeException e) {
-      err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
-      return new JobOutcome(JobOutcome.FAILED, Optional.of(manifest), Optional.empty());
+      // The lake cannot be written at all (a missing bucket, refused credentials, an endpoint down): the
+      // manifest stays in memory, with the kind of failure, for the pipeline's retry decision.
+      String cause = ErrorMessages.oneLine(e);
+      FailureKind kind = FailureKind.of(e);
+      manifest.setError(cause);
+      manifest.setErrorKind(kind.label());
+      finish(manifest, RunStatus.FAILED, startedAt);
+      err.println("ERROR " + job.name() + ": " + cause);
+      return new JobOutcome(kind == FailureKind.USAGE ? JobOutcome.USAGE : JobOutcome.FAILED, Optional.of(manifest),
+          Optional.empty());
     }
     LOG.info("{} run {} started (env {}, lake {})", job.name(), runId, config.environment(), paths.root());
     ProgressListener.registerOnce(spark);
@@ -207,7 +215,8 @@ public final class JobRunner {
       }
       err.println("ERROR " + job.name() + " run " + runId + " failed: " + cause + " (manifest: " + manifestPath + ")");
       // A job-specific argument found wrong inside the job is still a usage error: exit 2, not 1.
-      int code = e instanceof UsageException ? JobOutcome.USAGE : JobOutcome.FAILED;
+      int code = e instanceof UsageException || FailureKind.of(e) == FailureKind.USAGE ? JobOutcome.USAGE
+          : JobOutcome.FAILED;
       return new JobOutcome(code, Optional.of(manifest), Optional.of(manifestPath));
     } finally {
       if (lock != null) {

@@ -160,6 +160,15 @@ public final class LocalPipeline {
         sleep(wait);
       }
       results.put(step.name(), toResult(step.name(), outcome, attempt));
+      if (lakeUnusable(outcome)) {
+        // Every later step would fail the same way on the same lake root: stop here, exit 2.
+        for (PipelineStep rest : steps.subList(index, steps.size())) {
+          results.put(rest.name(), new StepResult(rest.name(), "not run", 0, 0, 0, 0, 0,
+              "not run: the lake cannot be used (see " + step.name() + ")", List.of()));
+        }
+        printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
+        return JobOutcome.USAGE;
+      }
     }
     printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
     return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
@@ -171,6 +180,14 @@ public final class LocalPipeline {
       throw new UsageException("Cannot use --" + EXTRACT_STG_CORE + " '" + value + "': it is a flag (true or false)");
     }
     return value.equals("true");
+  }
+
+  /**
+   * A step that could not even record its run, for a reason of configuration (a bucket that does not exist,
+   * credentials the store refuses): the lake root itself is wrong.
+   */
+  private static boolean lakeUnusable(JobOutcome outcome) {
+    return outcome.exitCode() == JobOutcome.USAGE && outcome.manifest().isPresent() && outcome.manifestPath().isEmpty();
   }
 
   /** Only a transient fault is retried: a bad argument, failed checks, a held lock or a bug would fail again. */
