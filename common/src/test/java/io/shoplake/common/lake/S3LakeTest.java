@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.bookmark.JobLock;
-import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.job.FailureKind;
 import io.shoplake.common.job.JobOutcome;
-import io.shoplake.common.spark.ObjectStoreSettings;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.LocalS3;
 import io.shoplake.common.testing.SharedSpark;
@@ -51,8 +49,6 @@ class S3LakeTest {
   static void startServer() {
     s3 = LocalS3.shared();
     hadoop = SharedSpark.get().sparkContext().hadoopConfiguration();
-    LocalS3.failFast(hadoop);
-    ObjectStoreSettings.apply(hadoop, new LakeConfig.Aws("", ""), s3.env());
   }
 
   /** A tiny shop's raw zone, plus one file the checks reject, uploaded to a new bucket; returns the lake root. */
@@ -60,7 +56,7 @@ class S3LakeTest {
     TestLake local = TinyShop.create(dir.resolve(bucket));
     local.writeRaw("transactions", "2025-01-02", "wrong-header.csv", "order,amount", List.of("1,2"));
     String root = s3.createBucket(bucket) + "/lake";
-    LocalS3.upload(local.root().resolve("raw"), root + "/raw", hadoop);
+    s3.upload(local.root().resolve("raw"), root + "/raw", hadoop);
     return root;
   }
 
@@ -100,7 +96,7 @@ class S3LakeTest {
     assertTrue(line.contains("run other-run (another-host, process 1) holds " + lock), line);
     assertEquals(FailureKind.LOCKED.label(), refused.manifest().orElseThrow().getErrorKind());
 
-    path(lock).getFileSystem(hadoop).delete(path(lock), false);
+    fs().delete(path(lock), false);
     JobOutcome run = jobs.run(new TransactionEtl());
     OUTPUT.add(jobs.stdout() + jobs.stderr());
     assertEquals(0, run.exitCode(), jobs.stderr());
@@ -161,7 +157,7 @@ class S3LakeTest {
   /** No output of this class's runs, and no file of {@code root}, holds the server's secret key. */
   private static void assertNoSecretIn(String root) throws IOException {
     OUTPUT.forEach(text -> assertFalse(text.contains(s3.secretKey()), text));
-    FileSystem fs = path(root).getFileSystem(hadoop);
+    FileSystem fs = fs();
     RemoteIterator<LocatedFileStatus> all = fs.listFiles(path(root), true);
     while (all.hasNext()) {
       LocatedFileStatus file = all.next();
@@ -176,20 +172,27 @@ class S3LakeTest {
     return new org.apache.hadoop.fs.Path(uri);
   }
 
+  /**
+   * The s3a file system of this test's buckets, with the server's credentials: a job run with other
+   * variables (wrong keys) changes the session's settings, so they are set again before each use.
+   */
+  private static FileSystem fs() throws IOException {
+    return path("s3a://checks/").getFileSystem(s3.configure(hadoop));
+  }
+
   private static boolean exists(String uri) throws IOException {
-    return path(uri).getFileSystem(hadoop).exists(path(uri));
+    return fs().exists(path(uri));
   }
 
   private static void write(String uri, String text) throws IOException {
-    try (var out = path(uri).getFileSystem(hadoop).create(path(uri), true)) {
+    try (var out = fs().create(path(uri), true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }
 
   private static List<String> files(String uri) throws IOException {
     List<String> found = new ArrayList<>();
-    FileSystem fs = path(uri).getFileSystem(hadoop);
-    RemoteIterator<LocatedFileStatus> all = fs.listFiles(path(uri), true);
+    RemoteIterator<LocatedFileStatus> all = fs().listFiles(path(uri), true);
     while (all.hasNext()) {
       found.add(all.next().getPath().toString());
     }

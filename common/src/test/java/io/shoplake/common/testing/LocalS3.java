@@ -163,8 +163,21 @@ public final class LocalS3 {
     hadoop.set("fs.s3a.connection.timeout", "20000");
   }
 
-  /** Copies a local folder (a raw zone) to {@code target} on s3a, with {@code hadoop}'s settings. */
-  public static void upload(Path folder, String target, Configuration hadoop) {
+  /**
+   * Points {@code hadoop} at this server, as a job run with {@link #env()} does, with {@link #failFast}
+   * settings. A job run with another environment (no AWS variables, wrong keys) changes them again, so
+   * a test sets them before its own IO.
+   */
+  public Configuration configure(Configuration hadoop) {
+    failFast(hadoop);
+    io.shoplake.common.spark.ObjectStoreSettings.apply(hadoop,
+        new io.shoplake.common.config.LakeConfig.Aws("", ""), env());
+    return hadoop;
+  }
+
+  /** Copies a local folder (a raw zone) to {@code target} on this server. */
+  public void upload(Path folder, String target, Configuration hadoop) {
+    configure(hadoop);
     try {
       org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(folder.toUri());
       org.apache.hadoop.fs.Path to = new org.apache.hadoop.fs.Path(target);
@@ -174,8 +187,9 @@ public final class LocalS3 {
     }
   }
 
-  /** Copies {@code source} (a lake on s3a) into the local folder {@code folder}, to compare it with a local lake. */
-  public static void download(String source, Path folder, Configuration hadoop) {
+  /** Copies {@code source} (a lake on this server) into the local folder {@code folder}, to compare it with a local lake. */
+  public void download(String source, Path folder, Configuration hadoop) {
+    configure(hadoop);
     try {
       org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(source);
       FileUtil.copy(from.getFileSystem(hadoop), from, FileSystem.getLocal(hadoop),
