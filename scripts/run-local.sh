@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main command: runs the whole local pipeline on the committed sample data, in a local lake.
 #
-#   scripts/run-local.sh [--lake-root DIR] [--with-stg-core] [--key value ...]
+#   scripts/run-local.sh [--lake-root DIR|URI] [--s3] [--with-stg-core] [--key value ...]
 #
 # Copies sample-data/raw into <lake>/raw (the raw zone, never modified by a job; default ./lake), then
 # runs, in one Spark session: transactions, products, reviews, clickstream, master-merge, and the
@@ -9,6 +9,13 @@
 # rows in, out, rejected, skipped, seconds) and where to look. Exit code 0 only when every step
 # succeeded. Safe to rerun: jobs replace their partitions, they never append duplicates, and
 # master-merge recomputes only the dates whose inputs changed.
+#
+# --s3 puts the lake in an S3 bucket instead: it starts the local S3 server (scripts/local-s3.sh, S3Proxy
+# on 127.0.0.1, in memory) unless it runs already, and uses s3a://lake/sample (or --lake-root s3a://lake/...)
+# with the server's AWS_* variables. The server keeps running afterwards, so the lake can be read; stop
+# it with scripts/local-s3.sh stop (the lake goes with it). A --lake-root s3a:// or s3:// without --s3
+# uses whatever S3 the AWS_* variables point at. Either way the raw zone is copied with SeedRawZone,
+# which skips files already there.
 #
 # --with-stg-core also starts the shop database the tests use (an embedded MariaDB from Maven Central,
 # loaded with sample-data/mysql/stg_core.sql, on 127.0.0.1) and runs jdbc-extract first, so the JDBC
@@ -18,23 +25,43 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LAKE="$REPO_ROOT/lake"
+LAKE=""
 ARGS=()
 WITH_STG_CORE=0
+ON_S3=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --lake-root) [ $# -ge 2 ] || die "Cannot use --lake-root: no value"; LAKE="$2"; shift 2 ;;
     --with-stg-core) WITH_STG_CORE=1; shift ;;
+    --s3) ON_S3=1; shift ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
-mkdir -p "$LAKE"
-LAKE="$(cd "$LAKE" && pwd)"
 
-echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
-mkdir -p "$LAKE/raw"
-# -p keeps the files' times: a rerun finds them unchanged and the bookmarks have nothing new to read.
-cp -R -p "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
+if [ "$ON_S3" = 1 ]; then
+  LAKE="${LAKE:-s3a://lake/sample}"
+  [[ "$LAKE" == s3a://lake/* || "$LAKE" == s3://lake/* ]] \
+    || die "Cannot use --lake-root '$LAKE' with --s3: the local S3 server has one bucket, lake (s3a://lake/...)"
+  "$REPO_ROOT/scripts/local-s3.sh" status >/dev/null 2>&1 || "$REPO_ROOT/scripts/local-s3.sh" start
+  # shellcheck disable=SC1091
+  source "$REPO_ROOT/.cache/local-s3/env"
+fi
+if [[ "$LAKE" == *://* && "$LAKE" != file://* ]]; then
+  ensure_jar
+  ensure_spark
+  echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
+  java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="file:$REPO_ROOT/scripts/log4j2.properties" \
+    io.shoplake.jobs.tools.SeedRawZone "$REPO_ROOT/sample-data/raw" --env local --lake-root "$LAKE"
+else
+  LAKE="${LAKE:-$REPO_ROOT/lake}"
+  LAKE="${LAKE#file://}"
+  mkdir -p "$LAKE"
+  LAKE="$(cd "$LAKE" && pwd)"
+  echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
+  mkdir -p "$LAKE/raw"
+  # -p keeps the files' times: a rerun finds them unchanged and the bookmarks have nothing new to read.
+  cp -R -p "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
+fi
 
 if [ "$WITH_STG_CORE" = 0 ]; then
   exec "$REPO_ROOT/scripts/run-job.sh" pipeline --env local --lake-root "$LAKE" "${ARGS[@]+"${ARGS[@]}"}"

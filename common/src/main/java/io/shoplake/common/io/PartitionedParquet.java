@@ -156,12 +156,69 @@ public final class PartitionedParquet {
         }
       }
       for (Path leftover : stale) {
+        if (leftover.getName().startsWith(".spark-staging-") && fs.exists(new Path(leftover, "_SUCCESS"))) {
+          finishPartitionMoves(fs, leftover, target);
+        }
         LOG.info("Removing {}, left by a run that did not finish writing {}", leftover, target);
         fs.delete(leftover, true);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot clean up earlier staging of " + target + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Completes the partition moves of a dynamic-overwrite commit that a killed run began. Spark commits
+   * such a write in two steps: the task outputs are merged into {@code .spark-staging-<job>/} and marked
+   * with {@code _SUCCESS} there; then, partition by partition, the old partition folder is deleted and
+   * the staged one renamed into place. A run killed in the second step (seconds long on S3, where a
+   * rename copies every object) leaves some partitions moved, one perhaps half deleted or half moved,
+   * and the rest only in staging. Deleting that staging would lose rows for good when the new content
+   * carried old rows (the transaction job and the quarantine merge what a partition held), because the
+   * old partition is already gone. So the moves are finished instead: in every partition still staged,
+   * files of another write (old content) are deleted, files of this write already moved are kept, and
+   * the staged files are moved in. The rerun (its state was not committed) then rewrites the same
+   * partitions from the same input, over a complete lake. Spark names a write's files after the same job
+   * id as its staging folder ({@code part-00000-<job>.c000...}), which tells the two apart.
+   * Cost: a listing of the staging folder and of each staged partition, and one rename per staged file.
+   */
+  private static void finishPartitionMoves(FileSystem fs, Path staging, Path target) throws IOException {
+    String job = staging.getName().substring(".spark-staging-".length());
+    java.util.Map<Path, List<Path>> staged = new java.util.LinkedHashMap<>();
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(staging, true);
+    String stagingRoot = staging.toUri().getPath();
+    while (files.hasNext()) {
+      Path file = files.next().getPath();
+      String relative = file.toUri().getPath().substring(stagingRoot.length() + 1);
+      if (relative.startsWith("_") || relative.startsWith(".") || hidden(file.getName())) {
+        continue; // _SUCCESS, _temporary/, checksum files (moved with their file): not data of a partition
+      }
+      staged.computeIfAbsent(file.getParent(), k -> new java.util.ArrayList<>()).add(file);
+    }
+    for (java.util.Map.Entry<Path, List<Path>> partition : staged.entrySet()) {
+      String relative = partition.getKey().toUri().getPath().substring(stagingRoot.length() + 1);
+      Path destination = new Path(target, relative);
+      if (fs.exists(destination)) {
+        for (org.apache.hadoop.fs.FileStatus present : fs.listStatus(destination)) {
+          String name = present.getPath().getName();
+          if (present.isFile() && !hidden(name) && !name.contains(job)) {
+            fs.delete(present.getPath(), false);
+          }
+        }
+      } else {
+        fs.mkdirs(destination);
+      }
+      for (Path file : partition.getValue()) {
+        if (!fs.rename(file, new Path(destination, file.getName()))) {
+          throw new IOException("rename of " + file + " into " + destination + " failed");
+        }
+      }
+      LOG.warn("Finished moving {} into place: a run was killed while committing it to {}", relative, target);
+    }
+  }
+
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
   }
 
   /** A folder next to {@code path}, hidden from readers of its parent (its name starts with {@code _}). */

@@ -59,6 +59,7 @@ public final class QuarantineSink {
       Collection<String> filesRead, Configuration hadoopConf) {
     Dataset<Row> rows = quarantineRows(rejected, originalFields, corruptColumn, runId);
     Set<String> dates = new TreeSet<>(rawDatesWithRejects);
+    PartitionedParquet.removeStaleStaging(hadoopConf, path, null); // a killed commit finished before the read
     if (PartitionedParquet.exists(hadoopConf, path) && !rawDatesRead.isEmpty()) {
       Dataset<Row> kept = rejected.sparkSession().read().schema(rows.schema()).parquet(path)
           .filter(col("date").isin(rawDatesRead.toArray()).and(not(col("source_file").isin(filesRead.toArray()))));

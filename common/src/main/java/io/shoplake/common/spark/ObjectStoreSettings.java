@@ -87,6 +87,9 @@ public final class ObjectStoreSettings {
     // Dynamic partition overwrite needs the classic committer; algorithm 1 publishes at job commit only.
     set(hadoop, "fs.s3a.committer.name", "file");
     set(hadoop, "mapreduce.fileoutputcommitter.algorithm.version", "1");
+    // The _SUCCESS a commit leaves in .spark-staging-<job>/ tells a rerun that a killed run was moving
+    // partitions into place, which it then finishes (PartitionedParquet.removeStaleStaging).
+    set(hadoop, "mapreduce.fileoutputcommitter.marksuccessfuljobs", "true");
     return new Applied(made);
   }
 

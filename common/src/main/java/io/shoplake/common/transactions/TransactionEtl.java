@@ -153,6 +153,9 @@ public final class TransactionEtl implements LakeJob {
     // Merge with the processed rows of the partitions this run touches.
     Set<String> touchedPartitions = new TreeSet<>();
     Dataset<Row> candidates = batch;
+    // Before the processed rows are listed: a commit a killed run left half done is finished first, or the
+    // rows of a partition it had deleted but not yet moved back would be missing from the merge.
+    PartitionedParquet.removeStaleStaging(hadoopConf, processedPath, null);
     if (PartitionedParquet.exists(hadoopConf, processedPath)) {
       Dataset<Row> existing = spark.read().schema(TransactionSchema.processed()).parquet(processedPath);
       Dataset<Row> batchIds = batch.select(col("transaction_id")).distinct();
