@@ -61,8 +61,7 @@ class S3AndClusterPipelineTest {
     root = s3.createBucket("sample") + "/lake";
     s3.upload(SAMPLE_RAW, root + "/raw", hadoop);
     Path log = dir.resolve("cluster-driver.log");
-    // Fail-fast s3a; no wait for a preferred executor (no data locality on S3, and with two one-core
-    // executors it only delays tasks: measured 113 s instead of 139 s for the run).
+    // Fail-fast s3a; no wait for a preferred executor (there is no data locality on S3).
     List<String> conf = List.of("spark.hadoop.fs.s3a.attempts.maximum=1", "spark.hadoop.fs.s3a.retry.limit=2",
         "spark.hadoop.fs.s3a.retry.interval=100ms", "spark.hadoop.fs.s3a.connection.establish.timeout=2000",
         "spark.locality.wait=0");
