@@ -75,6 +75,9 @@ start() {
       || { cat "$JAR_DIR/fetch.log" >&2; echo "ERROR: Cannot fetch S3Proxy with Maven (output above)" >&2; exit 1; }
     touch "$JAR_DIR/.complete"
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "Cannot start local S3 on 127.0.0.1:$PORT: the port is in use (a local S3 of another checkout? stop it there, or choose --port N / LOCAL_S3_PORT)"
+  fi
   mkdir -p "$STATE"
   chmod 700 "$STATE"
   local identity secret
@@ -103,7 +106,7 @@ EOF
   nohup java -Xmx512m -jar "$JAR" --properties "$STATE/s3proxy.conf" > "$STATE/server.log" 2>&1 &
   echo $! > "$STATE/pid"
   local waited=0
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/" || true)" = 403 ]; do
+  until [ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' "http://127.0.0.1:$PORT/" || true)" = 403 ]; do
     if [ -z "$(running_pid)" ] || [ "$waited" -ge 60 ]; then
       local why="it did not answer within 30 s"
       [ -z "$(running_pid)" ] && why="it exited (is the port taken? --port N or LOCAL_S3_PORT chooses another)"
