@@ -23,8 +23,8 @@ import org.apache.hadoop.conf.Configuration;
  * the configuration because executors started by a cluster's workers do not inherit the driver's
  * environment; without them, s3a's own chain (the instance's or the Glue job's role). A setting made
  * explicitly ({@code --conf spark.hadoop.fs.s3a.*}) is never overridden. Nothing here is logged: the
- * Hadoop configuration is not printed by Spark, the manifest or our logs, and {@link Applied#describe} names
- * where the credentials came from, never their value.
+ * Hadoop configuration is not printed by Spark, the manifest or our logs, and
+ * {@link Applied#describe} names where the credentials came from, never their value.
  *
  * <p><b>Committer.</b> The datasets are written with dynamic partition overwrite, which only the
  * classic FileOutputCommitter supports (s3a's magic and staging committers refuse it), with its
