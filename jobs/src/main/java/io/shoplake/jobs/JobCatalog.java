@@ -38,6 +38,11 @@ public final class JobCatalog {
     return Optional.ofNullable(JOBS.get(name)).map(Supplier::get);
   }
 
+  /** The names of the jobs, in the catalog's order (the pipeline is wiring, not a job). */
+  public static java.util.List<String> jobNames() {
+    return java.util.List.copyOf(JOBS.keySet());
+  }
+
   public static String names() {
     return String.join(", ", JOBS.keySet()) + ", " + LocalPipeline.NAME;
   }

@@ -1,0 +1,155 @@
+package io.shoplake.jobs.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import io.shoplake.common.config.ConfigLoader;
+import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.job.ErrorMessages;
+import io.shoplake.jobs.JobCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds the AWS Glue requests that deploy every job of the catalog ({@link JobCatalog}) to one
+ * environment, from the one definition {@code deploy/glue-jobs.conf} (packaged in the jar): per job a
+ * CreateJob request ({@code <job>.create.json}) and the UpdateJob request for a job that exists
+ * ({@code <job>.update.json}), in the shape {@code aws glue create-job --cli-input-json} reads.
+ * {@code GlueJobRequests <env> <folder>} writes them and prints where the artifacts go ({@code artifacts
+ * <uri>}) and one line per job ({@code <job> <glue name> <create file> <update file>}); scripts/deploy-glue.sh
+ * sends them. No AWS call is made here, and nothing of this machine (paths, user) or of an account
+ * (ids, keys) goes into a request: the role and buckets are named by the {env}-{project}-{resource}
+ * convention.
+ *
+ * <p>Retries: every job has {@code MaxRetries} 0. Glue would restart a failed run at once, and a retry
+ * layer there would multiply with the state machine's; the state machine retries with backoff, and only
+ * errors worth retrying (the pipeline's own rule: transient faults, never a data or usage error).
+ */
+public final class GlueJobRequests {
+  public static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
+  private static final String DEFINITION = "deploy/glue-jobs.conf";
+
+  private GlueJobRequests() {}
+
+  /** One job's requests: its Glue name and the two request documents. */
+  public record Request(String job, String glueName, Map<String, Object> create, Map<String, Object> update) {}
+
+  public static void main(String[] args) {
+    if (args.length != 2 || !ENVIRONMENTS.contains(args[0])) {
+      System.err.println("ERROR: usage: GlueJobRequests <dev|staging|prod> <output folder>");
+      System.exit(2);
+    }
+    try {
+      List<Request> requests = build(args[0]);
+      Path folder = Path.of(args[1]);
+      Files.createDirectories(folder);
+      System.out.println("artifacts " + artifacts(args[0]));
+      for (Request r : requests) {
+        Files.writeString(folder.resolve(r.job() + ".create.json"), json(r.create()), StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve(r.job() + ".update.json"), json(r.update()), StandardCharsets.UTF_8);
+        System.out.println(r.job() + " " + r.glueName() + " " + folder.resolve(r.job() + ".create.json") + " "
+            + folder.resolve(r.job() + ".update.json"));
+      }
+    } catch (UsageException e) {
+      System.err.println("ERROR deploy: " + ErrorMessages.oneLine(e));
+      System.exit(2);
+    } catch (IOException e) {
+      System.err.println("ERROR deploy: Cannot write the requests to " + args[1] + ": " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** The requests of every catalog job for {@code env}; a definition that misses or adds a job is refused. */
+  public static List<Request> build(String env) {
+    LakeConfig lake = ConfigLoader.load(JobArguments.parse("--env", env));
+    Config glue = definition().getConfig("glue");
+    Config defaults = glue.getConfig("defaults");
+    Set<String> defined = new TreeSet<>(glue.getConfig("jobs").root().keySet());
+    Set<String> catalog = new TreeSet<>(JobCatalog.jobNames());
+    if (!defined.equals(catalog)) {
+      throw new UsageException("Cannot build the Glue jobs: " + DEFINITION + " defines " + defined
+          + " but the jar's catalog has " + catalog);
+    }
+    String prefix = env + "-" + lake.project();
+    String artifacts = artifacts(env);
+    List<Request> requests = new ArrayList<>();
+    for (String job : catalog) {
+      Config entry = glue.getConfig("jobs").getConfig(quoted(job)).withFallback(defaults);
+      try {
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("--job-language", "scala");
+        arguments.put("--class", entry.getString("class"));
+        arguments.put("--extra-jars", artifacts + "/jars/shoplake-jobs.jar");
+        arguments.put("--env", env);
+        arguments.put("--enable-glue-datacatalog", "true");
+        arguments.put("--enable-metrics", "true");
+        arguments.put("--enable-continuous-cloudwatch-log", "true");
+        entry.getConfig("arguments").root().unwrapped().forEach((k, v) -> arguments.put(k, String.valueOf(v)));
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("Description", "shoplake " + job + " (" + env + "), main class " + entry.getString("class"));
+        settings.put("Role", prefix + "-glue-job");
+        settings.put("GlueVersion", glue.getString("version"));
+        settings.put("Command", Map.of("Name", "glueetl", "ScriptLocation", artifacts + "/glue/placeholder.scala"));
+        settings.put("DefaultArguments", arguments);
+        settings.put("ExecutionProperty", Map.of("MaxConcurrentRuns", 1));
+        settings.put("MaxRetries", 0);
+        settings.put("Timeout", entry.getInt("timeout-minutes"));
+        settings.put("WorkerType", entry.getString("workers." + env + ".type"));
+        settings.put("NumberOfWorkers", entry.getInt("workers." + env + ".count"));
+        String connection = entry.getString("connection");
+        if (!connection.isEmpty()) {
+          settings.put("Connections", Map.of("Connections", List.of(prefix + "-" + connection)));
+        }
+        String name = prefix + "-" + job;
+        Map<String, Object> create = new LinkedHashMap<>();
+        create.put("Name", name);
+        create.putAll(settings);
+        create.put("Tags", Map.of("project", lake.project(), "env", env, "job", job));
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("JobName", name);
+        update.put("JobUpdate", settings);
+        requests.add(new Request(job, name, create, update));
+      } catch (ConfigException e) {
+        throw new UsageException("Cannot build the Glue job " + job + " from " + DEFINITION + ": " + e.getMessage(), e);
+      }
+    }
+    return requests;
+  }
+
+  /** Where the jar and the placeholder script go: {@code s3://{env}-{project}-artifacts}. */
+  public static String artifacts(String env) {
+    return "s3://" + env + "-" + ConfigLoader.load(JobArguments.parse("--env", env)).project() + "-artifacts";
+  }
+
+  /** The request as formatted JSON (rendered by the bundled config library: no JSON library needed). */
+  public static String json(Map<String, Object> request) {
+    return ConfigValueFactory.fromMap(request).render(ConfigRenderOptions.concise().setJson(true).setFormatted(true))
+        + "\n";
+  }
+
+  private static Config definition() {
+    Config parsed = ConfigFactory.parseResources(GlueJobRequests.class.getClassLoader(), DEFINITION);
+    if (parsed.isEmpty()) {
+      throw new UncheckedIOException(new IOException("no " + DEFINITION + " in the jar"));
+    }
+    return parsed.resolve();
+  }
+
+  private static String quoted(String key) {
+    return "\"" + key + "\"";
+  }
+}
