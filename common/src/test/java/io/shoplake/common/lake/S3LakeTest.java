@@ -115,6 +115,19 @@ class S3LakeTest {
     assertNoSecretIn(root);
   }
 
+  /** {@code s3://}, the scheme Glue's lakes use, maps to S3A outside Glue: the same job, the same lake. */
+  @Test
+  void anS3SchemeLakeRootWorksAsS3a() throws IOException {
+    String root = lakeInNewBucket("scheme").replace("s3a://", "s3://");
+    JobHarness jobs = jobs(root, Map.of());
+    JobOutcome validate = jobs.run(new FileValidation());
+    OUTPUT.add(jobs.stdout() + jobs.stderr());
+    assertEquals(0, validate.exitCode(), jobs.stderr());
+    assertTrue(validate.manifestPath().orElseThrow().startsWith("s3://scheme/lake/_runs/validate/"),
+        validate.manifestPath().toString());
+    assertTrue(exists(root.replace("s3://", "s3a://") + "/_state/validate/files.json"), "the same objects as s3a");
+  }
+
   @Test
   void aBucketThatDoesNotExistIsAUsageErrorInOneLine() {
     JobHarness jobs = jobs("s3a://no-such-bucket/lake", Map.of());
@@ -181,7 +194,7 @@ class S3LakeTest {
   }
 
   private static boolean exists(String uri) throws IOException {
-    return fs().exists(path(uri));
+    return path(uri).getFileSystem(s3.configure(hadoop)).exists(path(uri));
   }
 
   private static void write(String uri, String text) throws IOException {
