@@ -201,7 +201,8 @@ public final class JobRunner {
       LOG.debug("{} run {} failed", job.name(), runId, e);
       manifest.setError(cause);
       manifest.setErrorDetail(ErrorMessages.stackTrace(e));
-      manifest.setErrorKind(FailureKind.of(e).label());
+      FailureKind kind = FailureKind.of(e);
+      manifest.setErrorKind(kind.label());
       if (e instanceof DataCheckFailure failure && failure.result() != null) {
         // What was measured is the point of such a run: printed as for a run that succeeded.
         finish(manifest, RunStatus.FAILED, startedAt);
@@ -215,7 +216,7 @@ public final class JobRunner {
       }
       err.println("ERROR " + job.name() + " run " + runId + " failed: " + cause + " (manifest: " + manifestPath + ")");
       // A job-specific argument found wrong inside the job is still a usage error: exit 2, not 1.
-      int code = e instanceof UsageException || FailureKind.of(e) == FailureKind.USAGE ? JobOutcome.USAGE
+      int code = e instanceof UsageException || kind == FailureKind.USAGE ? JobOutcome.USAGE
           : JobOutcome.FAILED;
       return new JobOutcome(code, Optional.of(manifest), Optional.of(manifestPath));
     } finally {

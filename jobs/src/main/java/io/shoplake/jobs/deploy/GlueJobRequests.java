@@ -84,7 +84,7 @@ public final class GlueJobRequests {
           + " but the jar's catalog has " + catalog);
     }
     String prefix = env + "-" + lake.project();
-    String artifacts = artifacts(env);
+    String artifacts = artifacts(env, lake.project());
     List<Request> requests = new ArrayList<>();
     for (String job : catalog) {
       Config entry = glue.getConfig("jobs").getConfig(quoted(job)).withFallback(defaults);
@@ -132,7 +132,11 @@ public final class GlueJobRequests {
 
   /** Where the jar and the placeholder script go: {@code s3://{env}-{project}-artifacts}. */
   public static String artifacts(String env) {
-    return "s3://" + env + "-" + ConfigLoader.load(JobArguments.parse("--env", env)).project() + "-artifacts";
+    return artifacts(env, ConfigLoader.load(JobArguments.parse("--env", env)).project());
+  }
+
+  private static String artifacts(String env, String project) {
+    return "s3://" + env + "-" + project + "-artifacts";
   }
 
   /** The request as formatted JSON (rendered by the bundled config library: no JSON library needed). */
