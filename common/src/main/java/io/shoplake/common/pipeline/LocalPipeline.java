@@ -64,31 +64,39 @@ public final class LocalPipeline {
     return steps(config, false);
   }
 
-  /** The steps, in order, for {@code config}; jdbc-extract first when {@code extractStgCore}. */
+  /**
+   * The steps, in order, for {@code config}; jdbc-extract first when {@code extractStgCore}. This is the
+   * step graph ({@link StepGraph}): the state machine of scripts/deploy-glue.sh is built from it too.
+   */
   public static List<PipelineStep> steps(LakeConfig config, boolean extractStgCore) {
     List<PipelineStep> steps = new ArrayList<>();
+    List<String> first = List.of();
     if (extractStgCore) {
       steps.add(new PipelineStep(JdbcExtract.NAME, new JdbcExtract(), List.of(), List.of()));
+      first = List.of(JdbcExtract.NAME);
     }
     // The raw-zone jobs wait for validate: without its verdicts they would read files it would reject.
     List<String> validated = List.of(FileValidation.NAME);
+    List<String> rawZone = List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME);
     steps.addAll(List.of(
-        new PipelineStep(FileValidation.NAME, new FileValidation(), List.of(), List.of()),
+        new PipelineStep(FileValidation.NAME, new FileValidation(), List.of(), List.of(), first),
         new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), validated),
         new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(),
             List.of(FileValidation.NAME, TransactionEtl.NAME)),
         new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), validated),
         new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), validated),
-        // Quality checks whatever the ETL steps left, also after one of them failed.
-        new PipelineStep(QualityJob.NAME, new QualityJob(), List.of(), validated),
+        // Quality checks whatever the raw-zone jobs left, also after one of them failed: after, not on them.
+        new PipelineStep(QualityJob.NAME, new QualityJob(), List.of(), validated, rawZone),
         // An error-level quality failure holds master-merge back: curated tables are not built on bad data.
         new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
             List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME, QualityJob.NAME))));
     for (String table : config.export().pipelineTables()) {
       String producer = table.equals("traffic_hourly") || table.equals("conversion_funnel_daily")
           ? ClickstreamEtl.NAME : MasterMerge.NAME;
+      // Every export comes after master-merge (the flow's last stage), but needs only its producer.
       steps.add(new PipelineStep("export " + table, new ParquetToJson(),
-          List.of("--dataset", "curated/" + table, "--export-name", table), List.of(producer)));
+          List.of("--dataset", "curated/" + table, "--export-name", table), List.of(producer),
+          List.of(MasterMerge.NAME)));
     }
     return steps;
   }
@@ -119,7 +127,7 @@ public final class LocalPipeline {
     Optional<PiiKey> piiKey = launch.piiKey();
     long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
-    List<PipelineStep> steps = stepsFor.apply(config);
+    List<PipelineStep> steps = StepGraph.of(stepsFor.apply(config)).steps();
     Map<String, StepResult> results = new LinkedHashMap<>();
     int index = 0;
     for (PipelineStep step : steps) {

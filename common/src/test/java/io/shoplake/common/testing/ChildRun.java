@@ -34,7 +34,7 @@ public final class ChildRun {
       String[] pipelineArgs = rest.toArray(new String[0]);
       code = new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(config ->
           LocalPipeline.steps(config).stream().map(step -> !step.name().equals(haltStep) ? step
-              : new PipelineStep(step.name(), haltingAfterOutput(step.job()), step.arguments(), step.dependsOn()))
+              : step.withJob(haltingAfterOutput(step.job())))
               .toList(), pipelineArgs);
     } else {
       LakeJob job = switch (args[0]) {
