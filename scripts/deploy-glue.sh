@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Deploys every job of the jar to AWS Glue for one environment:
+# Deploys the jobs and their orchestration to AWS for one environment:
 #
 #   scripts/deploy-glue.sh <dev|staging|prod> [--dry-run]
 #
-# Builds the jar, then writes the request of each job (GlueJobRequests, from the one definition
-# jobs/src/main/resources/deploy/glue-jobs.conf) to target/deploy/<env>/<job>.create.json and
-# <job>.update.json. --dry-run stops there and prints what it would call: it needs neither the AWS CLI
-# nor credentials. Without it: uploads the jar and the placeholder script to s3://<env>-shoplake-artifacts/
-# and creates each job, or updates it when it exists (aws glue get-job), with the AWS CLI and the
-# credentials it finds. Exit codes: 0 done, 1 an AWS call failed, 2 a wrong argument or a missing tool.
+# Builds the jar, then writes every request under target/deploy/<env>/ (DeployPlan, from the job
+# catalog, the pipeline's step graph and jobs/src/main/resources/deploy/glue-jobs.conf):
+#   iam/            the three roles' trust and inline policies (glue-job, pipeline, scheduler)
+#   glue-jobs/      CreateJob / UpdateJob per job
+#   sns/            the notification topic
+#   state-machine/  the ASL definition (<name>.asl.json) and CreateStateMachine / UpdateStateMachine
+#   scheduler/      the daily EventBridge Scheduler schedule
+#   athena/         the databases and tables (Athena DDL, partition projection: no crawler)
+# Account id and region are ${AWS_ACCOUNT_ID} and ${AWS_REGION} in those files.
+#
+# --dry-run stops there and prints each call it would make: it needs neither the AWS CLI nor
+# credentials. Without it: fills in the account and region of the CLI's credentials, then creates or
+# updates, in order, the roles, the jar and placeholder script in s3://<env>-shoplake-artifacts/, the
+# Glue jobs, the topic, the state machine, the schedule and the Athena tables. Every call is
+# idempotent: rerun after a failure. Exit codes: 0 done, 1 an AWS call failed, 2 a wrong argument or a
+# missing tool.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -29,37 +39,91 @@ ensure_spark
 OUT="$REPO_ROOT/target/deploy/$ENV_NAME"
 rm -rf "$OUT"
 mkdir -p "$OUT"
-LISTING="$(java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="file:$REPO_ROOT/scripts/log4j2.properties" \
-  io.shoplake.jobs.deploy.GlueJobRequests "$ENV_NAME" "$OUT")"
-ARTIFACTS="$(echo "$LISTING" | sed -n 's/^artifacts //p')"
-LISTING="$(echo "$LISTING" | grep -v '^artifacts ')"
+PLAN="$(java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="file:$REPO_ROOT/scripts/log4j2.properties" \
+  io.shoplake.jobs.deploy.DeployPlan "$ENV_NAME" "$OUT")"
+rel() { echo "${1#"$REPO_ROOT"/}"; }
+ARTIFACTS="$(echo "$PLAN" | sed -n 's/^artifacts //p')"
+echo "Wrote the deployment of $ENV_NAME to $(rel "$OUT"): $(find "$OUT" -type f | wc -l) files"
 
-echo "Wrote the Glue requests of $(echo "$LISTING" | wc -l) job(s) for $ENV_NAME to ${OUT#"$REPO_ROOT"/}:"
 if [ "$DRY_RUN" = 1 ]; then
-  echo "  aws s3 cp jobs/target/shoplake-jobs.jar $ARTIFACTS/jars/shoplake-jobs.jar"
-  echo "  aws s3 cp scripts/glue/placeholder.scala $ARTIFACTS/glue/placeholder.scala"
-fi
-while read -r job name create update; do
-  if [ "$DRY_RUN" = 1 ]; then
-    echo "  $job: aws glue create-job --cli-input-json file://${create#"$REPO_ROOT"/}"
-    echo "  ${job//?/ }  (or, when $name exists: aws glue update-job --cli-input-json file://${update#"$REPO_ROOT"/})"
-  fi
-done <<< "$LISTING"
-if [ "$DRY_RUN" = 1 ]; then
+  echo "It would call, with \${AWS_ACCOUNT_ID} and \${AWS_REGION} filled in:"
+  while read -r kind a b c d; do
+    case "$kind" in
+      role)
+        echo "  aws iam create-role --role-name $a --assume-role-policy-document file://$(rel "$b")  (when missing)"
+        echo "  aws iam put-role-policy --role-name $a --policy-name $a --policy-document file://$(rel "$c")" ;;
+      artifacts)
+        echo "  aws s3 cp jobs/target/shoplake-jobs.jar $a/jars/shoplake-jobs.jar"
+        echo "  aws s3 cp scripts/glue/placeholder.scala $a/glue/placeholder.scala" ;;
+      job)
+        echo "  aws glue create-job --cli-input-json file://$(rel "$c")  (or update-job --cli-input-json file://$(rel "$d") when $b exists)" ;;
+      topic)
+        echo "  aws sns create-topic --cli-input-json file://$(rel "$b")" ;;
+      state-machine)
+        echo "  aws stepfunctions create-state-machine --cli-input-json file://$(rel "$c")  (or update-state-machine --cli-input-json file://$(rel "$d") when $a exists)" ;;
+      schedule)
+        echo "  aws scheduler create-schedule --cli-input-json file://$(rel "$b")  (or update-schedule when $a exists)" ;;
+      athena)
+        echo "  aws athena start-query-execution --query-string file://$(rel "$a")  (one statement per file)" ;;
+    esac
+  done <<< "$PLAN"
   echo "Dry run: nothing was sent."
   exit 0
 fi
 
 command -v aws >/dev/null || die "Cannot deploy: the AWS CLI is not installed (use --dry-run to only write the requests)"
-aws sts get-caller-identity >/dev/null 2>&1 || die "Cannot deploy: the AWS CLI has no working credentials"
-aws s3 cp "$JOBS_JAR" "$ARTIFACTS/jars/shoplake-jobs.jar" || exit 1
-aws s3 cp "$REPO_ROOT/scripts/glue/placeholder.scala" "$ARTIFACTS/glue/placeholder.scala" || exit 1
-while read -r job name create update; do
-  if aws glue get-job --job-name "$name" >/dev/null 2>&1; then
-    aws glue update-job --cli-input-json "file://$update" >/dev/null || exit 1
-    echo "  $job: updated $name"
-  else
-    aws glue create-job --cli-input-json "file://$create" >/dev/null || exit 1
-    echo "  $job: created $name"
-  fi
-done <<< "$LISTING"
+ACCOUNT="$(aws sts get-caller-identity --query Account --output text 2>/dev/null)" \
+  || die "Cannot deploy: the AWS CLI has no working credentials"
+REGION="${AWS_REGION:-$(aws configure get region || true)}"
+[ -n "$REGION" ] || die "Cannot deploy: no region (set AWS_REGION)"
+# The requests with the account and region filled in, beside the generated ones (never committed).
+RESOLVED="$OUT.resolved"
+rm -rf "$RESOLVED"
+cp -r "$OUT" "$RESOLVED"
+find "$RESOLVED" -type f -exec sed -i "s/\${AWS_ACCOUNT_ID}/$ACCOUNT/g; s/\${AWS_REGION}/$REGION/g" {} +
+resolved() { echo "$RESOLVED${1#"$OUT"}"; }
+
+while read -r kind a b c d; do
+  case "$kind" in
+    role)
+      aws iam get-role --role-name "$a" >/dev/null 2>&1 \
+        || aws iam create-role --role-name "$a" --assume-role-policy-document "file://$(resolved "$b")" >/dev/null || exit 1
+      aws iam put-role-policy --role-name "$a" --policy-name "$a" --policy-document "file://$(resolved "$c")" || exit 1
+      echo "  role $a: ready" ;;
+    artifacts)
+      aws s3 cp "$JOBS_JAR" "$a/jars/shoplake-jobs.jar" || exit 1
+      aws s3 cp "$REPO_ROOT/scripts/glue/placeholder.scala" "$a/glue/placeholder.scala" || exit 1 ;;
+    job)
+      if aws glue get-job --job-name "$b" >/dev/null 2>&1; then
+        aws glue update-job --cli-input-json "file://$(resolved "$d")" >/dev/null || exit 1
+        echo "  $a: updated $b"
+      else
+        aws glue create-job --cli-input-json "file://$(resolved "$c")" >/dev/null || exit 1
+        echo "  $a: created $b"
+      fi ;;
+    topic)
+      aws sns create-topic --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+      echo "  topic $a: ready (subscribe the team to it)" ;;
+    state-machine)
+      ARN="arn:aws:states:$REGION:$ACCOUNT:stateMachine:$a"
+      if aws stepfunctions describe-state-machine --state-machine-arn "$ARN" >/dev/null 2>&1; then
+        aws stepfunctions update-state-machine --cli-input-json "file://$(resolved "$d")" >/dev/null || exit 1
+        echo "  state machine $a: updated"
+      else
+        aws stepfunctions create-state-machine --cli-input-json "file://$(resolved "$c")" >/dev/null || exit 1
+        echo "  state machine $a: created"
+      fi ;;
+    schedule)
+      if aws scheduler get-schedule --name "$a" >/dev/null 2>&1; then
+        aws scheduler update-schedule --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+      else
+        aws scheduler create-schedule --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+      fi
+      echo "  schedule $a: ready" ;;
+    athena)
+      aws athena start-query-execution --work-group "${ATHENA_WORKGROUP:-primary}" \
+        --query-string "file://$(resolved "$a")" >/dev/null || exit 1
+      echo "  athena: ran $(rel "$a")" ;;
+  esac
+done <<< "$PLAN"
+echo "Deployed $ENV_NAME. Start a run: aws stepfunctions start-execution --state-machine-arn arn:aws:states:$REGION:$ACCOUNT:stateMachine:$ENV_NAME-shoplake-pipeline --input '{\"run_date\": \"YYYY-MM-DD\"}'"

@@ -11,4 +11,14 @@ public record JobOutcome(int exitCode, Optional<RunManifest> manifest, Optional<
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
+
+  /**
+   * True when a rerun may succeed: the run failed for a transient reason (an endpoint that did not
+   * answer, a connection reset). A bad argument, failed checks, a held lock or a bug would fail again.
+   * Safe to rerun: a failed run committed no state, so its rerun redoes exactly the same work.
+   */
+  public boolean worthRetrying() {
+    return exitCode == FAILED && manifest.isPresent()
+        && FailureKind.fromLabel(manifest.get().getErrorKind()) == FailureKind.TRANSIENT;
+  }
 }

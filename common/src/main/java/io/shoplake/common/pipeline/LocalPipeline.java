@@ -8,7 +8,6 @@ import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.ErrorMessages;
-import io.shoplake.common.job.FailureKind;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.manifest.RunManifest;
@@ -156,7 +155,7 @@ public final class LocalPipeline {
           err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
           outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
         }
-        if (!worthRetrying(outcome) || attempt >= config.pipelineRetry().attempts()) {
+        if (!outcome.worthRetrying() || attempt >= config.pipelineRetry().attempts()) {
           break;
         }
         // Safe: a failed run committed no state, so its rerun redoes exactly the same work.
@@ -196,12 +195,6 @@ public final class LocalPipeline {
    */
   private static boolean lakeUnusable(JobOutcome outcome) {
     return outcome.exitCode() == JobOutcome.USAGE && outcome.manifest().isPresent() && outcome.manifestPath().isEmpty();
-  }
-
-  /** Only a transient fault is retried: a bad argument, failed checks, a held lock or a bug would fail again. */
-  private static boolean worthRetrying(JobOutcome outcome) {
-    return outcome.exitCode() == JobOutcome.FAILED && outcome.manifest().isPresent()
-        && FailureKind.fromLabel(outcome.manifest().get().getErrorKind()) == FailureKind.TRANSIENT;
   }
 
   private static void sleep(java.time.Duration wait) {

@@ -3,19 +3,13 @@ package io.shoplake.jobs.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValueFactory;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
-import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.jobs.JobCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +20,15 @@ import java.util.TreeSet;
 /**
  * Builds the AWS Glue requests that deploy every job of the catalog ({@link JobCatalog}) to one
  * environment, from the one definition {@code deploy/glue-jobs.conf} (packaged in the jar): per job a
- * CreateJob request ({@code <job>.create.json}) and the UpdateJob request for a job that exists
- * ({@code <job>.update.json}), in the shape {@code aws glue create-job --cli-input-json} reads.
- * {@code GlueJobRequests <env> <folder>} writes them and prints where the artifacts go ({@code artifacts
- * <uri>}) and one line per job ({@code <job> <glue name> <create file> <update file>}); scripts/deploy-glue.sh
- * sends them. No AWS call is made here, and nothing of this machine (paths, user) or of an account
- * (ids, keys) goes into a request: the role and buckets are named by the {env}-{project}-{resource}
- * convention.
+ * CreateJob request and the UpdateJob request for a job that exists, in the shape {@code aws glue
+ * create-job --cli-input-json} reads ({@link DeployPlan} writes them). No AWS call is made here, and
+ * nothing of this machine (paths, user) or of an account (ids, keys) goes into a request: the role and
+ * buckets are named by the {env}-{project}-{resource} convention.
  *
- * <p>Retries: every job has {@code MaxRetries} 0. Glue would restart a failed run at once, and a retry
- * layer there would multiply with the state machine's; the state machine retries with backoff, and only
- * errors worth retrying (the pipeline's own rule: transient faults, never a data or usage error).
+ * <p>Retries: every job has {@code MaxRetries} 0. Glue would restart a failed run at once, whatever the
+ * cause, and a layer there would multiply with the others. A run that failed for a transient reason is
+ * run again inside the job's process, with backoff (the main's {@code Launch}, the pipeline's rule);
+ * the state machine retries, with backoff, only Glue's own service errors ({@link StateMachineDefinition}).
  */
 public final class GlueJobRequests {
   public static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
@@ -46,31 +38,6 @@ public final class GlueJobRequests {
 
   /** One job's requests: its Glue name and the two request documents. */
   public record Request(String job, String glueName, Map<String, Object> create, Map<String, Object> update) {}
-
-  public static void main(String[] args) {
-    if (args.length != 2 || !ENVIRONMENTS.contains(args[0])) {
-      System.err.println("ERROR: usage: GlueJobRequests <dev|staging|prod> <output folder>");
-      System.exit(2);
-    }
-    try {
-      List<Request> requests = build(args[0]);
-      Path folder = Path.of(args[1]);
-      Files.createDirectories(folder);
-      System.out.println("artifacts " + artifacts(args[0]));
-      for (Request r : requests) {
-        Files.writeString(folder.resolve(r.job() + ".create.json"), json(r.create()), StandardCharsets.UTF_8);
-        Files.writeString(folder.resolve(r.job() + ".update.json"), json(r.update()), StandardCharsets.UTF_8);
-        System.out.println(r.job() + " " + r.glueName() + " " + folder.resolve(r.job() + ".create.json") + " "
-            + folder.resolve(r.job() + ".update.json"));
-      }
-    } catch (UsageException e) {
-      System.err.println("ERROR deploy: " + ErrorMessages.oneLine(e));
-      System.exit(2);
-    } catch (IOException e) {
-      System.err.println("ERROR deploy: Cannot write the requests to " + args[1] + ": " + e.getMessage());
-      System.exit(1);
-    }
-  }
 
   /** The requests of every catalog job for {@code env}; a definition that misses or adds a job is refused. */
   public static List<Request> build(String env) {
@@ -139,10 +106,14 @@ public final class GlueJobRequests {
     return "s3://" + env + "-" + project + "-artifacts";
   }
 
-  /** The request as formatted JSON (rendered by the bundled config library: no JSON library needed). */
+  /** The request as formatted JSON. */
   public static String json(Map<String, Object> request) {
-    return ConfigValueFactory.fromMap(request).render(ConfigRenderOptions.concise().setJson(true).setFormatted(true))
-        + "\n";
+    return DeployJson.write(request);
+  }
+
+  /** The state machine's settings of the definition ({@code glue.state-machine}). */
+  static Config stateMachineSettings() {
+    return definition().getConfig("glue.state-machine");
   }
 
   private static Config definition() {
