@@ -64,7 +64,9 @@ if [ "$DRY_RUN" = 1 ]; then
       schedule)
         echo "  aws scheduler create-schedule --cli-input-json file://$(rel "$b")  (or update-schedule when $a exists)" ;;
       athena)
-        echo "  aws athena start-query-execution --query-string file://$(rel "$a")  (one statement per file)" ;;
+        echo "  aws athena start-query-execution --query-string file://$(rel "$a")" ;;
+      named-query)
+        echo "  aws athena create-named-query --cli-input-json file://$(rel "$b")  (when $a is missing)" ;;
     esac
   done <<< "$PLAN"
   echo "Dry run: nothing was sent."
@@ -121,9 +123,22 @@ while read -r kind a b c d; do
       fi
       echo "  schedule $a: ready" ;;
     athena)
-      aws athena start-query-execution --work-group "${ATHENA_WORKGROUP:-primary}" \
-        --query-string "file://$(resolved "$a")" >/dev/null || exit 1
-      echo "  athena: ran $(rel "$a")" ;;
+      # Athena runs a query asynchronously: wait for each DDL statement before the next.
+      QID="$(aws athena start-query-execution --work-group "${ATHENA_WORKGROUP:-primary}" \
+        --query-string "file://$(resolved "$a")" --query QueryExecutionId --output text)" || exit 1
+      while :; do
+        STATE="$(aws athena get-query-execution --query-execution-id "$QID" --query QueryExecution.Status.State --output text)"
+        case "$STATE" in SUCCEEDED) break ;; FAILED|CANCELLED) echo "ERROR: $(rel "$a"): $STATE" >&2; exit 1 ;; esac
+        sleep 1
+      done
+      echo "  athena: $(basename "$a")" ;;
+    named-query)
+      if [ -z "$(aws athena list-named-queries --query 'NamedQueryIds' --output text)" ] || \
+         ! aws athena batch-get-named-query --named-query-ids $(aws athena list-named-queries --query 'NamedQueryIds' --output text) \
+           --query 'NamedQueries[].Name' --output text | tr '\t' '\n' | grep -qx "$a"; then
+        aws athena create-named-query --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+      fi
+      echo "  named query $a: ready" ;;
   esac
 done <<< "$PLAN"
 echo "Deployed $ENV_NAME. Start a run: aws stepfunctions start-execution --state-machine-arn arn:aws:states:$REGION:$ACCOUNT:stateMachine:$ENV_NAME-shoplake-pipeline --input '{\"run_date\": \"YYYY-MM-DD\"}'"

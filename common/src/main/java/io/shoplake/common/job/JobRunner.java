@@ -3,6 +3,7 @@ package io.shoplake.common.job;
 import io.shoplake.common.bookmark.BookmarkOption;
 import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.bookmark.JobLock;
+import io.shoplake.common.catalog.CatalogRegistration;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
@@ -26,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -183,6 +185,13 @@ public final class JobRunner {
       // The output is written: only now is it safe to remember its files as processed, if this run
       // still holds its lock (a run that stalled past its lease may have been taken over).
       lock.confirmHeld();
+      // The tables it wrote, in the session's Hive-compatible catalog if it has one (Glue's Data Catalog):
+      // before the state commit, so a run whose tables could not be registered is redone by its rerun.
+      List<String> registered = CatalogRegistration.register(spark, config.environment(), paths,
+          result.outputs().values());
+      if (!registered.isEmpty()) {
+        manifest.getMetrics().put("catalog", registered);
+      }
       if (job.keepsBookmark()) {
         bookmark.commit(runId, result.inputFiles());
         manifest.getMetrics().put("bookmark", bookmark.describe());

@@ -4,7 +4,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one local SparkSession of a test JVM: local[2], few shuffle partitions, no UI, UTC. Created on
- * first use and stopped when the JVM exits, so every test class shares its start-up cost.
+ * first use and stopped when the JVM exits, so every test class shares its start-up cost. With
+ * {@code -Dshoplake.test.hive=true} it has Hive support on an embedded metastore (the catalog tests).
  */
 public final class SharedSpark {
   private static SparkSession session;
@@ -13,7 +14,7 @@ public final class SharedSpark {
 
   public static synchronized SparkSession get() {
     if (session == null) {
-      session = SparkSession.builder()
+      SparkSession.Builder builder = SparkSession.builder()
           .master("local[2]")
           .appName("shoplake-tests")
           .config("spark.ui.enabled", "false")
@@ -22,8 +23,24 @@ public final class SharedSpark {
           .config("spark.sql.session.timeZone", "UTC")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
-          .config("spark.sql.adaptive.enabled", "true")
-          .getOrCreate();
+          .config("spark.sql.adaptive.enabled", "true");
+      if (Boolean.getBoolean("shoplake.test.hive")) {
+        // A Hive-compatible catalog, as Glue's Data Catalog is: an embedded Derby metastore in the build folder.
+        java.io.File home;
+        try {
+          // A metastore of this JVM's own: tables of an earlier run point at lakes that are gone.
+          java.io.File base = new java.io.File(System.getProperty("shoplake.test.hive.dir", "target/hive"));
+          base.mkdirs();
+          home = java.nio.file.Files.createTempDirectory(base.toPath(), "metastore").toFile();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        builder = builder.enableHiveSupport()
+            .config("spark.sql.warehouse.dir", new java.io.File(home, "warehouse").getAbsolutePath())
+            .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                "jdbc:derby:;databaseName=" + new java.io.File(home, "metastore_db").getAbsolutePath() + ";create=true");
+      }
+      session = builder.getOrCreate();
       session.sparkContext().setLogLevel("WARN");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
     }

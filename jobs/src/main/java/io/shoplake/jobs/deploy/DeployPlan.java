@@ -1,16 +1,22 @@
 package io.shoplake.jobs.deploy;
 
 import com.typesafe.config.Config;
+import io.shoplake.common.catalog.LakeTable;
+import io.shoplake.common.catalog.LakeTables;
+import io.shoplake.common.catalog.TableDdl;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.job.ErrorMessages;
+import io.shoplake.common.lake.LakePaths;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +32,8 @@ import java.util.Map;
  * topic &lt;name&gt; &lt;create request&gt;
  * state-machine &lt;name&gt; &lt;asl&gt; &lt;create request&gt; &lt;update request&gt;
  * schedule &lt;name&gt; &lt;request&gt;
+ * athena &lt;one SQL statement&gt;                (in order: databases, then per table drop and create)
+ * named-query &lt;name&gt; &lt;CreateNamedQuery request&gt;
  * </pre>
  * Exit codes: 0 written, 1 the folder cannot be written, 2 a wrong argument or definition.
  */
@@ -82,7 +90,52 @@ public final class DeployPlan {
     Path schedule = write(folder.resolve("scheduler/" + names.schedule() + ".json"),
         PipelineRequests.schedule(names, settings.getString("schedule")));
     lines.add(String.join(" ", "schedule", names.schedule(), schedule.toString()));
+
+    // Athena: one statement per file (Athena runs one per query), databases first.
+    LakePaths lake = new LakePaths("s3://" + names.lakeBucket());
+    int order = 0;
+    for (String zone : List.of("processed", "curated")) {
+      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-database-%s.sql", order++, zone)),
+          TableDdl.createDatabase(names.database(zone))));
+    }
+    for (LakeTable table : LakeTables.all()) {
+      String database = table.database(env);
+      // Drop first (external: metadata only) so a changed declaration replaces the old columns.
+      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-drop-%s.%s.sql", order++, database,
+          table.name())), "DROP TABLE IF EXISTS `" + database + "`.`" + table.name() + "`"));
+      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-table-%s.%s.sql", order++, database,
+          table.name())), TableDdl.createTable(table, database, table.location(lake))));
+    }
+    for (String query : NAMED_QUERIES) {
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("Name", names.prefix() + "-" + query);
+      request.put("Database", names.database("curated"));
+      request.put("Description", "shoplake " + query.replace('_', ' ') + " (parameters: see the query's first lines)");
+      request.put("QueryString", namedQuery(query));
+      Path file = write(folder.resolve("athena/named-queries/" + query + ".json"), request);
+      lines.add(String.join(" ", "named-query", names.prefix() + "-" + query, file.toString()));
+    }
     return lines;
+  }
+
+  /** The named Athena queries in the jar ({@code athena/queries/<name>.sql}), each with partition filters. */
+  public static final List<String> NAMED_QUERIES = List.of("daily_revenue_by_category", "top_products",
+      "conversion_funnel", "customer_lifetime_value");
+
+  /** The text of named query {@code name}. */
+  public static String namedQuery(String name) throws IOException {
+    try (InputStream in = DeployPlan.class.getResourceAsStream("/athena/queries/" + name + ".sql")) {
+      if (in == null) {
+        throw new IOException("no athena/queries/" + name + ".sql in the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Path writeSql(Path file, String statement) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, statement + "\n", StandardCharsets.UTF_8);
+    return file.toAbsolutePath();
   }
 
   private static Path write(Path file, Object document) throws IOException {

@@ -54,7 +54,11 @@ class DeployPlanTest {
       }
       for (Path file : files) {
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        JSON.readTree(text);
+        if (file.toString().endsWith(".json")) {
+          JSON.readTree(text);
+        } else {
+          assertTrue(file.toString().endsWith(".sql") && !text.contains(";"), "one statement per file: " + file);
+        }
         assertFalse(FORBIDDEN.matcher(text).find(), file + ":\n" + text);
         assertFalse(text.contains(dir.toString()) || text.contains(System.getProperty("user.dir")), file.toString());
       }
@@ -67,6 +71,26 @@ class DeployPlanTest {
       assertEquals("UTC", schedule.path("ScheduleExpressionTimezone").asText());
     }
     assertValidAsl(asl);
+  }
+
+  @Test
+  void athenaGetsEveryDeclaredTableWithPartitionProjection(@TempDir Path dir) throws Exception {
+    List<String> lines = DeployPlan.write("dev", dir);
+    List<String> sql = lines.stream().filter(l -> l.startsWith("athena ")).map(l -> l.substring(7)).toList();
+    assertEquals(2 + 2 * io.shoplake.common.catalog.LakeTables.all().size(), sql.size());
+    assertEquals("CREATE DATABASE IF NOT EXISTS `processed_dev`", Files.readString(Path.of(sql.get(0))).trim());
+    String reviews = Files.readString(dir.resolve("athena/09-table-processed_dev.reviews.sql"));
+    assertTrue(reviews.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS `processed_dev`.`reviews` (\n  `review_id` string,"),
+        reviews);
+    for (String part : List.of("PARTITIONED BY (`year` int, `month` int, `day` int)", "STORED AS PARQUET",
+        "LOCATION 's3://dev-shoplake-lake/processed/reviews/'", "'projection.enabled'='true'",
+        "'storage.location.template'='s3://dev-shoplake-lake/processed/reviews/year=${year}/month=${month}/day=${day}'")) {
+      assertTrue(reviews.contains(part), part + " in\n" + reviews);
+    }
+    String summary = Files.readString(dir.resolve("athena/" + String.format("%02d", sql.size() - 5)
+        + "-table-curated_dev.customer_summary.sql"));
+    assertFalse(summary.contains("PARTITIONED BY") || summary.contains("projection"), summary);
+    assertEquals(DeployPlan.NAMED_QUERIES.size(), lines.stream().filter(l -> l.startsWith("named-query ")).count());
   }
 
   @Test

@@ -1,0 +1,102 @@
+package io.shoplake.common.catalog;
+
+import io.shoplake.common.lake.LakePaths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Keeps the session's Hive-compatible catalog (the Glue Data Catalog on Glue with
+ * {@code --enable-glue-datacatalog}; Spark's own Hive metastore locally) in step with the tables a run
+ * wrote: creates the database and the table from its declaration, recreates a table whose columns no
+ * longer match it or that points at another folder (external: only metadata is dropped), and syncs its
+ * partitions with the folders in the lake. Without such a catalog it does nothing.
+ *
+ * <p>Cost: a few catalog calls per table, and for a partitioned table one listing of its partition
+ * folders ({@code MSCK REPAIR TABLE ... SYNC PARTITIONS}, listed in parallel by Spark), which also drops
+ * partitions whose folder is gone.
+ */
+public final class CatalogRegistration {
+  private CatalogRegistration() {}
+
+  /** True when the session has a Hive-compatible catalog to register tables in. */
+  public static boolean available(SparkSession spark) {
+    return "hive".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
+  }
+
+  /**
+   * Registers every declared table whose folder is one of {@code outputLocations}; returns one line per
+   * table ({@code processed_dev.transactions: created, 4 partitions}). Nothing without a catalog.
+   */
+  public static List<String> register(SparkSession spark, String env, LakePaths paths,
+      Collection<String> outputLocations) {
+    List<String> done = new ArrayList<>();
+    if (!available(spark)) {
+      return done;
+    }
+    List<String> outputs = outputLocations.stream().map(CatalogRegistration::trimmed).toList();
+    for (LakeTable table : LakeTables.all()) {
+      String location = trimmed(table.location(paths));
+      if (outputs.contains(location)) {
+        done.add(register(spark, table, table.database(env), location));
+      }
+    }
+    return done;
+  }
+
+  /** Registers {@code table}, wherever it was written; the line that says what was done. */
+  public static String register(SparkSession spark, LakeTable table, String database, String location) {
+    String name = "`" + database + "`.`" + table.name() + "`";
+    spark.sql(TableDdl.createDatabase(database));
+    String action = "unchanged";
+    if (!spark.catalog().tableExists(database, table.name())) {
+      spark.sql(TableDdl.createTable(table, database, location));
+      action = "created";
+    } else if (!sameColumns(spark.table(database + "." + table.name()).schema(), table.schema())) {
+      spark.sql("DROP TABLE " + name);
+      spark.sql(TableDdl.createTable(table, database, location));
+      action = "recreated (columns changed)";
+    } else if (!sameFolder(catalogLocation(spark, name), location)) {
+      // Another lake root wrote this table last (a moved lake, a test lake): point it at this one.
+      spark.sql("DROP TABLE " + name);
+      spark.sql(TableDdl.createTable(table, database, location));
+      action = "recreated (location changed)";
+    }
+    if (!table.partitioned()) {
+      return database + "." + table.name() + ": " + action;
+    }
+    spark.sql("MSCK REPAIR TABLE " + name + " SYNC PARTITIONS");
+    long partitions = spark.sql("SHOW PARTITIONS " + name).count();
+    return database + "." + table.name() + ": " + action + ", " + partitions + " partitions";
+  }
+
+  private static boolean sameColumns(StructType catalog, StructType declared) {
+    if (catalog.length() != declared.length()) {
+      return false;
+    }
+    for (int i = 0; i < declared.length(); i++) {
+      StructField a = catalog.fields()[i];
+      StructField b = declared.fields()[i];
+      if (!a.name().equalsIgnoreCase(b.name()) || !a.dataType().catalogString().equals(b.dataType().catalogString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String catalogLocation(SparkSession spark, String name) {
+    return spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Location'").first().getString(1);
+  }
+
+  private static boolean sameFolder(String a, String b) {
+    return new Path(trimmed(a)).toUri().normalize().equals(new Path(trimmed(b)).toUri().normalize());
+  }
+
+  private static String trimmed(String location) {
+    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+  }
+}
