@@ -1,5 +1,6 @@
 package io.shoplake.jobs;
 
+import io.shoplake.common.catalog.CatalogJob;
 import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
@@ -28,6 +29,7 @@ public final class JobCatalog {
     JOBS.put(ClickstreamEtl.NAME, ClickstreamEtl::new);
     JOBS.put(QualityJob.NAME, QualityJob::new);
     JOBS.put(MasterMerge.NAME, MasterMerge::new);
+    JOBS.put(CatalogJob.NAME, CatalogJob::new);
     JOBS.put(ParquetToJson.NAME, ParquetToJson::new);
     JOBS.put(JdbcExtract.NAME, JdbcExtract::new);
   }

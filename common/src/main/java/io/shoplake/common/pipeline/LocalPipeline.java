@@ -1,5 +1,6 @@
 package io.shoplake.common.pipeline;
 
+import io.shoplake.common.catalog.CatalogJob;
 import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
@@ -89,13 +90,15 @@ public final class LocalPipeline {
         // An error-level quality failure holds master-merge back: curated tables are not built on bad data.
         new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
             List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME, QualityJob.NAME))));
+    // The catalog catches up every table in the lake (each job registers its own); after every writer.
+    steps.add(new PipelineStep(CatalogJob.NAME, new CatalogJob(), List.of(), List.of(), List.of(MasterMerge.NAME)));
     for (String table : config.export().pipelineTables()) {
       String producer = table.equals("traffic_hourly") || table.equals("conversion_funnel_daily")
           ? ClickstreamEtl.NAME : MasterMerge.NAME;
-      // Every export comes after master-merge (the flow's last stage), but needs only its producer.
+      // Every export comes after the catalog step (the flow's last stage), but needs only its producer.
       steps.add(new PipelineStep("export " + table, new ParquetToJson(),
           List.of("--dataset", "curated/" + table, "--export-name", table), List.of(producer),
-          List.of(MasterMerge.NAME)));
+          List.of(CatalogJob.NAME)));
     }
     return steps;
   }

@@ -24,6 +24,7 @@ class StepGraphTest {
         List.of(List.of("transactions", "products"), List.of("reviews"), List.of("clickstream")),
         List.of(List.of("quality")),
         List.of(List.of("master-merge")),
+        List.of(List.of("catalog")),
         CONFIG.export().pipelineTables().stream().map(t -> List.of("export " + t)).toList()), stages);
   }
 

@@ -3,15 +3,19 @@ package io.shoplake.jobs.catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.catalog.CatalogJob;
 import io.shoplake.common.catalog.CatalogRegistration;
 import io.shoplake.common.catalog.LakeTable;
 import io.shoplake.common.catalog.LakeTables;
 import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +30,7 @@ import org.apache.spark.sql.types.StructField;
 import scala.collection.JavaConverters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sample pipeline run in a session with Hive support on an embedded metastore (what
@@ -112,6 +117,25 @@ class HiveCatalogIT {
         .join(completed.select("customer_id").distinct(), "customer_id").select("customer_id", "lifetime_value_usd"));
     assertEquals(expectedLtv, ltv);
     assertTrue(ltv.size() > 10, ltv.toString());
+  }
+
+  @Test
+  void theCatalogStepRegistersWhatNoRunRegistered(@TempDir Path dir) {
+    spark.sql("DROP TABLE processed_local.reviews");
+    TestLake moved = SampleLakeReference.get().copyTo(dir.resolve("lake"));
+    JobHarness jobs = new JobHarness(moved);
+    assertEquals(0, jobs.run(new CatalogJob()).exitCode(), jobs.stdout() + jobs.stderr());
+    assertTrue(spark.catalog().tableExists("processed_local", "reviews"));
+    assertEquals(4L, spark.sql("SHOW PARTITIONS processed_local.reviews").count());
+    LakePaths movedPaths = new LakePaths(moved.root().toUri().toString().replaceAll("/$", ""));
+    assertEquals(strings(spark.read().parquet(movedPaths.processed("reviews")).select("review_id")),
+        strings(spark.sql("SELECT review_id FROM processed_local.reviews")));
+    assertTrue(jobs.stdout().contains("catalog run "), jobs.stdout());
+    // Every table now points at the copy: back to the reference lake for the other tests (the copy goes).
+    for (LakeTable table : LakeTables.all()) {
+      assertTrue(CatalogRegistration.register(spark, table, table.database("local"), table.location(paths))
+          .contains("recreated (location changed)"), table.name());
+    }
   }
 
   private static Dataset<Row> query(String name, Object... parameters) throws IOException {
