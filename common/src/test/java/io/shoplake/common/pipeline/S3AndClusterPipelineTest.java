@@ -120,7 +120,7 @@ class S3AndClusterPipelineTest {
         }
       }
     }
-    assertEquals(12, steps.size(), jobs.stdout());
+    assertEquals(13, steps.size(), jobs.stdout()); // every step of the pipeline, the catalog step included
     assertEquals(List.of(), readSomething, jobs.stdout());
     assertEquals(before, objects(), "no dataset object was written again");
   }
