@@ -1,5 +1,6 @@
 package io.shoplake.common.catalog;
 
+import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.lake.LakePaths;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,7 +43,13 @@ public final class CatalogRegistration {
     for (LakeTable table : LakeTables.all()) {
       String location = trimmed(table.location(paths));
       if (outputs.contains(location)) {
-        done.add(register(spark, table, table.database(env), location));
+        try {
+          done.add(register(spark, table, table.database(env), location));
+        } catch (Exception e) {
+          // Exception: Spark's AnalysisException is checked in Java's eyes and thrown undeclared.
+          throw new IllegalStateException("Cannot register " + table.database(env) + "." + table.name()
+              + " in the session's catalog: " + ErrorMessages.oneLine(e), e);
+        }
       }
     }
     return done;

@@ -218,10 +218,11 @@ public final class LocalPipeline {
     if (attempts > 1) {
       note = note + " (" + attempts + " attempts)";
     }
-    // The verdicts of validate and quality are the point of their steps: listed under the table.
+    // The verdicts of validate and quality, and what the catalog step did not do, are the point of their
+    // steps: listed under the table.
     List<String> details = new ArrayList<>(step.equals(FileValidation.NAME)
         ? m.getWarnings().stream().filter(w -> w.startsWith("rejected ")).toList()
-        : step.equals(QualityJob.NAME) ? m.getWarnings() : List.of());
+        : step.equals(QualityJob.NAME) || step.equals(CatalogJob.NAME) ? m.getWarnings() : List.of());
     if (attempts > 1 && m.getError() == null) {
       details.add("succeeded at attempt " + attempts + " after a transient failure");
     }
