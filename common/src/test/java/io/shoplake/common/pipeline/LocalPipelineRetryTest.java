@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.job.DataCheckFailure;
-import io.shoplake.common.job.JobContext;
-import io.shoplake.common.job.JobResult;
-import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.testing.FailingJob;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.TestLake;
 import java.io.IOException;
@@ -15,8 +13,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,32 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPipelineRetryTest {
   @TempDir Path dir;
 
-  /** A job that fails with {@code failure} on its first {@code failures} runs, then succeeds. */
-  private static final class Scripted implements LakeJob {
-    private final String name;
-    private final int failures;
-    private final RuntimeException failure;
-    final AtomicInteger runs = new AtomicInteger();
-
-    Scripted(String name, int failures, RuntimeException failure) {
-      this.name = name;
-      this.failures = failures;
-      this.failure = failure;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public JobResult run(JobContext context) {
-      if (runs.incrementAndGet() <= failures) {
-        throw failure;
-      }
-      return JobResult.nothingToDo(Map.of(), List.of());
-    }
-  }
 
   private static RuntimeException timeout() {
     return new UncheckedIOException("Cannot read s3a://bucket/key", new SocketTimeoutException("Read timed out"));
@@ -60,19 +30,19 @@ class LocalPipelineRetryTest {
     Path conf = dir.resolve("retry.conf");
     Files.writeString(conf, "shoplake.pipeline { retry-attempts = 3, retry-initial-backoff = 10 ms,"
         + " retry-max-backoff = 20 ms }\n");
-    Scripted flaky = new Scripted("flaky", 1, timeout());
-    Scripted down = new Scripted("down", 99, timeout());
-    Scripted badData = new Scripted("bad-data", 99, new DataCheckFailure("Cannot pass quality: 3 rows", null));
-    Scripted broken = new Scripted("broken", 99, new IllegalStateException("Cannot merge: no products"));
+    FailingJob flaky = new FailingJob("flaky", 1, timeout());
+    FailingJob down = new FailingJob("down", 99, timeout());
+    FailingJob badData = new FailingJob("bad-data", 99, new DataCheckFailure("Cannot pass quality: 3 rows", null));
+    FailingJob broken = new FailingJob("broken", 99, new IllegalStateException("Cannot merge: no products"));
     List<PipelineStep> steps = List.of(flaky, down, badData, broken).stream()
         .map(job -> new PipelineStep(job.name(), job, List.of(), List.of())).toList();
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
 
     assertEquals(1, jobs.runPipeline(config -> steps, "--config-file", conf.toString()));
-    assertEquals(2, flaky.runs.get());
-    assertEquals(3, down.runs.get());
-    assertEquals(1, badData.runs.get());
-    assertEquals(1, broken.runs.get());
+    assertEquals(2, flaky.runs());
+    assertEquals(3, down.runs());
+    assertEquals(1, badData.runs());
+    assertEquals(1, broken.runs());
     String summary = jobs.stdout();
     assertTrue(summary.lines().anyMatch(l -> l.startsWith("flaky ") && l.contains("succeeded")), summary);
     assertTrue(summary.contains("flaky: succeeded at attempt 2 after a transient failure"), summary);

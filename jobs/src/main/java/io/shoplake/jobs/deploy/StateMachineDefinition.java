@@ -191,14 +191,9 @@ public final class StateMachineDefinition {
   }
 
   private static Map<String, Object> notifySuccess(String topicArn) {
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("Type", "Task");
-    state.put("Resource", SNS_PUBLISH);
-    state.put("Arguments", Map.of("TopicArn", topicArn,
-        "Subject", "{% 'shoplake pipeline succeeded for ' & $run_date %}",
-        "Message", "{% 'Execution ' & $states.context.Execution.Name & ': every step succeeded for run date '"
-            + " & $run_date & '.' %}"));
-    state.put("Retry", List.of(retry(List.of("SNS.ThrottledException", "SNS.InternalErrorException"))));
+    Map<String, Object> state = publish(topicArn, "{% 'shoplake pipeline succeeded for ' & $run_date %}",
+        "{% 'Execution ' & $states.context.Execution.Name & ': every step succeeded for run date ' & $run_date"
+            + " & '.' %}");
     state.put("Catch", List.of(catchInto(NOTIFY_FAILURE, "'" + NOTIFY_SUCCESS + "'")));
     state.put("End", true);
     return state;
@@ -206,21 +201,25 @@ public final class StateMachineDefinition {
 
   /** One message for any failure; the execution then ends in the Fail state with the step's error. */
   private static Map<String, Object> notifyFailure(String topicArn) {
+    Map<String, Object> state = publish(topicArn,
+        "{% 'shoplake pipeline FAILED at ' & $substring($failed_step, 0, 40) & ' for ' & $run_date %}",
+        "{% 'Execution ' & $states.context.Execution.Name & ' failed at step ' & $failed_step"
+            + " & ' (run date ' & $run_date & '): ' & $error & ': ' & $cause"
+            + " & '. Fix the cause, then start the execution again with {\"run_date\": \"' & $run_date & '\"}:'"
+            + " & ' the steps that succeeded read nothing new.' %}");
+    // A notification that cannot be sent must not hide the failure: on to the Fail state regardless.
+    state.put("Catch", List.of(Map.of("ErrorEquals", List.of("States.ALL"), "Next", FAILED)));
+    state.put("Next", FAILED);
+    return state;
+  }
+
+  /** An SNS publish task, retried on SNS's own transient errors. */
+  private static Map<String, Object> publish(String topicArn, String subject, String message) {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("Type", "Task");
     state.put("Resource", SNS_PUBLISH);
-    state.put("Arguments", Map.of("TopicArn", topicArn,
-        "Subject", "{% 'shoplake pipeline FAILED at ' & $substring($failed_step, 0, 40) & ' for ' & $run_date %}",
-        "Message", "{% 'Execution ' & $states.context.Execution.Name & ' failed at step ' & $failed_step"
-            + " & ' (run date ' & $run_date & '): ' & $error & ': ' & $cause"
-            + " & '. Fix the cause, then start the execution again with {\"run_date\": \"' & $run_date & '\"}:'"
-            + " & ' the steps that succeeded read nothing new.' %}"));
+    state.put("Arguments", Map.of("TopicArn", topicArn, "Subject", subject, "Message", message));
     state.put("Retry", List.of(retry(List.of("SNS.ThrottledException", "SNS.InternalErrorException"))));
-    Map<String, Object> toFail = new LinkedHashMap<>();
-    toFail.put("ErrorEquals", List.of("States.ALL"));
-    toFail.put("Next", FAILED);
-    state.put("Catch", List.of(toFail));
-    state.put("Next", FAILED);
     return state;
   }
 }
