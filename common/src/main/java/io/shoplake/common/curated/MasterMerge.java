@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.shoplake.common.config.JobOption;
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
@@ -60,6 +62,7 @@ import org.apache.spark.storage.StorageLevel;
  * reads of the changed dates, broadcast joins with products, one shuffle per aggregate table.
  */
 public final class MasterMerge implements LakeJob {
+  private static final String FULL_REFRESH = "full-refresh";
   public static final String NAME = "master-merge";
   static final List<String> DAY = DayPartitions.COLUMNS;
   /** The product columns the curated tables read. */
@@ -71,6 +74,12 @@ public final class MasterMerge implements LakeJob {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** {@code --full-refresh}: recompute every curated table from all processed data. */
+  @Override
+  public List<JobOption> options(LakeConfig config) {
+    return List.of(JobOption.flag(FULL_REFRESH));
   }
 
   @Override
@@ -98,7 +107,7 @@ public final class MasterMerge implements LakeJob {
         paths.root(), List.copyOf(inputs.values()), hadoopConf, "merge"));
     Map<String, Object> metrics = new LinkedHashMap<>();
 
-    boolean fullRefresh = ctx.args().get("full-refresh").map(Boolean::parseBoolean).orElse(false)
+    boolean fullRefresh = JobOption.flagValue(ctx.args(), FULL_REFRESH)
         || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
     // First the files alone (a listing): when none changed since the last run there is nothing to read.
     SortedMap<String, String> signatures = new TreeMap<>();

@@ -1,5 +1,7 @@
 package io.shoplake.common.export;
 
+import io.shoplake.common.config.JobOption;
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.lake.DatasetSignature;
@@ -66,10 +68,6 @@ public final class ParquetToJson implements LakeJob {
     String defaultName;
     if (dataset.isPresent()) {
       String[] parts = dataset.get().split("/");
-      if (parts.length != 2 || !ZONES.contains(parts[0]) || !parts[1].matches(SAFE_NAME)) {
-        throw new UsageException("Cannot use --dataset '" + dataset.get() + "': expected <zone>/<name> with zone one"
-            + " of " + String.join(", ", ZONES));
-      }
       source = ctx.paths().root() + "/" + parts[0] + "/" + parts[1];
       defaultName = parts[1];
     } else {
@@ -78,14 +76,23 @@ public final class ParquetToJson implements LakeJob {
     }
     String exportName = ctx.args().get("export-name").orElse(defaultName);
     if (!exportName.matches(SAFE_NAME)) {
+      // The name of a --source-path's folder, which no option check saw.
       throw new UsageException("Cannot use export name '" + exportName + "': letters, digits, _ . - only");
     }
     String compression = ctx.args().get("compression").orElse(ctx.config().export().compression())
         .toLowerCase(Locale.ROOT);
-    if (!compression.equals("none") && !compression.equals("gzip")) {
-      throw new UsageException("Cannot use --compression '" + compression + "': expected none or gzip");
-    }
     return new Request(source, exportName, compression);
+  }
+
+  /** What to export and how: each value's shape is checked before Spark starts. */
+  @Override
+  public List<JobOption> options(LakeConfig config) {
+    return List.of(
+        JobOption.text("dataset", "(" + String.join("|", ZONES) + ")/" + SAFE_NAME,
+            "expected <zone>/<name> with zone one of " + String.join(", ", ZONES)),
+        JobOption.text("source-path", ".+", "expected the URI of a Parquet dataset"),
+        JobOption.text("export-name", SAFE_NAME, "letters, digits, _ . - only"),
+        JobOption.text("compression", "(?i)none|gzip", "expected none or gzip"));
   }
 
   @Override

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.year;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
@@ -116,7 +117,17 @@ public final class JdbcExtract implements LakeJob {
   }
 
   private static boolean selected(JobContext ctx, String option, String table) {
-    return ctx.args().get(option).map(v -> v.equals("all") || List.of(v.split(",")).contains(table)).orElse(false);
+    return JobOption.listValue(ctx.args(), option, ctx.config().stgCore().tables()).contains(table);
+  }
+
+  /**
+   * {@code --full-reload} and {@code --reset}: {@code all} or some of the configured tables. A table
+   * that is not configured is refused, not ignored (a typo would otherwise reload nothing).
+   */
+  @Override
+  public List<JobOption> options(LakeConfig config) {
+    return List.of(JobOption.list("full-reload", config.stgCore().tables()),
+        JobOption.list("reset", config.stgCore().tables()));
   }
 
   private long extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,

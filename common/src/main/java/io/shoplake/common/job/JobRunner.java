@@ -6,6 +6,7 @@ import io.shoplake.common.bookmark.JobLock;
 import io.shoplake.common.catalog.CatalogRegistration;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.jdbc.StgCoreConnection;
@@ -75,6 +76,7 @@ public final class JobRunner {
     Launch launch;
     try {
       launch = prepare(job.needsPiiKey(), job::needsStgCore, args);
+      JobOption.checkAll(job.options(launch.config()), launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());

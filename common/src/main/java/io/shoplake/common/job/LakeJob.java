@@ -29,5 +29,13 @@ public interface LakeJob {
     return true;
   }
 
+  /**
+   * The options this job reads beyond the common arguments, for {@code config}: checked before Spark
+   * starts (a wrong value is a one-line error and exit 2).
+   */
+  default java.util.List<io.shoplake.common.config.JobOption> options(io.shoplake.common.config.LakeConfig config) {
+    return java.util.List.of();
+  }
+
   JobResult run(JobContext context);
 }

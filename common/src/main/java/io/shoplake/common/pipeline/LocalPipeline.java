@@ -3,6 +3,7 @@ package io.shoplake.common.pipeline;
 import io.shoplake.common.catalog.CatalogJob;
 import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.curated.MasterMerge;
@@ -120,6 +121,12 @@ public final class LocalPipeline {
       extractStgCore(JobArguments.parse(args));
       launch = runner.prepare(true, config -> stepsFor.apply(config).stream()
           .anyMatch(step -> step.job().needsStgCore(config)), args);
+      // Every step's options, with the arguments it will get, before Spark starts.
+      for (PipelineStep step : stepsFor.apply(launch.config())) {
+        List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
+        stepArgs.addAll(step.arguments());
+        JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
+      }
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
@@ -185,11 +192,8 @@ public final class LocalPipeline {
   }
 
   private static boolean extractStgCore(JobArguments arguments) {
-    String value = arguments.get(EXTRACT_STG_CORE).orElse("false");
-    if (!value.equals("true") && !value.equals("false")) {
-      throw new UsageException("Cannot use --" + EXTRACT_STG_CORE + " '" + value + "': it is a flag (true or false)");
-    }
-    return value.equals("true");
+    JobOption.flag(EXTRACT_STG_CORE).check(arguments);
+    return JobOption.flagValue(arguments, EXTRACT_STG_CORE);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.shoplake.common.quality;
 
+import io.shoplake.common.config.JobOption;
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.DataCheckFailure;
@@ -37,6 +39,7 @@ import org.apache.spark.sql.Row;
  * (by severity).
  */
 public final class QualityJob implements LakeJob {
+  private static final String DATASET = "dataset";
   public static final String NAME = "quality";
   /** Name and kind of the outcome recorded for a dataset that could not be checked (absent, or not vouched for). */
   static final String NOT_CHECKED = "not-checked";
@@ -178,17 +181,20 @@ public final class QualityJob implements LakeJob {
 
   private static List<DatasetChecks> selected(JobContext ctx) {
     List<DatasetChecks> all = ctx.config().quality();
-    Optional<String> names = ctx.args().get("dataset");
-    if (names.isEmpty()) {
+    if (ctx.args().get(DATASET).isEmpty()) {
       return all;
     }
-    List<DatasetChecks> selected = new ArrayList<>();
-    for (String name : names.get().split(",")) {
-      String wanted = name.trim();
-      selected.add(all.stream().filter(d -> d.name().equals(wanted)).findFirst().orElseThrow(() ->
-          new UsageException("Cannot check dataset '" + wanted + "': no checks configured for it (configured: "
-              + all.stream().map(DatasetChecks::name).toList() + ")")));
-    }
-    return selected;
+    List<String> wanted = JobOption.listValue(ctx.args(), DATASET, names(ctx.config()));
+    return all.stream().filter(d -> wanted.contains(d.name())).toList();
+  }
+
+  /** {@code --dataset}: all, or some of the datasets that have checks configured. */
+  @Override
+  public List<JobOption> options(LakeConfig config) {
+    return List.of(JobOption.list(DATASET, names(config)));
+  }
+
+  private static List<String> names(LakeConfig config) {
+    return config.quality().stream().map(DatasetChecks::name).toList();
   }
 }

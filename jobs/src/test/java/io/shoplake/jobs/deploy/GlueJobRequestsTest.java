@@ -100,6 +100,7 @@ class GlueJobRequestsTest {
         "--enable-job-insights"));
     JobArguments parsed = JobArguments.parse(args.toArray(new String[0]));
     assertEquals(r.create().get("Name"), parsed.glueJobName().orElseThrow());
-    ConfigLoader.load(parsed);
+    io.shoplake.common.config.LakeConfig config = ConfigLoader.load(parsed);
+    io.shoplake.common.config.JobOption.checkAll(JobCatalog.find(r.job()).orElseThrow().options(config), parsed);
   }
 }

@@ -1,0 +1,86 @@
+package io.shoplake.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One option a job reads beyond the common arguments ({@code --full-refresh}, {@code --dataset}, ...),
+ * declared by the job ({@code LakeJob.options}) so that a wrong value is refused before Spark starts,
+ * with the usual one-line message and exit 2, instead of being read as something else deep in the run
+ * ({@code --full-refresh yes} used to mean false).
+ *
+ * @param name the key, without the dashes
+ * @param kind how its value is read
+ * @param choices the values a choice or list may take ({@code all} is always allowed in a list)
+ * @param pattern the shape a text value must have, or null for any non-empty text
+ * @param expected how the message describes a valid value
+ */
+public record JobOption(String name, Kind kind, List<String> choices, Pattern pattern, String expected) {
+  /** How a value is read. */
+  public enum Kind {
+    /** true or false; given without a value it is true. */
+    FLAG,
+    /** one of the choices. */
+    CHOICE,
+    /** {@code all}, or a comma-separated list of choices. */
+    LIST,
+    /** free text, of the given shape. */
+    TEXT
+  }
+
+  public static JobOption flag(String name) {
+    return new JobOption(name, Kind.FLAG, List.of("true", "false"), null, "it is a flag (true or false)");
+  }
+
+  public static JobOption choice(String name, List<String> choices) {
+    return new JobOption(name, Kind.CHOICE, List.copyOf(choices), null, "expected one of " + String.join(", ", choices));
+  }
+
+  public static JobOption list(String name, List<String> choices) {
+    return new JobOption(name, Kind.LIST, List.copyOf(choices), null,
+        "expected all or a comma-separated list of " + String.join(", ", choices));
+  }
+
+  public static JobOption text(String name, String regex, String expected) {
+    return new JobOption(name, Kind.TEXT, List.of(), Pattern.compile(regex), expected);
+  }
+
+  /** Checks this option's value in {@code args}, if given; throws {@link UsageException} naming it. */
+  public void check(JobArguments args) {
+    args.get(name).ifPresent(value -> {
+      boolean valid = switch (kind) {
+        case FLAG, CHOICE -> choices.contains(value);
+        case LIST -> value.equals("all") || (!value.isBlank()
+            && List.of(value.split(",", -1)).stream().map(String::trim).allMatch(choices::contains));
+        case TEXT -> !value.isBlank() && !value.equals("true") && pattern.matcher(value).matches();
+      };
+      if (!valid) {
+        throw new UsageException("Cannot use --" + name + " '" + value + "': " + expected);
+      }
+    });
+  }
+
+  /** Checks every option of {@code options} in {@code args}. */
+  public static void checkAll(List<JobOption> options, JobArguments args) {
+    options.forEach(o -> o.check(args));
+  }
+
+  /** The value of flag {@code name} in {@code args} (false when absent); call after {@link #check}. */
+  public static boolean flagValue(JobArguments args, String name) {
+    return args.get(name).map("true"::equals).orElse(false);
+  }
+
+  /** The names of list {@code name} in {@code args}: empty when absent, {@code choices} for {@code all}. */
+  public static List<String> listValue(JobArguments args, String name, List<String> choices) {
+    List<String> values = new ArrayList<>();
+    args.get(name).ifPresent(v -> {
+      if (v.equals("all")) {
+        values.addAll(choices);
+      } else {
+        List.of(v.split(",")).forEach(x -> values.add(x.trim()));
+      }
+    });
+    return values;
+  }
+}

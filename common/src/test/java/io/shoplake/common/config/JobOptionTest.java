@@ -1,0 +1,88 @@
+package io.shoplake.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.job.JobOutcome;
+import io.shoplake.common.quality.QualityJob;
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.TestLake;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job options are typed and checked before Spark starts: a wrong value is one line and exit 2. */
+class JobOptionTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFlagIsTrueOrFalseAndTrueWithoutAValue() {
+    JobOption flag = JobOption.flag("full-refresh");
+    flag.check(JobArguments.parse("--full-refresh", "false"));
+    assertTrue(JobOption.flagValue(JobArguments.parse("--full-refresh"), "full-refresh"));
+    assertTrue(JobOption.flagValue(JobArguments.parse("--full-refresh", "--env", "local"), "full-refresh"));
+    assertFalse(JobOption.flagValue(JobArguments.parse("--full-refresh", "false"), "full-refresh"));
+    assertFalse(JobOption.flagValue(JobArguments.parse(), "full-refresh"));
+    UsageException e = assertThrows(UsageException.class, () -> flag.check(JobArguments.parse("--full-refresh", "yes")));
+    assertEquals("Cannot use --full-refresh 'yes': it is a flag (true or false)", e.getMessage());
+  }
+
+  @Test
+  void aListIsAllOrSomeOfItsChoices() {
+    JobOption list = JobOption.list("reset", List.of("customers", "orders"));
+    list.check(JobArguments.parse("--reset", "all"));
+    list.check(JobArguments.parse("--reset", "orders, customers"));
+    assertEquals(List.of("orders", "customers"),
+        JobOption.listValue(JobArguments.parse("--reset", "orders,customers"), "reset", List.of("customers", "orders")));
+    assertEquals(List.of("customers", "orders"),
+        JobOption.listValue(JobArguments.parse("--reset", "all"), "reset", List.of("customers", "orders")));
+    for (String wrong : List.of("orderz", "orders,", "true")) {
+      UsageException e = assertThrows(UsageException.class, () -> list.check(JobArguments.parse("--reset", wrong)));
+      assertEquals("Cannot use --reset '" + wrong + "': expected all or a comma-separated list of customers, orders",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aTextHasItsShapeAndIsNeverEmptyNorAFlag() {
+    JobOption text = JobOption.text("export-name", "[a-z]+", "letters only");
+    text.check(JobArguments.parse("--export-name", "sales"));
+    for (String wrong : List.of("../x", "")) {
+      assertThrows(UsageException.class, () -> text.check(JobArguments.parse("--export-name=" + wrong)));
+    }
+    UsageException e = assertThrows(UsageException.class, () -> text.check(JobArguments.parse("--export-name")));
+    assertEquals("Cannot use --export-name 'true': letters only", e.getMessage());
+  }
+
+  @Test
+  void aJobRefusesAWrongOptionBeforeSparkStartsAndWritesNoRun() throws Exception {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    JobHarness jobs = new JobHarness(lake);
+    JobOutcome merge = jobs.run(new MasterMerge(), "--full-refresh", "yes");
+    assertEquals(2, merge.exitCode());
+    assertEquals("ERROR master-merge: Cannot use --full-refresh 'yes': it is a flag (true or false)",
+        jobs.stderr().trim());
+    assertTrue(merge.manifest().isEmpty(), "no run started");
+    assertFalse(Files.exists(dir.resolve("lake/_runs")), "nothing written to the lake");
+
+    JobOutcome quality = jobs.run(new QualityJob(), "--dataset", "transactionz");
+    assertEquals(2, quality.exitCode());
+    assertTrue(jobs.stderr().trim().startsWith("ERROR quality: Cannot use --dataset 'transactionz': expected all or"
+        + " a comma-separated list of "), jobs.stderr());
+    assertEquals(1, jobs.stderr().trim().lines().count());
+  }
+
+  @Test
+  void thePipelineChecksEveryStepsOptionsBeforeItsFirstStep() {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
+    assertEquals(2, jobs.runPipeline("--full-refresh", "yes"));
+    assertEquals("ERROR pipeline: Cannot use --full-refresh 'yes': it is a flag (true or false)", jobs.stderr().trim());
+    assertEquals("", jobs.stdout(), "no step ran");
+    assertFalse(Files.exists(dir.resolve("lake/_runs")));
+  }
+}
