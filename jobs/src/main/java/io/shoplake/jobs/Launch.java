@@ -1,8 +1,8 @@
 package io.shoplake.jobs;
 
+import io.shoplake.common.config.Backoff;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
-import io.shoplake.common.jdbc.Retry;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
@@ -34,7 +34,7 @@ final class Launch {
   static int runRetrying(JobRunner runner, LakeJob job, String[] args) {
     JobOutcome outcome = runner.run(job, args);
     if (outcome.worthRetrying()) {
-      Retry retry = ConfigLoader.load(JobArguments.parse(args)).pipelineRetry();
+      Backoff retry = ConfigLoader.load(JobArguments.parse(args)).pipelineRetry();
       for (int attempt = 2; attempt <= retry.attempts() && outcome.worthRetrying(); attempt++) {
         Duration wait = retry.backoff(attempt - 1);
         LOG.warn("{} failed for a transient reason ({}); attempt {} of {} in {} ms", job.name(),

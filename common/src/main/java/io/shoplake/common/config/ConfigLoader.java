@@ -124,13 +124,13 @@ public final class ConfigLoader {
             c.getString("stg-core.password-secret-id"), c.getStringList("stg-core.tables"),
             c.getStringList("stg-core.parallel-tables"), positive(c, "stg-core.partitions"),
             positive(c, "stg-core.fetch-size"),
-            new io.shoplake.common.jdbc.Retry(positive(c, "stg-core.retry-attempts"),
+            new Backoff(positive(c, "stg-core.retry-attempts"),
                 positiveDuration(c, "stg-core.retry-initial-backoff"),
                 positiveDuration(c, "stg-core.retry-max-backoff"))),
         validate(c),
         positiveDuration(c, "state.lock-lease"),
         io.shoplake.common.quality.QualityConfig.parse(c),
-        new io.shoplake.common.jdbc.Retry(positive(c, "pipeline.retry-attempts"),
+        new Backoff(positive(c, "pipeline.retry-attempts"),
             positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")));
   }
 

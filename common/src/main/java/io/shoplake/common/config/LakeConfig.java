@@ -38,7 +38,7 @@ public record LakeConfig(
     Validate validate,
     java.time.Duration lockLease,
     java.util.List<io.shoplake.common.quality.DatasetChecks> quality,
-    io.shoplake.common.jdbc.Retry pipelineRetry) {
+    Backoff pipelineRetry) {
 
   /**
    * @param region AWS region, or empty for the SDK's default
@@ -113,7 +113,7 @@ public record LakeConfig(
    * @param retry how connection failures are retried
    */
   public record StgCore(String jdbcUrl, String user, String passwordSecretId, java.util.List<String> tables,
-      java.util.List<String> parallelTables, int partitions, int fetchSize, io.shoplake.common.jdbc.Retry retry) {}
+      java.util.List<String> parallelTables, int partitions, int fetchSize, Backoff retry) {}
 
   /**
    * @param maxFileBytes a raw file larger than this is rejected without being read

@@ -140,7 +140,7 @@ public final class JdbcExtract implements LakeJob {
         : state.read(STATE).map(m -> new Watermark(LocalDateTime.parse(m.get("updated_at")), m.get("id")));
     ctx.stage("bounds of " + table + after.map(w -> " after " + w.updatedAt() + " / " + w.id()).orElse(" (all rows)"));
 
-    Bounds bounds = bounds(connection, table, after, ctx.config().stgCore().retry());
+    Bounds bounds = bounds(connection, table, after, Retry.of(ctx.config().stgCore().retry()));
     metrics.put("watermark_before", after.map(Watermark::toString).orElse("none"));
     if (bounds.rows() == 0) {
       metrics.put("rows", 0L);

@@ -1,18 +1,17 @@
 package io.shoplake.common.jdbc;
 
+import io.shoplake.common.config.Backoff;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Retries a JDBC call that failed for a transient reason (connection refused or lost, timeout) with
- * exponential backoff and jitter: attempt k waits between half and all of min(max, initial x 2^(k-1)).
- * A failure that retrying cannot fix (wrong password, unknown table, SQL error) is thrown at once.
- * The local pipeline uses the same policy ({@link #backoff}) for steps that failed for a transient reason.
+ * exponential backoff and jitter ({@link Backoff}). A failure that retrying cannot fix (wrong password,
+ * unknown table, SQL error) is thrown at once.
  *
  * @param attempts total attempts, at least 1
  * @param initialBackoff wait before the second attempt (before jitter)
@@ -54,10 +53,14 @@ public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff) 
     }
   }
 
+  /** The retry of JDBC calls configured by {@code policy}. */
+  public static Retry of(Backoff policy) {
+    return new Retry(policy.attempts(), policy.initialBackoff(), policy.maxBackoff());
+  }
+
   /** The wait after failed attempt {@code attempt} (1-based), jitter included. */
   public Duration backoff(int attempt) {
-    long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 30));
-    return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+    return new Backoff(attempts, initialBackoff, maxBackoff).backoff(attempt);
   }
 
   /** Connection failures (SQLState class 08), timeouts, and refused or timed-out sockets underneath. */

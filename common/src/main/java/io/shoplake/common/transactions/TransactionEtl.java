@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.RecordAccounting;
-import io.shoplake.common.jdbc.StgCoreTransactions;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StgCoreConnectionTest {
   private static LakeConfig.StgCore config(String user, String secretId) {
     return new LakeConfig.StgCore("jdbc:mysql://db.internal:3306/stg_core", user, secretId, List.of("orders"),
-        List.of(), 4, 1000, new Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+        List.of(), 4, 1000, new io.shoplake.common.config.Backoff(1, Duration.ofMillis(1), Duration.ofMillis(1)));
   }
 
   @Test

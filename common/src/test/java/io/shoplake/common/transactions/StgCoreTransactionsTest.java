@@ -1,4 +1,4 @@
-package io.shoplake.common.jdbc;
+package io.shoplake.common.transactions;
 
 import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,6 @@ import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
-import io.shoplake.common.transactions.TransactionEtl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,14 +1,14 @@
-package io.shoplake.common.jdbc;
+package io.shoplake.common.transactions;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
+import io.shoplake.common.jdbc.Retry;
+import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RowRule;
-import io.shoplake.common.transactions.TransactionInput;
-import io.shoplake.common.transactions.TransactionSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,7 +59,7 @@ public final class StgCoreTransactions {
     String whenEmpty = "no order items in stg_core at " + connection.maskedUrl()
         + ctx.args().runDate().map(d -> " for orders of " + d).orElse("");
     ctx.stage("dates and bounds of stg_core.order_items");
-    Bounds bounds = bounds(connection, query, ctx.config().stgCore().retry());
+    Bounds bounds = bounds(connection, query, Retry.of(ctx.config().stgCore().retry()));
     if (bounds.units().isEmpty()) {
       return new TransactionInput(List.of(), null, List.of(), List.of(), whenEmpty);
     }
