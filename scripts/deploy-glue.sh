@@ -133,12 +133,22 @@ while read -r kind a b c d; do
       done
       echo "  athena: $(basename "$a")" ;;
     named-query)
-      if [ -z "$(aws athena list-named-queries --query 'NamedQueryIds' --output text)" ] || \
-         ! aws athena batch-get-named-query --named-query-ids $(aws athena list-named-queries --query 'NamedQueryIds' --output text) \
-           --query 'NamedQueries[].Name' --output text | tr '\t' '\n' | grep -qx "$a"; then
-        aws athena create-named-query --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+      # Named queries have no update-by-name: create the ones whose name is not there yet.
+      if [ -z "${NAMED_QUERIES+set}" ]; then
+        IDS="$(aws athena list-named-queries --work-group "${ATHENA_WORKGROUP:-primary}" \
+          --query 'NamedQueryIds' --output text)" || exit 1
+        # batch-get-named-query takes at most 50 ids a call.
+        NAMED_QUERIES="$(printf '%s\n' $IDS | { grep -v -e '^None$' -e '^$' || true; } \
+          | xargs -r -n 50 aws athena batch-get-named-query --query 'NamedQueries[].Name' --output text \
+              --named-query-ids | tr '\t' '\n')" || exit 1
       fi
-      echo "  named query $a: ready" ;;
+      if printf '%s\n' "$NAMED_QUERIES" | grep -qx "$a"; then
+        echo "  named query $a: already there (delete it to replace it)"
+      else
+        aws athena create-named-query --work-group "${ATHENA_WORKGROUP:-primary}" \
+          --cli-input-json "file://$(resolved "$b")" >/dev/null || exit 1
+        echo "  named query $a: created"
+      fi ;;
   esac
 done <<< "$PLAN"
 echo "Deployed $ENV_NAME. Start a run: aws stepfunctions start-execution --state-machine-arn arn:aws:states:$REGION:$ACCOUNT:stateMachine:$ENV_NAME-shoplake-pipeline --input '{\"run_date\": \"YYYY-MM-DD\"}'"
