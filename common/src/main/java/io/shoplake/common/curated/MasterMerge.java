@@ -17,6 +17,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.PartitionFingerprints;
+import io.shoplake.common.state.StateCommit;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -208,13 +209,13 @@ public final class MasterMerge implements LakeJob {
     }
     products.unpersist();
 
-    state.write(now);
-    signatureState.write(signatures);
     if (salesDates.isEmpty() && performanceDates.isEmpty() && !summaryChanged) {
       warnings.add("no input changed since the last run: curated tables left as they are");
     }
     outputs.put("state", state.path());
-    return new JobResult(List.of(), rowsRead, rowsWritten, Map.of(), partitions, outputs, metrics, warnings);
+    // Kept only when the run succeeds: the runner commits them after the outputs and the checks.
+    return new JobResult(List.of(), rowsRead, rowsWritten, Map.of(), partitions, outputs, metrics, warnings)
+        .withState(List.of(StateCommit.json(state, now), StateCommit.json(signatureState, signatures)));
   }
 
   private static String upstreamJob(String input) {

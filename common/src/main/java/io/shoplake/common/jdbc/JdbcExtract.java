@@ -19,6 +19,7 @@ import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.state.JsonState;
+import io.shoplake.common.state.StateCommit;
 import io.shoplake.common.transform.Ingest;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,8 +51,10 @@ import org.apache.spark.storage.StorageLevel;
  * changed after the watermark and up to the bound ({@link Watermark}). Large tables are read in N id
  * ranges (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions
  * of its ids wherever they are in the processed dataset (the partitions it touches are rewritten), so
- * the dataset keeps one row per id, its latest. The watermark is committed only after the write; an
- * empty batch keeps it; a failed run leaves it, so the rerun reads the same rows again.
+ * the dataset keeps one row per id, its latest. The watermarks are returned with the result and
+ * committed by the runner once every table is written and the run's checks passed; an empty batch
+ * keeps its table's; a failed run leaves them all, so the rerun reads the same rows again (and rewrites
+ * the same partitions: nothing is counted twice).
  *
  * <p>Options: {@code --full-reload <table>} (or {@code all}) reads the table whole and rebuilds its
  * dataset; {@code --reset <table>} (or {@code all}) forgets the watermark before the run.
@@ -66,7 +69,7 @@ public final class JdbcExtract implements LakeJob {
   public static final String NAME = "jdbc-extract";
   private static final TypeReference<Map<String, String>> STATE = new TypeReference<>() {};
 
-  /** Runs between a table's write and its watermark commit: a test hook for failures at that point. */
+  /** Runs after a table's write, before its watermark is handed to the runner: a test hook for failures. */
   private final Runnable beforeCommit;
 
   public JdbcExtract() {
@@ -105,15 +108,17 @@ public final class JdbcExtract implements LakeJob {
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, String> outputs = new LinkedHashMap<>();
     List<String> partitions = new ArrayList<>();
+    List<StateCommit> commits = new ArrayList<>();
     for (String table : tables) {
       Map<String, Object> tableMetrics = new LinkedHashMap<>();
-      long n = extract(ctx, connection, table, tableMetrics, partitions);
+      long n = extract(ctx, connection, table, tableMetrics, partitions, commits);
       rowsRead += n;
       metrics.put(table, tableMetrics);
       outputs.put(table, ctx.paths().processed("stg_core/" + table));
     }
     metrics.put("jdbc_url", connection.maskedUrl());
-    return new JobResult(List.of(), rowsRead, rowsRead, Map.of(), partitions, outputs, metrics, List.of());
+    return new JobResult(List.of(), rowsRead, rowsRead, Map.of(), partitions, outputs, metrics, List.of())
+        .withState(commits);
   }
 
   private static boolean selected(JobContext ctx, String option, String table) {
@@ -131,7 +136,7 @@ public final class JdbcExtract implements LakeJob {
   }
 
   private long extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,
-      List<String> partitions) {
+      List<String> partitions, List<StateCommit> commits) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String path = ctx.paths().processed("stg_core/" + table);
     JsonState state = new JsonState(ctx.paths().state(NAME) + "/" + table + ".json", hadoopConf);
@@ -196,7 +201,8 @@ public final class JdbcExtract implements LakeJob {
 
     beforeCommit.run();
     Watermark next = new Watermark(((Timestamp) last.get(0)).toLocalDateTime(), String.valueOf(last.get(1)));
-    state.write(Map.of("updated_at", next.updatedAt().toString(), "id", next.id()));
+    // Kept only when the whole run succeeds: the runner commits it after every table's output.
+    commits.add(StateCommit.json(state, Map.of("updated_at", next.updatedAt().toString(), "id", next.id())));
     metrics.put("rows", rows);
     metrics.put("rows_carried_over", carried);
     metrics.put("watermark_after", next.toString());

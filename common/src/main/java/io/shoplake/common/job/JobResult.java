@@ -1,6 +1,7 @@
 package io.shoplake.common.job;
 
 import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.state.StateCommit;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,8 @@ import java.util.Map;
  * @param outputs output name to location
  * @param metrics further figures (rows carried over, rows without FX rate, ...)
  * @param warnings things the user should know that did not fail the run
+ * @param state what the job wants kept once the run succeeds (watermarks, fingerprints), committed by
+ *     the runner with the bookmark, never by the job itself
  */
 public record JobResult(
     List<InputFile> inputFiles,
@@ -29,7 +32,16 @@ public record JobResult(
     List<String> outputPartitions,
     Map<String, String> outputs,
     Map<String, Object> metrics,
-    List<String> warnings) {
+    List<String> warnings,
+    List<StateCommit> state) {
+
+  /** A result with no state to commit but the bookmark. */
+  public JobResult(List<InputFile> inputFiles, long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason,
+      Map<String, Long> skippedByReason, List<String> outputPartitions, Map<String, String> outputs,
+      Map<String, Object> metrics, List<String> warnings) {
+    this(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions, outputs, metrics,
+        warnings, List.of());
+  }
 
   /** A result where every row read was either written or rejected. */
   public JobResult(List<InputFile> inputFiles, long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason,
@@ -40,6 +52,12 @@ public record JobResult(
   /** The result of a run that had nothing to do: nothing read, nothing written, and why. */
   public static JobResult nothingToDo(Map<String, String> outputs, List<String> warnings) {
     return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs, Map.of(), warnings);
+  }
+
+  /** This result with {@code commits} to be committed by the runner. */
+  public JobResult withState(List<StateCommit> commits) {
+    return new JobResult(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions,
+        outputs, metrics, warnings, List.copyOf(commits));
   }
 
   public long rowsRejected() {

@@ -18,9 +18,10 @@ import io.shoplake.common.pii.AwsSecretsManagerReader;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.pii.PiiKeyResolver;
 import io.shoplake.common.pii.SecretReader;
-import io.shoplake.common.spark.ProgressListener;
 import io.shoplake.common.spark.ObjectStoreSettings;
+import io.shoplake.common.spark.ProgressListener;
 import io.shoplake.common.spark.SparkSessions;
+import io.shoplake.common.state.StateCommit;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,12 +59,23 @@ public final class JobRunner {
    * @param environment the process environment (where the PII key variable is looked up)
    * @param secrets the secret reader for a loaded configuration (AWS Secrets Manager in production)
    */
+  private Runnable beforeCommit = () -> { };
+
   public JobRunner(Map<String, String> environment, Function<LakeConfig, SecretReader> secrets, PrintStream out,
       PrintStream err) {
     this.environment = environment;
     this.secrets = secrets;
     this.out = out;
     this.err = err;
+  }
+
+  /**
+   * This runner, running {@code hook} after a job's outputs and checks and before its state is
+   * committed: the tests inject a failure there.
+   */
+  public JobRunner beforeCommit(Runnable hook) {
+    this.beforeCommit = hook;
+    return this;
   }
 
   /** The runner of a real launch: process environment, stdout and stderr. */
@@ -194,9 +206,18 @@ public final class JobRunner {
       if (!registered.isEmpty()) {
         manifest.getMetrics().put("catalog", registered);
       }
+      // The one place state is committed: the bookmark, then what the job returned (watermarks,
+      // fingerprints). Everything before this point left it as it was.
+      beforeCommit.run();
       if (job.keepsBookmark()) {
         bookmark.commit(runId, result.inputFiles());
         manifest.getMetrics().put("bookmark", bookmark.describe());
+      }
+      for (StateCommit commit : result.state()) {
+        commit.commit();
+      }
+      if (!result.state().isEmpty()) {
+        manifest.getMetrics().put("state_committed", result.state().stream().map(StateCommit::describe).toList());
       }
       finish(manifest, RunStatus.SUCCEEDED, startedAt);
       store.write(manifest);

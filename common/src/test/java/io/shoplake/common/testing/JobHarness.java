@@ -26,6 +26,7 @@ public final class JobHarness {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private boolean secretsManager;
+  private Runnable beforeCommit = () -> { };
 
   public JobHarness(TestLake lake) {
     this(lake, Map.of());
@@ -54,12 +55,19 @@ public final class JobHarness {
     return this;
   }
 
+  /** Runs {@code hook} in every run after the outputs and checks and before the state commit. */
+  public JobHarness beforeCommit(Runnable hook) {
+    beforeCommit = hook;
+    return this;
+  }
+
   private JobRunner runner() {
     out.reset();
     err.reset();
     return new JobRunner(env, config -> secretsManager ? new AwsSecretsManagerReader(config.aws()) : id -> {
       throw new AssertionError("no secrets in tests");
-    }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        .beforeCommit(beforeCommit);
   }
 
   private String[] withLake(String... args) {
