@@ -1,26 +1,22 @@
 package io.shoplake.jobs;
 
-import io.shoplake.common.config.Backoff;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
-import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.shoplake.common.job.TransientRetry;
 
 /**
  * What every job main class does: run the job with the process environment and exit non-zero only on
  * failure (1) or a usage error (2), so a successful Glue run ends normally.
  *
  * <p>A run that failed for a transient reason is run again in the same process, with the pipeline's
- * backoff ({@code shoplake.pipeline.retry-*}): this is the one retry layer of a Glue job. Only here is
- * the cause known; the state machine sees just "the job run failed", and Glue's MaxRetries is 0.
+ * backoff ({@code shoplake.pipeline.retry-*}, {@link TransientRetry}): this is the one retry layer of a
+ * Glue job. Only here is the cause known; the state machine sees just "the job run failed", and Glue's
+ * MaxRetries is 0.
  */
 final class Launch {
-  private static final Logger LOG = LoggerFactory.getLogger("io.shoplake.progress");
-
   private Launch() {}
 
   static void run(LakeJob job, String[] args) {
@@ -32,22 +28,8 @@ final class Launch {
 
   /** Runs {@code job}, again after a transient failure while the configured attempts last; the exit code. */
   static int runRetrying(JobRunner runner, LakeJob job, String[] args) {
-    JobOutcome outcome = runner.run(job, args);
-    if (outcome.worthRetrying()) {
-      Backoff retry = ConfigLoader.load(JobArguments.parse(args)).pipelineRetry();
-      for (int attempt = 2; attempt <= retry.attempts() && outcome.worthRetrying(); attempt++) {
-        Duration wait = retry.backoff(attempt - 1);
-        LOG.warn("{} failed for a transient reason ({}); attempt {} of {} in {} ms", job.name(),
-            outcome.manifest().get().getError(), attempt, retry.attempts(), wait.toMillis());
-        try {
-          Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        outcome = runner.run(job, args);
-      }
-    }
-    return outcome.exitCode();
+    // The configuration is loaded only for a retry: the first run already checked the arguments.
+    return TransientRetry.run(job.name(), () -> ConfigLoader.load(JobArguments.parse(args)).pipelineRetry(),
+        () -> runner.run(job, args)).outcome().exitCode();
   }
 }

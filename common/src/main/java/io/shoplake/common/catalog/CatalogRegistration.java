@@ -5,6 +5,7 @@ import io.shoplake.common.lake.LakePaths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -61,17 +62,16 @@ public final class CatalogRegistration {
     spark.sql(TableDdl.createDatabase(database));
     String action = "unchanged";
     if (!spark.catalog().tableExists(database, table.name())) {
-      spark.sql(TableDdl.createTable(table, database, location));
       action = "created";
-    } else if (!sameColumns(spark.table(database + "." + table.name()).schema(), table.schema())) {
-      spark.sql("DROP TABLE " + name);
+    } else {
+      Optional<String> stale = staleBecause(spark, table, database, location);
+      if (stale.isPresent()) {
+        spark.sql("DROP TABLE " + name);
+        action = "recreated (" + stale.get() + ")";
+      }
+    }
+    if (!action.equals("unchanged")) {
       spark.sql(TableDdl.createTable(table, database, location));
-      action = "recreated (columns changed)";
-    } else if (!sameFolder(catalogLocation(spark, name), location)) {
-      // Another lake root wrote this table last (a moved lake, a test lake): point it at this one.
-      spark.sql("DROP TABLE " + name);
-      spark.sql(TableDdl.createTable(table, database, location));
-      action = "recreated (location changed)";
     }
     if (!table.partitioned()) {
       return database + "." + table.name() + ": " + action;
@@ -79,6 +79,17 @@ public final class CatalogRegistration {
     spark.sql("MSCK REPAIR TABLE " + name + " SYNC PARTITIONS");
     long partitions = spark.sql("SHOW PARTITIONS " + name).count();
     return database + "." + table.name() + ": " + action + ", " + partitions + " partitions";
+  }
+
+  /** Why the catalog's table no longer describes {@code table} at {@code location}, if it does not. */
+  private static Optional<String> staleBecause(SparkSession spark, LakeTable table, String database,
+      String location) {
+    if (!sameColumns(spark.table(database + "." + table.name()).schema(), table.schema())) {
+      return Optional.of("columns changed");
+    }
+    // Another lake root wrote it last (a moved lake, a test lake): point it at this one.
+    String name = "`" + database + "`.`" + table.name() + "`";
+    return sameFolder(catalogLocation(spark, name), location) ? Optional.empty() : Optional.of("location changed");
   }
 
   private static boolean sameColumns(StructType catalog, StructType declared) {

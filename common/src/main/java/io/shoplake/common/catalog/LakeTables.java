@@ -2,12 +2,11 @@ package io.shoplake.common.catalog;
 
 import io.shoplake.common.transactions.TransactionSchema;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The declared schema of every processed and curated table (docs/DATA_CONTRACT.md): what the Athena
- * DDL and the catalog registration are built from, never inferred from files. LakeTablesTest holds each
+ * DDL and the catalog registration are built from, never inferred from files. HiveCatalogIT holds each
  * declaration to the Parquet schema the jobs write on the sample data, so a job that changes a column
  * without changing its declaration fails the build. The stg_core copies (processed/stg_core/) are not
  * here: their columns are the source database's.
@@ -65,11 +64,6 @@ public final class LakeTables {
   /** Every declared table, processed first, in a stable order. */
   public static List<LakeTable> all() {
     return TABLES;
-  }
-
-  /** The table of {@code zone}/{@code name}, if declared. */
-  public static Optional<LakeTable> find(String zone, String name) {
-    return TABLES.stream().filter(t -> t.zone().equals(zone) && t.name().equals(name)).findFirst();
   }
 
   private static LakeTable table(String zone, String name, String ddl, boolean partitioned) {

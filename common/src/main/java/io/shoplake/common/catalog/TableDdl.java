@@ -41,7 +41,7 @@ public final class TableDdl {
   }
 
   /** The table's properties: Snappy Parquet, and partition projection when partitioned. */
-  public static Map<String, String> tableProperties(LakeTable table, String folder) {
+  private static Map<String, String> tableProperties(LakeTable table, String folder) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("parquet.compression", "SNAPPY");
     properties.put("shoplake.declared", "true");

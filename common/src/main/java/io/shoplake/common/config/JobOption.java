@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * @param name the key, without the dashes
  * @param kind how its value is read
- * @param choices the values a choice or list may take ({@code all} is always allowed in a list)
+ * @param choices the values a flag or list may take ({@code all} is always allowed in a list)
  * @param pattern the shape a text value must have, or null for any non-empty text
  * @param expected how the message describes a valid value
  */
@@ -21,8 +21,6 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
   public enum Kind {
     /** true or false; given without a value it is true. */
     FLAG,
-    /** one of the choices. */
-    CHOICE,
     /** {@code all}, or a comma-separated list of choices. */
     LIST,
     /** free text, of the given shape. */
@@ -31,10 +29,6 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
 
   public static JobOption flag(String name) {
     return new JobOption(name, Kind.FLAG, List.of("true", "false"), null, "it is a flag (true or false)");
-  }
-
-  public static JobOption choice(String name, List<String> choices) {
-    return new JobOption(name, Kind.CHOICE, List.copyOf(choices), null, "expected one of " + String.join(", ", choices));
   }
 
   public static JobOption list(String name, List<String> choices) {
@@ -50,7 +44,7 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
   public void check(JobArguments args) {
     args.get(name).ifPresent(value -> {
       boolean valid = switch (kind) {
-        case FLAG, CHOICE -> choices.contains(value);
+        case FLAG -> choices.contains(value);
         case LIST -> value.equals("all") || (!value.isBlank()
             && List.of(value.split(",", -1)).stream().map(String::trim).allMatch(choices::contains));
         case TEXT -> !value.isBlank() && !value.equals("true") && pattern.matcher(value).matches();

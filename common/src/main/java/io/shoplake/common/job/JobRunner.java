@@ -54,13 +54,12 @@ public final class JobRunner {
   private final Function<LakeConfig, SecretReader> secrets;
   private final PrintStream out;
   private final PrintStream err;
+  private Runnable beforeCommit = () -> { };
 
   /**
    * @param environment the process environment (where the PII key variable is looked up)
    * @param secrets the secret reader for a loaded configuration (AWS Secrets Manager in production)
    */
-  private Runnable beforeCommit = () -> { };
-
   public JobRunner(Map<String, String> environment, Function<LakeConfig, SecretReader> secrets, PrintStream out,
       PrintStream err) {
     this.environment = environment;

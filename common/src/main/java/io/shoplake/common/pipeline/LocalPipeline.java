@@ -12,6 +12,7 @@ import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
+import io.shoplake.common.job.TransientRetry;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.products.ProductEnrichment;
@@ -153,30 +154,20 @@ public final class LocalPipeline {
       LOG.info("[{}/{}] {} ...", index, steps.size(), step.name());
       List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
       stepArgs.addAll(step.arguments());
-      JobOutcome outcome;
-      int attempt = 1;
-      while (true) {
-        try {
-          JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
-          outcome = runner.run(step.job(), spark, parsed, config,
-              step.job().needsPiiKey() ? piiKey : Optional.empty(),
-              step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
-        } catch (UsageException e) {
-          err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
-          outcome = new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
-        }
-        if (!outcome.worthRetrying() || attempt >= config.pipelineRetry().attempts()) {
-          break;
-        }
-        // Safe: a failed run committed no state, so its rerun redoes exactly the same work.
-        java.time.Duration wait = config.pipelineRetry().backoff(attempt);
-        attempt++;
-        LOG.warn("[{}/{}] {} failed for a transient reason ({}); attempt {} of {} in {} ms", index, steps.size(),
-            step.name(), outcome.manifest().get().getError(), attempt, config.pipelineRetry().attempts(),
-            wait.toMillis());
-        sleep(wait);
-      }
-      results.put(step.name(), toResult(step.name(), outcome, attempt));
+      TransientRetry.Result run = TransientRetry.run("[" + index + "/" + steps.size() + "] " + step.name(),
+          config::pipelineRetry, () -> {
+            try {
+              JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
+              return runner.run(step.job(), spark, parsed, config,
+                  step.job().needsPiiKey() ? piiKey : Optional.empty(),
+                  step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
+            } catch (UsageException e) {
+              err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
+              return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+            }
+          });
+      JobOutcome outcome = run.outcome();
+      results.put(step.name(), toResult(step.name(), outcome, run.attempts()));
       if (lakeUnusable(outcome)) {
         // Every later step would fail the same way on the same lake root: stop here, exit 2.
         for (PipelineStep rest : steps.subList(index, steps.size())) {
@@ -202,15 +193,6 @@ public final class LocalPipeline {
    */
   private static boolean lakeUnusable(JobOutcome outcome) {
     return outcome.exitCode() == JobOutcome.USAGE && outcome.manifest().isPresent() && outcome.manifestPath().isEmpty();
-  }
-
-  private static void sleep(java.time.Duration wait) {
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Cannot wait to retry: interrupted", e);
-    }
   }
 
   private static StepResult toResult(String step, JobOutcome outcome, int attempts) {

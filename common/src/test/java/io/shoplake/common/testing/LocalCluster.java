@@ -180,7 +180,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The --add-opens flags this JVM runs with (the build's list), for the driver JVM. */
-  private static List<String> moduleOpens() {
+  /** The --add-opens flags (and their companions) of this JVM, for a child JVM that runs Spark. */
+  public static List<String> moduleOpens() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.equals("-XX:+IgnoreUnrecognizedVMOptions"))
         .toList();

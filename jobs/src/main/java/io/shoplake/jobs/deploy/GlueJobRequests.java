@@ -50,8 +50,8 @@ public final class GlueJobRequests {
       throw new UsageException("Cannot build the Glue jobs: " + DEFINITION + " defines " + defined
           + " but the jar's catalog has " + catalog);
     }
-    String prefix = env + "-" + lake.project();
-    String artifacts = artifacts(env, lake.project());
+    AwsNames names = AwsNames.of(lake);
+    String artifacts = "s3://" + names.artifactsBucket();
     List<Request> requests = new ArrayList<>();
     for (String job : catalog) {
       Config entry = glue.getConfig("jobs").getConfig(quoted(job)).withFallback(defaults);
@@ -68,7 +68,7 @@ public final class GlueJobRequests {
 
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Description", "shoplake " + job + " (" + env + "), main class " + entry.getString("class"));
-        settings.put("Role", prefix + "-glue-job");
+        settings.put("Role", names.role("glue-job"));
         settings.put("GlueVersion", glue.getString("version"));
         settings.put("Command", Map.of("Name", "glueetl", "ScriptLocation", artifacts + "/glue/placeholder.scala"));
         settings.put("DefaultArguments", arguments);
@@ -79,9 +79,9 @@ public final class GlueJobRequests {
         settings.put("NumberOfWorkers", entry.getInt("workers." + env + ".count"));
         String connection = entry.getString("connection");
         if (!connection.isEmpty()) {
-          settings.put("Connections", Map.of("Connections", List.of(prefix + "-" + connection)));
+          settings.put("Connections", Map.of("Connections", List.of(names.prefix() + "-" + connection)));
         }
-        String name = prefix + "-" + job;
+        String name = names.glueJob(job);
         Map<String, Object> create = new LinkedHashMap<>();
         create.put("Name", name);
         create.putAll(settings);
@@ -95,15 +95,6 @@ public final class GlueJobRequests {
       }
     }
     return requests;
-  }
-
-  /** Where the jar and the placeholder script go: {@code s3://{env}-{project}-artifacts}. */
-  public static String artifacts(String env) {
-    return artifacts(env, ConfigLoader.load(JobArguments.parse("--env", env)).project());
-  }
-
-  private static String artifacts(String env, String project) {
-    return "s3://" + env + "-" + project + "-artifacts";
   }
 
   /** The request as formatted JSON. */

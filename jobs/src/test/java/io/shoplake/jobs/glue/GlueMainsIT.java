@@ -10,6 +10,7 @@ import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.pipeline.LocalPipeline;
 import io.shoplake.common.pipeline.PipelineStep;
 import io.shoplake.common.pipeline.StepGraph;
+import io.shoplake.common.testing.LocalCluster;
 import io.shoplake.common.testing.LocalS3;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.jobs.deploy.GlueJobRequests;
@@ -163,16 +164,14 @@ class GlueMainsIT {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    command.addAll(List.of(System.getProperty("shoplake.java.opens", opens()).split(" ")));
+    command.addAll(LocalCluster.moduleOpens());
     // What Glue's launcher sets as Spark configuration; here one local JVM, small.
     command.addAll(List.of("-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=4",
         "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1", "-cp", classpath));
     command.addAll(mainAndArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = new HashMap<>(builder.environment());
-    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("STG_CORE_") || k.startsWith("SPARK_"));
-    builder.environment().clear();
-    builder.environment().putAll(env);
+    builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("STG_CORE_")
+        || k.startsWith("SPARK_"));
     builder.environment().putAll(s3.env());
     // Glue reads the PII key from Secrets Manager (conf/dev.conf); here the variable that takes precedence.
     builder.environment().put("ETL_PII_HASH_KEY", "glue-mains-it-key-0123456789abcdef");
@@ -188,13 +187,6 @@ class GlueMainsIT {
     String output = Files.readString(log, StandardCharsets.UTF_8);
     Files.delete(log);
     return new Run(process.exitValue(), output);
-  }
-
-  private static String opens() {
-    return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-            || a.startsWith("-Djdk.reflect"))
-        .toList());
   }
 
   private record Run(int exitCode, String output) {}
