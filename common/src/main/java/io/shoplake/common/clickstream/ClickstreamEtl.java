@@ -2,21 +2,20 @@ package io.shoplake.common.clickstream;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
-import static org.apache.spark.sql.functions.year;
 
 import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.LakeConfig;
-import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.dataset.DatasetSink;
+import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Staged;
+import io.shoplake.common.dataset.Staging;
+import io.shoplake.common.transform.Ingest;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
-import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -25,10 +24,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.validation.RegistryScreen;
-import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
-import io.shoplake.common.transform.Deduplication;
-import io.shoplake.common.transform.Ingest;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -120,39 +116,27 @@ public final class ClickstreamEtl implements LakeJob {
     LocalDate from = runDate.map(d -> d.minusDays(1)).orElse(LocalDate.MIN);
     LocalDate to = runDate.map(d -> d.plusDays(1)).orElse(LocalDate.MAX);
     List<InputFile> files;
-    Dataset<Row> staged;
+    Staged staged;
     Dataset<Row> classified;
-    Deduplication.Marked marked;
     Dataset<Row> events;
+    RawDataset declared = ClickstreamRules.events(settings.botUserAgentPatterns());
     while (true) {
       LocalDate lo = from;
       LocalDate hi = to;
       files = allFiles.stream().filter(f -> !LocalDate.parse(f.rawDate()).isBefore(lo)
           && !LocalDate.parse(f.rawDate()).isAfter(hi)).toList();
-      ctx.stage("read and validate " + files.size() + " raw file(s)"
+      ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)"
           + runDate.map(d -> " (raw dates " + lo + " to " + hi + " for " + d + ")").orElse(""));
-      staged = JsonLinesSource.read(ctx.spark(), files, ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD)
-          .transform(ClickstreamRules::clean)
-          .transform(RowRules.withRejectReason(
-              ClickstreamRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt()))))
-          .transform(ClickstreamRules::toTyped)
-          .transform(ClickstreamRules.withBotFlag(settings.botUserAgentPatterns()))
-          .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      ctx.stage("deduplicate event ids and sessionize");
-      Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
-          .withColumn("_row_hash", xxhash64(ClickstreamRules.FIELDS.stream().map(c -> col(c)).toArray(Column[]::new)));
-      // The first delivery of an event wins (earliest file), then its earliest time, then content.
-      marked = Deduplication.deduplicate(valid, "event_id",
-          List.of(col("source_file").asc(), col("event_ts").asc(), col("_row_hash").desc()));
+      staged = Staging.stage(ctx.spark(), declared, files, Staging.Run.of(ctx));
+      ctx.stage("sessionize");
       // Cached: the deduplicated events feed three branches (duplicates, sessions, bots); without the
       // cache each would re-plan and re-run the dedup join, and planning alone took seconds per action.
-      events = marked.rows().drop("_row_hash").persist(StorageLevel.MEMORY_AND_DISK());
+      events = staged.deduplicated().persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
       Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
           .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
           .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
-      classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION)
+      classified = staged.rejected().withColumns(NO_SESSION)
           .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
@@ -171,8 +155,7 @@ public final class ClickstreamEtl implements LakeJob {
           NAME, openChains, from);
       classified.unpersist();
       events.unpersist();
-      marked.release();
-      staged.unpersist();
+      staged.release();
       from = from.minusDays(1);
     }
     metrics.put("raw_dates_read", from.equals(LocalDate.MIN) ? "all" : from + ".." + to);
@@ -189,8 +172,7 @@ public final class ClickstreamEtl implements LakeJob {
                   lit(OUTSIDE_RUN_DATE)))
           .withColumn(RowRules.REJECT_REASON, when(ownRawDate, col(RowRules.REJECT_REASON)));
     }
-    outcome = outcome.withColumns(Map.of("year", year(col("date")), "month", month(col("date")),
-        "day", dayofmonth(col("date"))));
+    outcome = outcome.transform(DayPartitions.withDayOf(col("date")));
     ctx.stage("count rows by outcome");
     RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS).verifiedAgainst("clickstream files", files);
     SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
@@ -228,19 +210,15 @@ public final class ClickstreamEtl implements LakeJob {
     ctx.stage("write quarantine/" + dataset);
     SortedSet<String> quarantineDates = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(d.toString())))
         .orElse(InputFile.rawDates(files));
-    QuarantineSink.write(outcome.filter(col(RowRules.REJECT_REASON).isNotNull())
-            .select(RawFields.quarantineColumns(ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD)),
-        ClickstreamRules.FIELDS, ClickstreamRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
-        quarantineDates, counts.rawDatesWithRejects(), hadoopConf);
+    DatasetSink.quarantine(ctx, outcome, declared, dataset, quarantineDates, counts.rawDatesWithRejects());
 
     metrics.put("bot_events", written.filter(col("is_bot")).count());
     metrics.put("sessions", sessionsByDay.values().stream().mapToLong(Long::longValue).sum());
-    metrics.put("repeated_event_ids", marked.repeatedKeyCount());
+    metrics.put("repeated_event_ids", staged.repeatedKeys());
     sessions.unpersist();
     classified.unpersist();
     events.unpersist();
-    marked.release();
-    staged.unpersist();
+    staged.release();
 
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("events", eventsPath);

@@ -1,8 +1,12 @@
 package io.shoplake.common.lake;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.year;
 
+import io.shoplake.common.transform.Transform;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -24,6 +28,15 @@ public final class DayPartitions {
   public static final List<String> COLUMNS = List.of("year", "month", "day");
 
   private DayPartitions() {}
+
+  /**
+   * Adds the partition columns {@code year, month, day} of {@code dayOf} (a timestamp, taken in UTC, the
+   * session time zone, or a date): the one derivation of a row's day partition. One projection.
+   */
+  public static Transform withDayOf(Column dayOf) {
+    return rows -> rows.withColumn("year", year(dayOf)).withColumn("month", month(dayOf))
+        .withColumn("day", dayofmonth(dayOf));
+  }
 
   public static String name(int year, int month, int day) {
     return "year=" + year + "/month=" + month + "/day=" + day;

@@ -4,27 +4,23 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
-import io.shoplake.common.bookmark.FileBookmark;
-import io.shoplake.common.io.CsvSource;
-import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.dataset.DatasetSink;
+import io.shoplake.common.dataset.EveryRawDate;
+import io.shoplake.common.dataset.Staged;
+import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
-import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
-import io.shoplake.common.lake.DatasetSignature;
-import io.shoplake.common.lake.RawZone;
-import io.shoplake.common.validation.RegistryScreen;
-import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
-import io.shoplake.common.transform.Deduplication;
 import io.shoplake.common.transform.Ingest;
+import io.shoplake.common.validation.RegistryScreen;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +36,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Product enrichment: raw products (JSON Lines) and categories (CSV) -> {@code processed/products}
@@ -62,7 +57,6 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ProductEnrichment implements LakeJob {
   public static final String NAME = "products";
-  public static final String OLDER_VERSION = "older_version";
   private static final List<String> PRODUCT_COLUMNS = List.of("product_id", "sku", "name", "brand", "category_id",
       "category_name", "parent_category_id", "parent_category_name", "department", "category_path",
       ProductTransforms.UNKNOWN_CATEGORY, "price", "cost", "currency", "stock_quantity", "reorder_level", "is_active",
@@ -78,48 +72,32 @@ public final class ProductEnrichment implements LakeJob {
   public JobResult run(JobContext ctx) {
     SparkSession spark = ctx.spark();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    String dataset = ctx.config().products().dataset();
-    String categoriesDataset = ctx.config().products().categoriesDataset();
-    RawZone rawZone = RegistryScreen.rawZone(ctx);
-    List<InputFile> files = rawZone.requireDataset(dataset).list(dataset, Optional.empty());
-    List<InputFile> categoryFiles = rawZone.requireDataset(categoriesDataset).list(categoriesDataset, Optional.empty());
-    List<String> warnings = new ArrayList<>(rawZone.validationWarnings());
-    ctx.args().runDate().ifPresent(d -> warnings.add(
-        "--run-date " + d + " ignored: products rebuilds its dataset from every raw date"));
+    String folder = ctx.config().products().dataset();
+    String categoriesFolder = ctx.config().products().categoriesDataset();
+    EveryRawDate input = new EveryRawDate(ctx, RegistryScreen.rawZone(ctx));
+    List<InputFile> files = input.files(folder);
+    List<InputFile> categoryFiles = input.files(categoriesFolder);
+    List<String> warnings = input.warnings();
     Map<String, String> outputs = new LinkedHashMap<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
     // days_of_supply reads processed transactions: a change there is new work too, found by a listing.
     String transactionsPath = ctx.paths().processed(ctx.config().transactions().dataset());
     boolean transactionsChanged = ctx.bookmark().dependencyChanged("processed/" + ctx.config().transactions().dataset(),
         DatasetSignature.of(hadoopConf, transactionsPath));
-    List<InputFile> allFiles = new ArrayList<>(files);
-    allFiles.addAll(categoryFiles);
-    if (!ctx.bookmark().anyUnprocessed(allFiles) && !transactionsChanged && !files.isEmpty()) {
-      outputs.put("processed", ctx.paths().processed(dataset));
-      warnings.add(FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset) + " or "
-          + ctx.paths().raw(categoriesDataset) + ", and no change in " + transactionsPath));
+    if (input.nothingNew() && !transactionsChanged && !files.isEmpty()) {
+      outputs.put("processed", ctx.paths().processed(folder));
+      warnings.add(input.nothingNewWarning("files under " + ctx.paths().raw(folder) + " or "
+          + ctx.paths().raw(categoriesFolder) + ", and no change in " + transactionsPath));
       return JobResult.nothingToDo(outputs, warnings);
     }
 
     ctx.stage("read and resolve " + categoryFiles.size() + " category file(s)");
     Dataset<Row> categories = categories(ctx, categoryFiles, metrics, warnings, outputs);
 
-    ctx.stage("read and validate " + files.size() + " product file(s)");
-    Dataset<Row> staged = JsonLinesSource.read(spark, files, ProductRules.FIELDS, ProductRules.CORRUPT_RECORD)
-        .transform(ProductRules::clean)
-        .transform(RowRules.withRejectReason(ProductRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt()))))
-        .transform(ProductRules::toTyped)
-        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
-        // The content hash reads the fields as delivered: Spark cannot hash the typed attributes map.
-        .withColumn("_row_hash", xxhash64(col(RawFields.RAW)));
-    Deduplication.Marked marked = Deduplication.deduplicate(valid, "product_id",
-        List.of(col("updated_at").desc(), col("source_file").desc(), col("_row_hash").desc()));
-    Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
-        .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
-        .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
-    RowCounts counts = RowCounts.of(classified, List.of()).verifiedAgainst("product files", files);
+    ctx.stage("read, validate and deduplicate " + files.size() + " product file(s)");
+    Staged staged = Staging.stage(spark, ProductRules.PRODUCTS, files, Staging.Run.of(ctx));
+    Dataset<Row> classified = staged.classified();
+    RowCounts counts = staged.counts(files);
 
     ctx.stage("units sold in the sales window");
     int windowDays = ctx.config().products().salesWindowDays();
@@ -133,7 +111,7 @@ public final class ProductEnrichment implements LakeJob {
     }
     metrics.put("sales_window", windowEnd.map(e -> e.minusDays(windowDays - 1L) + ".." + e).orElse("none"));
 
-    ctx.stage("enrich and write processed/" + dataset);
+    ctx.stage("enrich and write processed/" + folder);
     Dataset<Row> products = classified
         .filter(col(RowRules.REJECT_REASON).isNull().and(col(RowCounts.SKIP_REASON).isNull()))
         .transform(ProductTransforms.withCategories(categories))
@@ -141,17 +119,15 @@ public final class ProductEnrichment implements LakeJob {
         .transform(ProductTransforms.withDaysOfSupply(unitsSold, windowDays))
         .withColumn("sales_window_end", lit(windowEnd.map(java.sql.Date::valueOf).orElse(null)).cast("date"))
         .select(PRODUCT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
-    String processedPath = ctx.paths().processed(dataset);
+    String processedPath = ctx.paths().processed(folder);
     long written = ObservedWrite.writeExpecting(products, NAME + "_written", counts.rowsToWrite(),
         rows -> PartitionedParquet.replaceWhole(rows, processedPath, ctx.runId(), hadoopConf));
     outputs.put("processed", processedPath);
 
-    ctx.stage("write quarantine/" + dataset);
-    QuarantineSink.write(classified.filter(col(RowRules.REJECT_REASON).isNotNull())
-            .select(RawFields.quarantineColumns(ProductRules.FIELDS, ProductRules.CORRUPT_RECORD)),
-        ProductRules.FIELDS, ProductRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
-        InputFile.rawDates(files), counts.rawDatesWithRejects(), hadoopConf);
-    outputs.put("quarantine", ctx.paths().quarantine(dataset));
+    ctx.stage("write quarantine/" + folder);
+    DatasetSink.quarantine(ctx, classified, ProductRules.PRODUCTS, folder, InputFile.rawDates(files),
+        counts.rawDatesWithRejects());
+    outputs.put("quarantine", ctx.paths().quarantine(folder));
 
     Row flags = spark.read().parquet(processedPath)
         .agg(sum(when(col(ProductTransforms.UNKNOWN_CATEGORY), 1).otherwise(0)),
@@ -161,51 +137,31 @@ public final class ProductEnrichment implements LakeJob {
     metrics.put("products_unknown_category", unknownCategory);
     metrics.put("products_without_sales_in_window", flags.isNullAt(1) ? 0 : flags.getLong(1));
     metrics.put("products_low_stock", flags.isNullAt(2) ? 0 : flags.getLong(2));
-    metrics.put("repeated_product_ids", marked.repeatedKeyCount());
+    metrics.put("repeated_product_ids", staged.repeatedKeys());
     if (unknownCategory > 0) {
       warnings.add(unknownCategory + " product(s) have a missing or unknown category_id (kept, unknown_category = true)");
     }
-    marked.release();
-    staged.unpersist();
-    return new JobResult(allFiles, counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
+    staged.release();
+    return new JobResult(input.all(), counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
         List.of(), outputs, metrics, warnings);
   }
 
-  /** Relabels the rows deduplication marked {@code duplicate}: an older version is skipped, not an error. */
-  private static Dataset<Row> olderVersionsSkipped(Dataset<Row> marked) {
-    Column older = col(RowRules.REJECT_REASON).equalTo(Deduplication.DUPLICATE);
-    return marked
-        .withColumn(RowCounts.SKIP_REASON, when(older, lit(OLDER_VERSION)))
-        .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"));
-  }
-
   /**
-   * Reads, validates and deduplicates the categories (the latest file's row of each id wins), resolves
-   * their paths on the driver, writes processed/categories and quarantine/categories, and returns the
-   * resolved categories for the product join.
+   * Stages the categories (the latest file's row of each id wins), resolves their paths on the driver,
+   * writes processed/categories and quarantine/categories, and returns the resolved categories for the
+   * product join.
    */
   private Dataset<Row> categories(JobContext ctx, List<InputFile> files, Map<String, Object> metrics,
       List<String> warnings, Map<String, String> outputs) {
     SparkSession spark = ctx.spark();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    String dataset = ctx.config().products().categoriesDataset();
-    Dataset<Row> staged = CsvSource.read(spark, files, ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD)
-        .transform(ProductRules::cleanCategories)
-        .transform(RowRules.withRejectReason(ProductRules.categoryRules()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> valid = staged.filter(col(RowRules.REJECT_REASON).isNull())
-        .withColumn("_row_hash", xxhash64(col("category_id"), col("category_name"), col("parent_category_id"),
-            col("department")));
-    Deduplication.Marked marked = Deduplication.deduplicate(valid, "category_id",
-        List.of(col("source_file").desc(), col("_row_hash").desc()));
-    Dataset<Row> classified = staged.filter(col(RowRules.REJECT_REASON).isNotNull())
-        .withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"))
-        .unionByName(olderVersionsSkipped(marked.rows().drop("_row_hash")));
-    RowCounts counts = RowCounts.of(classified, List.of()).verifiedAgainst("category files", files);
+    String folder = ctx.config().products().categoriesDataset();
+    Staged staged = Staging.stage(spark, ProductRules.CATEGORIES, files, Staging.Run.of(ctx));
+    Dataset<Row> classified = staged.classified();
+    RowCounts counts = staged.counts(files);
 
     List<CategoryPaths.Category> latest = new ArrayList<>();
-    for (Row r : classified.filter(col(RowRules.REJECT_REASON).isNull().and(col(RowCounts.SKIP_REASON).isNull()))
-        .select("category_id", "category_name", "parent_category_id", "department").collectAsList()) {
+    for (Row r : DatasetSink.kept(classified, ProductRules.CATEGORY_FIELDS).collectAsList()) {
       latest.add(new CategoryPaths.Category(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
     }
     List<Row> rows = new ArrayList<>();
@@ -221,18 +177,15 @@ public final class ProductEnrichment implements LakeJob {
         .add("department", DataTypes.StringType).add("category_path", DataTypes.StringType)
         .add("depth", DataTypes.IntegerType).add("path_problem", DataTypes.StringType);
     Dataset<Row> resolved = spark.createDataFrame(rows, schema);
-    String processedPath = ctx.paths().processed(dataset);
+    String processedPath = ctx.paths().processed(folder);
     PartitionedParquet.replaceWhole(resolved.coalesce(1)
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt())), processedPath, ctx.runId(), hadoopConf);
-    QuarantineSink.write(classified.filter(col(RowRules.REJECT_REASON).isNotNull())
-            .select(RawFields.quarantineColumns(ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD)),
-        ProductRules.CATEGORY_FIELDS, ProductRules.CORRUPT_RECORD, ctx.runId(), ctx.paths().quarantine(dataset),
-        InputFile.rawDates(files), counts.rawDatesWithRejects(), hadoopConf);
-    marked.release();
-    staged.unpersist();
+    DatasetSink.quarantine(ctx, classified, ProductRules.CATEGORIES, folder, InputFile.rawDates(files),
+        counts.rawDatesWithRejects());
+    staged.release();
 
     outputs.put("categories", processedPath);
-    outputs.put("categories_quarantine", ctx.paths().quarantine(dataset));
+    outputs.put("categories_quarantine", ctx.paths().quarantine(folder));
     metrics.put("categories_rows_read", counts.rowsRead());
     metrics.put("categories_written", (long) rows.size());
     metrics.put("categories_rejected_by_reason", counts.rejectedByReason());

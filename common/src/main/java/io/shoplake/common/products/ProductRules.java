@@ -1,34 +1,33 @@
 package io.shoplake.common.products;
 
-import io.shoplake.common.io.JsonLinesSource;
-import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.upper;
 
-import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.dataset.Dedup;
+import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Typing;
+import io.shoplake.common.rules.FutureTimes;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
-import io.shoplake.common.transform.Contracts;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * The contract of raw products (JSON Lines) and categories (CSV): fields, cleaning, rules in order,
- * typing. A product needs its id and {@code updated_at} (which version is the latest); prices and
- * stock are optional but, when present, must be non-negative numbers; {@code attributes} must be a
- * JSON object (kept as a map of strings).
+ * The contracts of raw products (JSON Lines) and categories (CSV), as {@link RawDataset}s. A product
+ * needs its id and {@code updated_at} (which version is the latest); prices and stock are optional
+ * but, when present, must be non-negative numbers; {@code attributes} must be a JSON object (kept as a
+ * map of strings). Both are dimensions: one row per id, the latest version wins (the latest
+ * {@code updated_at}, then the later file; a category by its later file) and the older ones are
+ * skipped as {@code older_version}, not quarantined.
  */
 public final class ProductRules {
-  public static final String CORRUPT_RECORD = "_corrupt_record";
   public static final List<String> FIELDS = List.of("product_id", "sku", "name", "category_id", "brand", "price",
       "cost", "currency", "stock_quantity", "reorder_level", "is_active", "attributes", "updated_at");
   public static final List<String> CATEGORY_FIELDS =
@@ -37,17 +36,33 @@ public final class ProductRules {
   static final DataType ATTRIBUTES = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
   private static final String MONEY_PATTERN = Clean.decimalPattern(12, 2);
 
+  public static final StructType TYPED = new StructType()
+      .add("price", MONEY)
+      .add("cost", MONEY)
+      .add("stock_quantity", DataTypes.IntegerType)
+      .add("reorder_level", DataTypes.IntegerType)
+      .add("is_active", DataTypes.BooleanType)
+      .add("attributes", ATTRIBUTES)
+      .add("updated_at", DataTypes.TimestampType);
+
+  public static final RawDataset PRODUCTS = RawDataset.of("products", RawDataset.Format.JSON_LINES, FIELDS, TYPED,
+          ProductRules::rules)
+      .normalising(Map.of("currency", c -> upper(c), "is_active", c -> lower(c)))
+      // The content hash reads the fields as delivered: Spark cannot hash the typed attributes map.
+      .deduplicatedBy(Dedup.keepingLatest("product_id", col("updated_at").desc(), col("source_file").desc())
+          .hashingRawFields());
+
+  public static final RawDataset CATEGORIES = RawDataset.of("categories", RawDataset.Format.CSV, CATEGORY_FIELDS,
+          new StructType(), latestAccepted -> List.of(
+              rule("missing_category_id", col("category_id").isNull()),
+              rule("missing_category_name", col("category_name").isNull())))
+      .deduplicatedBy(Dedup.keepingLatest("category_id", col("source_file").desc()));
+
   private ProductRules() {}
 
-  public static Dataset<Row> clean(Dataset<Row> raw) {
-    return RawFields.clean(raw, FIELDS, Map.of("currency", c -> upper(c), "is_active", c -> lower(c)), "products");
-  }
-
   /** @param latestAccepted the latest updated_at accepted (the run's start plus the future tolerance) */
-  public static List<RowRule> rules(java.time.Instant latestAccepted) {
-    List<RowRule> rules = new java.util.ArrayList<>(JsonLinesSource.lineRules());
-    rules.addAll(List.of(
-        rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
+  static List<RowRule> rules(Instant latestAccepted) {
+    return List.of(
         rule("missing_product_id", col("product_id").isNull()),
         rule("missing_updated_at", col("updated_at").isNull()),
         rule("invalid_updated_at", Clean.timestamp("updated_at").isNull()),
@@ -61,35 +76,7 @@ public final class ProductRules {
         rule("negative_stock_quantity", col("stock_quantity").cast("int").lt(0)),
         rule("invalid_reorder_level", not(col("reorder_level").rlike(Clean.INT_PATTERN))),
         rule("invalid_is_active", not(col("is_active").rlike(Clean.BOOLEAN_PATTERN))),
-        rule("invalid_attributes", col("attributes").isNotNull().and(attributes().isNull()))));
-    return rules;
-  }
-
-  private static Column attributes() {
-    return from_json(col("attributes"), ATTRIBUTES, Map.of("mode", "PERMISSIVE"));
-  }
-
-  /** Cleaned, validated products to typed columns; other columns are kept. */
-  public static Dataset<Row> toTyped(Dataset<Row> cleaned) {
-    Contracts.requireColumns(cleaned, "type products", FIELDS.toArray(new String[0]));
-    return cleaned
-        .withColumn("price", col("price").cast(MONEY))
-        .withColumn("cost", col("cost").cast(MONEY))
-        .withColumn("stock_quantity", col("stock_quantity").cast("int"))
-        .withColumn("reorder_level", col("reorder_level").cast("int"))
-        .withColumn("is_active", col("is_active").cast("boolean"))
-        .withColumn("attributes", attributes())
-        .withColumn("updated_at", Clean.timestamp("updated_at"));
-  }
-
-  public static Dataset<Row> cleanCategories(Dataset<Row> raw) {
-    return RawFields.clean(raw, CATEGORY_FIELDS, Map.of(), "categories");
-  }
-
-  public static List<RowRule> categoryRules() {
-    return List.of(
-        rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
-        rule("missing_category_id", col("category_id").isNull()),
-        rule("missing_category_name", col("category_name").isNull()));
+        rule("invalid_attributes", col("attributes").isNotNull()
+            .and(Typing.typedValue("attributes", ATTRIBUTES).isNull())));
   }
 }

@@ -1,44 +1,49 @@
 package io.shoplake.common.reviews;
 
-import io.shoplake.common.io.JsonLinesSource;
-import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 
-import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.dataset.Dedup;
+import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.rules.FutureTimes;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
-import io.shoplake.common.transform.Contracts;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * The contract of raw reviews (JSON Lines): fields, cleaning, rules in order, and typing. A review
- * must name itself, its product and its customer, carry a whole rating from 1 to 5 and a valid
- * timestamp; {@code verified_purchase}, when present, is a boolean.
+ * The contract of raw reviews (JSON Lines), as a {@link RawDataset}. A review must name itself, its
+ * product and its customer, carry a whole rating from 1 to 5 and a valid timestamp;
+ * {@code verified_purchase}, when present, is a boolean. One row per {@code review_id}: the latest
+ * {@code review_ts} wins, then the later file, then a content hash; the others are quarantined as
+ * {@code duplicate}. Partitioned by the UTC day of {@code review_ts}.
  */
 public final class ReviewRules {
-  public static final String CORRUPT_RECORD = "_corrupt_record";
   public static final List<String> FIELDS = List.of("review_id", "product_id", "customer_id", "rating", "title",
       "body", "review_ts", "verified_purchase");
+  public static final StructType TYPED = new StructType()
+      .add("rating", DataTypes.IntegerType)
+      .add("review_ts", DataTypes.TimestampType)
+      .add("verified_purchase", DataTypes.BooleanType);
+
+  public static final RawDataset DATASET = RawDataset.of("reviews", RawDataset.Format.JSON_LINES, FIELDS, TYPED,
+          ReviewRules::rules)
+      .normalising(Map.of("verified_purchase", c -> lower(c)))
+      .deduplicatedBy(Dedup.quarantining("review_id", col("review_ts").desc(), col("source_file").desc()))
+      .partitionedByDayOf("review_ts");
 
   private ReviewRules() {}
 
-  public static Dataset<Row> clean(Dataset<Row> raw) {
-    return RawFields.clean(raw, FIELDS, Map.of("verified_purchase", c -> lower(c)), "reviews");
-  }
-
   /** @param latestAccepted the latest review time accepted (the run's start plus the future tolerance) */
-  public static List<RowRule> rules(java.time.Instant latestAccepted) {
+  static List<RowRule> rules(Instant latestAccepted) {
     Column rating = col("rating").cast("int");
-    List<RowRule> rules = new java.util.ArrayList<>(JsonLinesSource.lineRules());
-    rules.addAll(List.of(
-        rule("malformed_row", col(CORRUPT_RECORD).isNotNull()),
+    return List.of(
         rule("missing_review_id", col("review_id").isNull()),
         rule("missing_product_id", col("product_id").isNull()),
         rule("missing_customer_id", col("customer_id").isNull()),
@@ -48,16 +53,6 @@ public final class ReviewRules {
         rule("missing_review_ts", col("review_ts").isNull()),
         rule("invalid_review_ts", Clean.timestamp("review_ts").isNull()),
         FutureTimes.notAfter("review_ts", Clean.timestamp("review_ts"), latestAccepted),
-        rule("invalid_verified_purchase", not(col("verified_purchase").rlike(Clean.BOOLEAN_PATTERN)))));
-    return rules;
-  }
-
-  /** Cleaned, validated rows to typed columns; other columns (lineage, reason, _raw) are kept. */
-  public static Dataset<Row> toTyped(Dataset<Row> cleaned) {
-    Contracts.requireColumns(cleaned, "type reviews", FIELDS.toArray(new String[0]));
-    return cleaned
-        .withColumn("rating", col("rating").cast("int"))
-        .withColumn("review_ts", Clean.timestamp("review_ts"))
-        .withColumn("verified_purchase", col("verified_purchase").cast("boolean"));
+        rule("invalid_verified_purchase", not(col("verified_purchase").rlike(Clean.BOOLEAN_PATTERN))));
   }
 }

@@ -23,6 +23,11 @@ import org.apache.spark.sql.Row;
 public final class RawFields {
   /** The struct column holding the fields exactly as read. */
   public static final String RAW = "_raw";
+  /**
+   * The column of a record the reader could not split into fields (a CSV line with the wrong number of
+   * fields, a line that is not one JSON object): its whole text, for quarantine's {@code raw_line}.
+   */
+  public static final String CORRUPT_RECORD = "_corrupt_record";
 
   private RawFields() {}
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.upper;
 import static io.shoplake.common.transform.Clean.text;
 
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.lake.InputFile;
@@ -46,7 +47,7 @@ public final class FxRateSource {
     }
     // One small job reads the rates; everything after works on local relations built from the
     // collected rows, which Spark evaluates and broadcasts without scanning again.
-    Dataset<Row> read = CsvSource.read(spark, files, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD)
+    Dataset<Row> read = CsvSource.read(spark, files, FxRates.RAW_COLUMNS, RawFields.CORRUPT_RECORD)
         .transform(RowRules.withRejectReason(FxRates.rules(latestAccepted)));
     List<Row> validatedRows = read.collectAsList();
     Dataset<Row> validated = spark.createDataFrame(validatedRows, read.schema());
@@ -83,7 +84,7 @@ public final class FxRateSource {
     }
     Dataset<Row> allRejected = validated.filter(col(RowRules.REJECT_REASON).isNotNull())
         .unionByName(deduped.filter(col(RowRules.REJECT_REASON).isNotNull()));
-    QuarantineSink.write(allRejected, FxRates.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD, runId,
+    QuarantineSink.write(allRejected, FxRates.RAW_COLUMNS, RawFields.CORRUPT_RECORD, runId,
         paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects,
         spark.sparkContext().hadoopConfiguration());
 

@@ -1,5 +1,6 @@
 package io.shoplake.common.transactions;
 
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
 import static io.shoplake.common.transform.Clean.text;
@@ -35,13 +36,13 @@ public final class FxRates {
     for (String column : RAW_COLUMNS) {
       schema = schema.add(column, DataTypes.StringType, true);
     }
-    return schema.add(TransactionSchema.CORRUPT_RECORD, DataTypes.StringType, true);
+    return schema.add(RawFields.CORRUPT_RECORD, DataTypes.StringType, true);
   }
 
   /** @param latestAccepted rates dated after this instant's UTC date are quarantined as future_rate_date */
   public static List<RowRule> rules(java.time.Instant latestAccepted) {
     return List.of(
-        rule("malformed_row", col(TransactionSchema.CORRUPT_RECORD).isNotNull()),
+        rule("malformed_row", col(RawFields.CORRUPT_RECORD).isNotNull()),
         rule("missing_rate_date", text("rate_date").isNull()),
         rule("invalid_rate_date", not(text("rate_date").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
             .or(to_date(text("rate_date")).isNull())),

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.jdbc.Retry;
 import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.job.JobContext;
@@ -76,7 +77,7 @@ public final class StgCoreTransactions {
       columns.add(List.of(read.columns()).contains(column) ? col(column).cast("string").as(column)
           : lit(null).cast("string").as(column));
     }
-    columns.add(lit(null).cast("string").as(TransactionSchema.CORRUPT_RECORD));
+    columns.add(lit(null).cast("string").as(RawFields.CORRUPT_RECORD));
     columns.add(concat(lit(SOURCE_PREFIX), col("raw_date")).as("source_file"));
     columns.add(col("raw_date"));
     columns.add(col(FOUND).equalTo(1).as(FOUND));

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.RecordAccounting;
 import io.shoplake.common.io.PartitionedParquet;
@@ -24,10 +25,8 @@ import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
-import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
-import io.shoplake.common.transform.Ingest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,18 +128,13 @@ public final class TransactionEtl implements LakeJob {
     // Source -> clean -> rules -> typed and derived, computed once and cached: every later step
     // (repeated ids, counts, the two writes) reads these rows, never the CSV again.
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
-    List<RowRule> rules = new ArrayList<>(input.sourceRules());
-    rules.addAll(TransactionRules.rules(ctx.config().validate().latestAcceptedTime(ctx.startedAt())));
-    Dataset<Row> staged = input.rows()
-        .transform(TransactionRules::clean)
-        .transform(RowRules.withRejectReason(rules))
+    Dataset<Row> staged = Staging.validated(input.rows(), TransactionRules.DATASET, Staging.Run.of(ctx),
+            input.sourceRules())
         .drop(input.helperColumns().toArray(new String[0]))
-        .transform(TransactionTransforms::toTyped)
         .transform(TransactionTransforms.withMaskedEmail(emailHash))
         .transform(TransactionTransforms::withAmounts)
         .transform(TransactionTransforms.withUsdAmounts(fx.ranges()))
-        .transform(TransactionTransforms::withEventTimeParts)
-        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()));
+        .transform(TransactionTransforms::withHour);
     String persistLevel = ctx.config().transactions().persistLevel();
     if (!persistLevel.equals("NONE")) {
       staged = staged.persist(StorageLevel.fromString(persistLevel));
@@ -174,7 +168,7 @@ public final class TransactionEtl implements LakeJob {
               .and(col("month").equalTo(col("t_month"))).and(col("day").equalTo(col("t_day"))), "left_semi")
           .filter(not(col("source_file").isin(inputPaths.toArray())))
           .withColumn(RAW, lit(null).cast(batch.schema().apply(RAW).dataType()))
-          .withColumn(TransactionSchema.CORRUPT_RECORD, lit(null).cast("string"))
+          .withColumn(RawFields.CORRUPT_RECORD, lit(null).cast("string"))
           .withColumn("raw_date", lit(null).cast("string"))
           .withColumn(ORIGIN, lit(FROM_LAKE));
       candidates = batch.unionByName(carried);
@@ -259,7 +253,7 @@ public final class TransactionEtl implements LakeJob {
             .select(quarantineColumns()));
     // merge, not write: a run reads only the files the bookmark has not seen, so the rejects of a
     // date's other files stay.
-    QuarantineSink.merge(quarantined, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD,
+    QuarantineSink.merge(quarantined, TransactionSchema.RAW_COLUMNS, RawFields.CORRUPT_RECORD,
         ctx.runId(), paths.quarantine(dataset), InputFile.rawDates(files), datesWithRejects,
         files.stream().map(InputFile::relativePath).toList(), hadoopConf);
 
@@ -292,7 +286,7 @@ public final class TransactionEtl implements LakeJob {
         + ctx.args().runDate().map(d -> "/date=" + d).orElse("/date=*")
         : "no new or changed files under " + ctx.paths().raw(dataset) + " since the last committed run (bookmark)";
     Dataset<Row> rows = files.isEmpty() ? null
-        : CsvSource.read(ctx.spark(), files, TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD);
+        : CsvSource.read(ctx.spark(), files, TransactionSchema.RAW_COLUMNS, RawFields.CORRUPT_RECORD);
     return new TransactionInput(files, rows, List.of(), List.of(), whenEmpty);
   }
 
@@ -306,7 +300,7 @@ public final class TransactionEtl implements LakeJob {
 
   /** The fields as read, the unsplittable line, the reason and lineage: what quarantine keeps. */
   private static Column[] quarantineColumns() {
-    return RawFields.quarantineColumns(TransactionSchema.RAW_COLUMNS, TransactionSchema.CORRUPT_RECORD);
+    return RawFields.quarantineColumns(TransactionSchema.RAW_COLUMNS, RawFields.CORRUPT_RECORD);
   }
 
   private static Map<String, Object> observedMetrics(Observation observation) {

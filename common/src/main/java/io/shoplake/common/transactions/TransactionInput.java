@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
  * @param units the lineage units read, each a {@code source_file} value with its {@code raw_date}: the
  *     raw CSV files, or one unit per order date of stg_core. A rerun replaces the processed rows of the
  *     units it reads, so they must be stable from run to run.
- * @param rows {@link TransactionSchema#RAW_COLUMNS}, {@link TransactionSchema#CORRUPT_RECORD},
+ * @param rows {@link TransactionSchema#RAW_COLUMNS}, {@link io.shoplake.common.rules.RawFields#CORRUPT_RECORD},
  *     {@code source_file}, {@code raw_date}, and the helper columns
  * @param sourceRules rules only this source can break, evaluated before the contract's rules
  * @param helperColumns columns that only {@code sourceRules} read; dropped after the rules

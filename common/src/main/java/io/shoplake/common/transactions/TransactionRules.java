@@ -9,14 +9,15 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.upper;
 
+import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Cleaning and the row rules of raw transactions. {@link #clean} keeps the fields as read in a
@@ -38,12 +39,6 @@ public final class TransactionRules {
   /** The struct column holding the fields exactly as read. */
   public static final String RAW = RawFields.RAW;
 
-  /** Adds {@code _raw} (the fields as read) and replaces every raw column by its cleaned value. */
-  public static Dataset<Row> clean(Dataset<Row> raw) {
-    return RawFields.clean(raw, TransactionSchema.RAW_COLUMNS,
-        Map.of("currency", c -> upper(c), "shipping_country", c -> upper(c), "status", c -> lower(c)), "transactions");
-  }
-
   /** The parsed timestamp (UTC for values without an offset: the session time zone is UTC). */
   static Column transactionTs() {
     return col("transaction_ts").cast("timestamp");
@@ -63,13 +58,33 @@ public final class TransactionRules {
   }
 
   /**
-   * Every rule, in evaluation order; they read the columns as {@link #clean} leaves them.
+   * Raw transactions (CSV, or stg_core's order items as the same string columns) as a
+   * {@link RawDataset}: cleaned, checked by {@link #rules}, typed, optional amounts 0 when missing,
+   * partitioned by the UTC day of {@code transaction_ts}. Deduplication is the transaction job's own:
+   * it merges with the rows already processed ({@link TransactionEtl}).
+   */
+  public static final RawDataset DATASET = RawDataset.of("transactions", RawDataset.Format.CSV,
+          TransactionSchema.RAW_COLUMNS, new StructType()
+              .add("quantity", DataTypes.IntegerType)
+              .add("unit_price", TransactionSchema.MONEY)
+              .add("discount_amount", TransactionSchema.MONEY)
+              .add("tax_amount", TransactionSchema.MONEY)
+              .add("transaction_ts", DataTypes.TimestampType),
+          TransactionRules::rules)
+      .normalising(Map.of("currency", c -> upper(c), "shipping_country", c -> upper(c), "status", c -> lower(c)))
+      .deriving(typed -> typed
+          .withColumn("discount_amount", moneyOrZero("discount_amount"))
+          .withColumn("tax_amount", moneyOrZero("tax_amount")))
+      .partitionedByDayOf("transaction_ts");
+
+  /**
+   * The rules of a transaction after the reader's, in evaluation order; they read the columns as
+   * cleaning leaves them.
    *
    * @param latestAccepted the latest transaction time accepted (the run's start plus the future tolerance)
    */
   public static List<RowRule> rules(java.time.Instant latestAccepted) {
     return List.of(
-        rule("malformed_row", col(TransactionSchema.CORRUPT_RECORD).isNotNull()),
         rule("missing_transaction_id", col("transaction_id").isNull()),
         rule("missing_customer_id", col("customer_id").isNull()),
         rule("missing_product_id", col("product_id").isNull()),

@@ -17,8 +17,6 @@ public final class TransactionSchema {
       "tax_amount", "currency", "payment_method", "status", "transaction_ts", "customer_email",
       "shipping_country");
 
-  /** Spark's column for a CSV line that does not fit the schema (wrong number of fields). */
-  public static final String CORRUPT_RECORD = "_corrupt_record";
 
   public static final List<String> STATUSES = List.of("completed", "pending", "cancelled", "refunded");
 
@@ -39,7 +37,7 @@ public final class TransactionSchema {
     for (String column : RAW_COLUMNS) {
       schema = schema.add(column, DataTypes.StringType, true);
     }
-    return schema.add(CORRUPT_RECORD, DataTypes.StringType, true);
+    return schema.add(io.shoplake.common.rules.RawFields.CORRUPT_RECORD, DataTypes.StringType, true);
   }
 
   /** The processed schema, in column order, partition columns last. */

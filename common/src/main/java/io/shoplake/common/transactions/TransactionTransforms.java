@@ -3,15 +3,10 @@ package io.shoplake.common.transactions;
 import io.shoplake.common.transform.Transform;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.hour;
-import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.year;
 
 import io.shoplake.common.transform.Contracts;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,35 +20,6 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 public final class TransactionTransforms {
   private TransactionTransforms() {}
 
-  /**
-   * Cleaned rows (see {@link TransactionRules#clean}) to typed columns; every column that is not a
-   * contract field (lineage, reject_reason, _raw) is carried unchanged. Casts of rejected rows give
-   * nulls, harmlessly: rejected rows are only ever quarantined with their {@code _raw} fields.
-   */
-  public static Dataset<Row> toTyped(Dataset<Row> cleaned) {
-    Contracts.requireColumns(cleaned, "type transactions", TransactionSchema.RAW_COLUMNS.toArray(new String[0]));
-    List<Column> columns = new ArrayList<>(List.of(
-        col("transaction_id"),
-        col("customer_id"),
-        col("product_id"),
-        TransactionRules.quantity().as("quantity"),
-        TransactionRules.money("unit_price").as("unit_price"),
-        TransactionRules.moneyOrZero("discount_amount").as("discount_amount"),
-        TransactionRules.moneyOrZero("tax_amount").as("tax_amount"),
-        col("currency"),
-        col("payment_method"),
-        col("status"),
-        TransactionRules.transactionTs().as("transaction_ts"),
-        col("customer_email"),
-        col("shipping_country")));
-    for (String column : cleaned.columns()) {
-      if (!TransactionSchema.RAW_COLUMNS.contains(column)) {
-        columns.add(col(column));
-      }
-    }
-    return cleaned.select(columns.toArray(new Column[0]));
-  }
-
   /** gross_amount = quantity x unit_price; net_amount = gross - discount + tax; both decimal(18,2), exact. */
   public static Dataset<Row> withAmounts(Dataset<Row> typed) {
     Contracts.requireColumns(typed, "derive amounts", "quantity", "unit_price", "discount_amount", "tax_amount");
@@ -64,14 +30,10 @@ public final class TransactionTransforms {
             .cast(TransactionSchema.AMOUNT));
   }
 
-  /** year, month, day, hour of transaction_ts in UTC (the session time zone). */
-  public static Dataset<Row> withEventTimeParts(Dataset<Row> typed) {
-    Contracts.requireColumns(typed, "derive event time parts", "transaction_ts");
-    return typed
-        .withColumn("year", year(col("transaction_ts")))
-        .withColumn("month", month(col("transaction_ts")))
-        .withColumn("day", dayofmonth(col("transaction_ts")))
-        .withColumn("hour", hour(col("transaction_ts")));
+  /** The hour of transaction_ts in UTC (the session time zone); its day partition is the declaration's. */
+  public static Dataset<Row> withHour(Dataset<Row> typed) {
+    Contracts.requireColumns(typed, "derive the hour", "transaction_ts");
+    return typed.withColumn("hour", hour(col("transaction_ts")));
   }
 
   /** Replaces customer_email by customer_email_hash, computed by {@code hash} (keyed HMAC). */

@@ -1,9 +1,12 @@
 package io.shoplake.common.validation;
 
+import io.shoplake.common.clickstream.ClickstreamRules;
 import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.products.ProductRules;
 import io.shoplake.common.transactions.FxRates;
-import io.shoplake.common.transactions.TransactionSchema;
+import io.shoplake.common.reviews.ReviewRules;
+import io.shoplake.common.transactions.TransactionRules;
 import java.io.Serializable;
 import java.util.List;
 
@@ -20,11 +23,16 @@ public record RawFormat(String dataset, boolean csv, List<String> requiredColumn
   /** The raw datasets the jobs read, with the names {@code config} gives them. */
   public static List<RawFormat> all(LakeConfig config) {
     return List.of(
-        new RawFormat(config.transactions().dataset(), true, TransactionSchema.RAW_COLUMNS),
+        of(config.transactions().dataset(), TransactionRules.DATASET),
         new RawFormat(config.transactions().fxRatesDataset(), true, FxRates.RAW_COLUMNS),
-        new RawFormat(config.products().categoriesDataset(), true, ProductRules.CATEGORY_FIELDS),
-        new RawFormat(config.products().dataset(), false, List.of()),
-        new RawFormat(config.reviews().dataset(), false, List.of()),
-        new RawFormat(config.clickstream().dataset(), false, List.of()));
+        of(config.products().categoriesDataset(), ProductRules.CATEGORIES),
+        of(config.products().dataset(), ProductRules.PRODUCTS),
+        of(config.reviews().dataset(), ReviewRules.DATASET),
+        of(config.clickstream().dataset(), ClickstreamRules.events(List.of())));
+  }
+
+  /** The file format of a declared dataset read from {@code raw/<folder>/}: a CSV header must name every field. */
+  public static RawFormat of(String folder, RawDataset dataset) {
+    return new RawFormat(folder, dataset.csv(), dataset.csv() ? dataset.fields() : List.of());
   }
 }

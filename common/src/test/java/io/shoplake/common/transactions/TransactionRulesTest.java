@@ -116,8 +116,9 @@ class TransactionRulesTest {
     List<Object> values = new ArrayList<>(Arrays.asList(fields));
     values.add(corrupt);
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), TransactionSchema.rawCsv());
-    String reason = row.transform(TransactionRules::clean)
-        .transform(RowRules.withRejectReason(TransactionRules.rules(LATEST_ACCEPTED)))
+    // The declared dataset's own path: cleaning, the reader's rules, then the transaction rules.
+    String reason = io.shoplake.common.dataset.Staging.validated(row, TransactionRules.DATASET,
+            new io.shoplake.common.dataset.Staging.Run("test", "test", LATEST_ACCEPTED, LATEST_ACCEPTED))
         .first().getAs(RowRules.REJECT_REASON);
     return reason == null ? "valid" : reason;
   }

@@ -55,7 +55,8 @@ class TransactionTransformsTest {
   @Test
   void derivesUtcEventTimePartsFromOffsets() {
     Dataset<Row> typed = spark.sql("select cast('2025-01-01T01:30:00+02:00' as timestamp) transaction_ts");
-    Row parts = typed.transform(TransactionTransforms::withEventTimeParts).select("year", "month", "day", "hour").first();
+    Row parts = typed.transform(io.shoplake.common.lake.DayPartitions.withDayOf(functions.col("transaction_ts")))
+        .transform(TransactionTransforms::withHour).select("year", "month", "day", "hour").first();
     assertEquals("[2024,12,31,23]", parts.toString());
   }
 

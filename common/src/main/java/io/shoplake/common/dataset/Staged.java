@@ -1,0 +1,84 @@
+package io.shoplake.common.dataset;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Deduplication;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A dataset's staged rows ({@link Staging#stage}): every row read, cached, with its outcome. Reading
+ * its parts costs nothing until an action; {@link #release} drops the caches.
+ *
+ * @param rows every row read, validated and typed, cached
+ * @param marked the valid rows with deduplication's verdict, or null for a dataset without a key
+ */
+public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked marked) {
+  /** The skip reason of a row that lost to a newer version of its key ({@link Dedup.Losers}). */
+  public static final String OLDER_VERSION = "older_version";
+
+  /** The rows a rule rejected (not the duplicates). */
+  public Dataset<Row> rejected() {
+    return rows.filter(col(RowRules.REJECT_REASON).isNotNull());
+  }
+
+  /**
+   * The valid rows, each with its outcome: kept (no reason), {@code duplicate} (quarantined) or, for a
+   * dataset that keeps the latest version, skipped as {@link #OLDER_VERSION} (with {@code skip_reason}).
+   */
+  public Dataset<Row> deduplicated() {
+    if (marked == null) {
+      return rows.filter(col(RowRules.REJECT_REASON).isNull());
+    }
+    Dataset<Row> verdicts = marked.rows().drop(Staging.ROW_HASH);
+    if (dataset.dedup().orElseThrow().losers() == Dedup.Losers.QUARANTINED) {
+      return verdicts;
+    }
+    Column older = col(RowRules.REJECT_REASON).equalTo(Deduplication.DUPLICATE);
+    return verdicts
+        .withColumn(RowCounts.SKIP_REASON, when(older, lit(OLDER_VERSION)))
+        .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"));
+  }
+
+  /** Every row read with its outcome: the rejected rows and the deduplicated ones. */
+  public Dataset<Row> classified() {
+    Dataset<Row> deduplicated = deduplicated();
+    Dataset<Row> rejected = rejected();
+    if (List.of(deduplicated.columns()).contains(RowCounts.SKIP_REASON)) {
+      rejected = rejected.withColumn(RowCounts.SKIP_REASON, lit(null).cast("string"));
+    }
+    return rejected.unionByName(deduplicated);
+  }
+
+  /**
+   * The row accounting of {@link #classified()}, checked against the records of {@code files}
+   * ({@link io.shoplake.common.io.RecordAccounting}). One aggregation over the cached rows.
+   */
+  public RowCounts counts(List<InputFile> files) {
+    return RowCounts.of(classified(), partitionColumns()).verifiedAgainst(dataset.name() + " files", files);
+  }
+
+  /** The output's partition columns: {@code year, month, day} for a day-partitioned dataset, else none. */
+  public List<String> partitionColumns() {
+    return dataset.dayOf().isPresent() ? io.shoplake.common.lake.DayPartitions.COLUMNS : List.of();
+  }
+
+  /** How many keys occurred more than once (0 without a key). */
+  public long repeatedKeys() {
+    return marked == null ? 0 : marked.repeatedKeyCount();
+  }
+
+  public void release() {
+    if (marked != null) {
+      marked.release();
+    }
+    rows.unpersist();
+  }
+}
