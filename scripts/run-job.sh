@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -lt 1 ] || [[ "$1" == -* ]]; then
-  echo "usage: scripts/run-job.sh <job> [--key value ...]   (jobs: validate, transactions, products, reviews, clickstream, quality, master-merge, parquet-to-json, jdbc-extract, pipeline)" >&2
+  echo "usage: scripts/run-job.sh <job> [--key value ...]   (jobs: validate, transactions, products, reviews, clickstream, quality, master-merge, catalog, parquet-to-json, jdbc-extract, ingest --dataset NAME, pipeline)" >&2
   exit 2
 fi
 

@@ -4,6 +4,7 @@ import io.shoplake.common.catalog.CatalogJob;
 import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.export.ParquetToJson;
+import io.shoplake.common.ingest.IngestJob;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.products.ProductEnrichment;
@@ -32,6 +33,7 @@ public final class JobCatalog {
     JOBS.put(CatalogJob.NAME, CatalogJob::new);
     JOBS.put(ParquetToJson.NAME, ParquetToJson::new);
     JOBS.put(JdbcExtract.NAME, JdbcExtract::new);
+    JOBS.put(IngestJob.NAME, IngestJob::new);
   }
 
   private JobCatalog() {}

@@ -29,7 +29,7 @@ class JobMainTest {
   @Test
   void anUnknownJobIsAUsageError() {
     assertEquals(2, JobMain.run(new String[] {"transaktions", "--env", "local"}));
-    assertEquals("ERROR: Cannot run job 'transaktions': unknown; known jobs are validate, transactions, products, reviews, clickstream, quality, master-merge, catalog, parquet-to-json, jdbc-extract, pipeline",
+    assertEquals("ERROR: Cannot run job 'transaktions': unknown; known jobs are validate, transactions, products, reviews, clickstream, quality, master-merge, catalog, parquet-to-json, jdbc-extract, ingest, pipeline",
         err.toString().trim());
   }
 

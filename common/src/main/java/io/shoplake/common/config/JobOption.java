@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param choices the values a flag or list may take ({@code all} is always allowed in a list)
  * @param pattern the shape a text value must have, or null for any non-empty text
  * @param expected how the message describes a valid value
+ * @param required the job cannot run without it
  */
-public record JobOption(String name, Kind kind, List<String> choices, Pattern pattern, String expected) {
+public record JobOption(String name, Kind kind, List<String> choices, Pattern pattern, String expected,
+    boolean required) {
   /** How a value is read. */
   public enum Kind {
     /** true or false; given without a value it is true. */
@@ -28,20 +30,28 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
   }
 
   public static JobOption flag(String name) {
-    return new JobOption(name, Kind.FLAG, List.of("true", "false"), null, "it is a flag (true or false)");
+    return new JobOption(name, Kind.FLAG, List.of("true", "false"), null, "it is a flag (true or false)", false);
   }
 
   public static JobOption list(String name, List<String> choices) {
     return new JobOption(name, Kind.LIST, List.copyOf(choices), null,
-        "expected all or a comma-separated list of " + String.join(", ", choices));
+        "expected all or a comma-separated list of " + String.join(", ", choices), false);
   }
 
   public static JobOption text(String name, String regex, String expected) {
-    return new JobOption(name, Kind.TEXT, List.of(), Pattern.compile(regex), expected);
+    return new JobOption(name, Kind.TEXT, List.of(), Pattern.compile(regex), expected, false);
+  }
+
+  /** This option, which the job cannot run without. */
+  public JobOption mandatory() {
+    return new JobOption(name, kind, choices, pattern, expected, true);
   }
 
   /** Checks this option's value in {@code args}, if given; throws {@link UsageException} naming it. */
   public void check(JobArguments args) {
+    if (required && args.get(name).isEmpty()) {
+      throw new UsageException("Cannot run without --" + name + ": " + expected);
+    }
     args.get(name).ifPresent(value -> {
       boolean valid = switch (kind) {
         case FLAG -> choices.contains(value);

@@ -52,7 +52,12 @@ public final class Staging {
 
   /** {@code files} of {@code dataset}, read, validated, typed and deduplicated; release it when done. */
   public static Staged stage(SparkSession spark, RawDataset dataset, List<InputFile> files, Run run) {
-    Dataset<Row> rows = validated(read(spark, dataset, files), dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
+    return stage(read(spark, dataset, files), dataset, run);
+  }
+
+  /** As {@link #stage(SparkSession, RawDataset, List, Run)}, for rows already read as {@link #read} reads them. */
+  public static Staged stage(Dataset<Row> read, RawDataset dataset, Run run) {
+    Dataset<Row> rows = validated(read, dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
     if (dataset.dedup().isEmpty()) {
       return new Staged(dataset, rows, null);
     }

@@ -71,7 +71,8 @@ public final class CsvHeaders {
     return names;
   }
 
-  static List<String> header(InputFile file, Configuration hadoopConf) {
+  /** The header of a CSV file (blank lines before it skipped), parsed as RFC 4180; one small read. */
+  public static List<String> header(InputFile file, Configuration hadoopConf) {
     Path path = new Path(file.path());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(
         path.getFileSystem(hadoopConf).open(path), StandardCharsets.UTF_8))) {

@@ -18,22 +18,30 @@ import org.apache.hadoop.conf.Configuration;
 public final class RegistryScreen implements FileScreen {
   private final JobContext ctx;
   private final FileRegistry registry;
+  private final List<RawFormat> formats;
   private final List<String> warnings = new ArrayList<>();
 
-  private RegistryScreen(JobContext ctx, FileRegistry registry) {
+  private RegistryScreen(JobContext ctx, FileRegistry registry, List<RawFormat> formats) {
     this.ctx = ctx;
     this.registry = registry;
+    this.formats = formats;
   }
 
   /** The raw zone of a job, screened by validate's rules and registry. */
   public static RawZone rawZone(JobContext ctx) {
+    return rawZone(ctx, RawFormat.all(ctx.config()));
+  }
+
+  /** The raw zone of a job that reads datasets of {@code formats} (an ingested dataset is not in the config). */
+  public static RawZone rawZone(JobContext ctx, List<RawFormat> formats) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
-    return new RawZone(ctx.paths(), hadoopConf, new RegistryScreen(ctx, FileRegistry.load(ctx.paths(), hadoopConf)));
+    return new RawZone(ctx.paths(), hadoopConf,
+        new RegistryScreen(ctx, FileRegistry.load(ctx.paths(), hadoopConf), List.copyOf(formats)));
   }
 
   @Override
   public List<InputFile> screen(String dataset, List<InputFile> listed) {
-    RawFormat format = RawFormat.all(ctx.config()).stream().filter(f -> f.dataset().equals(dataset)).findFirst()
+    RawFormat format = formats.stream().filter(f -> f.dataset().equals(dataset)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("Cannot check the files of " + dataset
             + ": it is not a raw dataset of this configuration"));
     List<InputFile> accepted = new ArrayList<>();

@@ -33,6 +33,15 @@ class JobOptionTest {
   }
 
   @Test
+  void aMandatoryOptionMustBeGiven() {
+    JobOption dataset = JobOption.text("dataset", "[a-z]+", "name a dataset").mandatory();
+    dataset.check(JobArguments.parse("--dataset", "orders"));
+    UsageException e = assertThrows(UsageException.class, () -> dataset.check(JobArguments.parse("--env", "local")));
+    assertEquals("Cannot run without --dataset: name a dataset", e.getMessage());
+    assertThrows(UsageException.class, () -> dataset.check(JobArguments.parse("--dataset", "Or ders")));
+  }
+
+  @Test
   void aListIsAllOrSomeOfItsChoices() {
     JobOption list = JobOption.list("reset", List.of("customers", "orders"));
     list.check(JobArguments.parse("--reset", "all"));

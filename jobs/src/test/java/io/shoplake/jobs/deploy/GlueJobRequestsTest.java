@@ -98,6 +98,9 @@ class GlueJobRequestsTest {
     args.addAll(List.of("--JOB_NAME", r.glueName(), "--JOB_ID", "j_0123abcd", "--JOB_RUN_ID", "jr_0123abcd",
         "--TempDir", "s3://aws-glue-assets/temporary/", "--job-bookmark-option", "job-bookmark-disable",
         "--enable-job-insights"));
+    if (r.job().equals("ingest")) {
+      args.addAll(List.of("--dataset", "orders")); // ingest is started per dataset, with the run's arguments
+    }
     JobArguments parsed = JobArguments.parse(args.toArray(new String[0]));
     assertEquals(r.create().get("Name"), parsed.glueJobName().orElseThrow());
     io.shoplake.common.config.LakeConfig config = ConfigLoader.load(parsed);

@@ -1,0 +1,244 @@
+package io.shoplake.common.ingest;
+
+import static io.shoplake.common.rules.RowRule.rule;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.shoplake.common.config.JobOption;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.dataset.DatasetSink;
+import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Staged;
+import io.shoplake.common.dataset.Staging;
+import io.shoplake.common.job.JobContext;
+import io.shoplake.common.job.JobResult;
+import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.rules.RowRule;
+import io.shoplake.common.state.StateCommit;
+import io.shoplake.common.validation.FileInspection;
+import io.shoplake.common.validation.FileQuarantine;
+import io.shoplake.common.validation.RawFormat;
+import io.shoplake.common.validation.RegistryScreen;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The generic file processor: {@code ingest --dataset NAME} takes any raw dataset that has no declared
+ * job ({@code raw/NAME/date=*}, CSV or JSON Lines) to {@code processed/NAME/year=/month=/day=} (the raw
+ * date), through the same staging path and sinks as the declared datasets.
+ *
+ * <p>Its declaration is a recorded contract ({@link SchemaContract} in {@code _schemas/NAME/}): inferred on
+ * the first run from a bounded sample of the first file ({@link FileSampler}), then applied as recorded.
+ * Each new file's sample is compared with it ({@link SchemaEvolution}): a new column or a widened type is
+ * a new version, a missing column reads as null and is reported, and a file whose values fit no widening
+ * (text in a number column) is quarantined in {@code quarantine/_files/NAME/} with a reason naming the
+ * column and both types; the job goes on with the other files. A row whose value does not fit its
+ * column's type is quarantined as {@code invalid_<column>}.
+ *
+ * <p>Every run with new files rebuilds the dataset from every accepted file with the latest contract,
+ * so all partitions have the same columns and types (a reader never meets int in one partition and
+ * bigint in another). Columns added: {@code processed_at}, {@code source_file}, {@code processing_job}
+ * (the seed's metadata) beside the lake's {@code ingested_at}, {@code run_id}, {@code job_name}. The new
+ * versions and the file verdicts are committed by the runner with the bookmark, after the writes.
+ *
+ * <p>Cost: one small sampling job per new file (a limit, not a scan), one scan of every file, one count
+ * aggregation, two writes.
+ */
+public final class IngestJob implements LakeJob {
+  public static final String NAME = "ingest";
+  /** Records sampled from each new file when none is given. */
+  public static final int DEFAULT_SAMPLE_ROWS = 1000;
+  private static final String SAFE_NAME = "[A-Za-z0-9_][A-Za-z0-9_.-]*";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<JobOption> options(LakeConfig config) {
+    return List.of(
+        JobOption.text("dataset", SAFE_NAME, "name a raw dataset folder (raw/NAME/date=*/): letters, digits, _ . -")
+            .mandatory(),
+        JobOption.text("sample-rows", "[1-9][0-9]{0,6}", "expected the records to sample per new file (1 to 9999999)"));
+  }
+
+  @Override
+  public JobResult run(JobContext ctx) {
+    String dataset = ctx.args().get("dataset").orElseThrow(() -> new UsageException("Cannot run without --dataset"));
+    if (RawFormat.all(ctx.config()).stream().anyMatch(f -> f.dataset().equals(dataset))) {
+      throw new UsageException("Cannot ingest " + dataset + ": it is a declared dataset, read by its own job");
+    }
+    int sampleRows = ctx.args().get("sample-rows").map(Integer::parseInt).orElse(DEFAULT_SAMPLE_ROWS);
+    var hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    ContractStore store = new ContractStore(ctx.paths().root(), dataset, hadoopConf);
+    Optional<SchemaContract> current = store.latest();
+    Map<String, String> outputs = new LinkedHashMap<>();
+    outputs.put("processed", ctx.paths().processed(dataset));
+    outputs.put("quarantine", ctx.paths().quarantine(dataset));
+    outputs.put("schemas", store.dir());
+
+    RawZone unscreened = RegistryScreen.rawZone(ctx, List.of());
+    if (!unscreened.exists(dataset)) {
+      throw new IllegalArgumentException("Cannot ingest " + dataset + ": no folder " + ctx.paths().raw(dataset));
+    }
+    List<InputFile> listed = unscreened.listAll(dataset, Optional.empty());
+    RawDataset.Format format = current.map(SchemaContract::format).orElseGet(() -> formatOf(dataset, listed));
+    RawZone zone = RegistryScreen.rawZone(ctx,
+        List.of(new RawFormat(dataset, format == RawDataset.Format.CSV, List.of())));
+    List<String> warnings = new ArrayList<>();
+    ctx.args().runDate().ifPresent(d -> warnings.add(
+        "--run-date " + d + " ignored: ingest rebuilds its dataset from every raw date"));
+    List<InputFile> screened = zone.list(dataset, Optional.empty());
+    warnings.addAll(0, zone.validationWarnings());
+
+    // Each file is judged once (by content): known files keep their verdict, new ones are sampled.
+    Map<String, ContractStore.CheckedFile> checked = new TreeMap<>(store.checkedFiles());
+    List<InputFile> accepted = new ArrayList<>();
+    List<InputFile> fresh = new ArrayList<>();
+    for (InputFile file : screened) {
+      ContractStore.CheckedFile verdict = checked.get(file.relativePath());
+      if (verdict != null && verdict.sha256() != null && verdict.sha256().equals(file.sha256())) {
+        if (verdict.accepted()) {
+          accepted.add(file);
+        }
+      } else if (!matchesFormat(file, format)) {
+        reject(ctx, dataset, file, "schema_format", "a " + extension(file) + " file in a " + format
+            + " dataset", checked, warnings);
+      } else {
+        fresh.add(file);
+      }
+    }
+    if (fresh.isEmpty() && current.isPresent() && !ctx.bookmark().anyUnprocessed(accepted)) {
+      warnings.add(io.shoplake.common.bookmark.FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset)));
+      return JobResult.nothingToDo(outputs, warnings);
+    }
+
+    ctx.stage("sample " + fresh.size() + " new file(s) of " + dataset);
+    List<SchemaEvolution.FileSample> samples = new ArrayList<>();
+    fresh.forEach(f -> samples.add(FileSampler.sample(ctx.spark(), format, f, sampleRows)));
+    SchemaEvolution.Outcome outcome = SchemaEvolution.apply(dataset, format, current, samples, ctx.runId());
+    Map<String, SchemaEvolution.Rejection> rejections = new LinkedHashMap<>();
+    outcome.rejected().forEach(r -> rejections.put(r.file(), r));
+    for (InputFile file : fresh) {
+      SchemaEvolution.Rejection rejection = rejections.get(file.relativePath());
+      if (rejection != null) {
+        reject(ctx, dataset, file, rejection.reason(), rejection.detail(), checked, warnings);
+      } else {
+        accepted.add(file);
+        checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), true, "sampled"));
+      }
+    }
+    accepted.sort(java.util.Comparator.comparing(InputFile::path));
+    warnings.addAll(outcome.notes());
+    outcome.versions().forEach(v -> warnings.add("schema " + dataset + " v" + v.version() + ": " + v.change()));
+    List<StateCommit> state = new ArrayList<>();
+    outcome.versions().forEach(v -> state.add(store.record(v)));
+    state.add(store.recordFiles(checked));
+    Optional<SchemaContract> latest = outcome.latest(current);
+    if (latest.isEmpty()) {
+      warnings.add("no file of " + dataset + " could be read: no contract recorded, nothing written");
+      return new JobResult(accepted, 0, 0, Map.of(), List.of(), outputs, Map.of(), warnings).withState(state);
+    }
+
+    SchemaContract contract = latest.get();
+    RawDataset declared = declaration(contract);
+    ctx.stage("read and validate " + accepted.size() + " file(s) with contract v" + contract.version());
+    Staged staged = Staging.stage(IngestRead.read(ctx.spark(), declared, accepted), declared, Staging.Run.of(ctx));
+    RowCounts counts = staged.counts(accepted);
+
+    ctx.stage("write processed/" + dataset);
+    Dataset<Row> processed = staged.classified()
+        .withColumn("processed_at", lit(Timestamp.from(ctx.startedAt())))
+        .withColumn("processing_job", lit(NAME));
+    List<Column> columns = new ArrayList<>();
+    contract.columns().forEach(c -> columns.add(col("`" + c.source() + "`").as(c.name())));
+    for (String meta : List.of("processed_at", "source_file", "processing_job", "ingested_at", "run_id", "job_name",
+        "year", "month", "day", io.shoplake.common.rules.RowRules.REJECT_REASON)) {
+      columns.add(col(meta));
+    }
+    List<String> names = new ArrayList<>(contract.columns().stream().map(SchemaContract.Column::name).toList());
+    names.addAll(List.of("processed_at", "source_file", "processing_job", "ingested_at", "run_id", "job_name", "year",
+        "month", "day"));
+    long written = DatasetSink.replaceDayPartitions(ctx, DatasetSink.kept(processed.select(columns.toArray(new Column[0])),
+        names), counts, ctx.paths().processed(dataset));
+    ctx.stage("write quarantine/" + dataset);
+    DatasetSink.quarantine(ctx, staged.classified(), declared, dataset, InputFile.rawDates(accepted),
+        counts.rawDatesWithRejects());
+    staged.release();
+
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("dataset", dataset);
+    metrics.put("schema_version", contract.version());
+    metrics.put("schema", contract.schema().simpleString());
+    metrics.put("files_rejected_for_schema", rejections.size());
+    return new JobResult(accepted, counts.rowsRead(), written, counts.rejectedByReason(),
+        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings).withState(state);
+  }
+
+  /** The contract as a declared dataset: its fields, types, one rule per typed column, partitioned by raw date. */
+  static RawDataset declaration(SchemaContract contract) {
+    List<RowRule> rules = new ArrayList<>();
+    for (SchemaContract.Column c : contract.columns()) {
+      var type = ColumnTypes.parse(c.type());
+      if (!type.equals(org.apache.spark.sql.types.DataTypes.StringType)) {
+        rules.add(rule("invalid_" + c.name(), ColumnTypes.doesNotFit(c.source(), type)));
+      }
+    }
+    return RawDataset.of(contract.dataset(), contract.format(), contract.sources(), contract.typedSources(),
+            latestAccepted -> rules)
+        .partitionedByDayOf("raw_date");
+  }
+
+  private static void reject(JobContext ctx, String dataset, InputFile file, String reason, String detail,
+      Map<String, ContractStore.CheckedFile> checked, List<String> warnings) {
+    FileQuarantine.record(ctx.paths(), dataset, file, new FileInspection(file.path(), file.sizeBytes(), file.sha256(),
+        reason, detail, file.records(), file.wholeFileRead(), List.of()), reason, detail, ctx.runId(),
+        ctx.spark().sparkContext().hadoopConfiguration());
+    checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), false, reason + ": " + detail));
+    warnings.add("not read: " + file.relativePath() + " (" + reason + ": " + detail + "; see quarantine/_files/"
+        + dataset + "/)");
+  }
+
+  /** The format of a new dataset, from its files' extensions: .csv, or .jsonl / .json / .ndjson. */
+  private static RawDataset.Format formatOf(String dataset, List<InputFile> files) {
+    long csv = files.stream().filter(f -> matchesFormat(f, RawDataset.Format.CSV)).count();
+    long json = files.stream().filter(f -> matchesFormat(f, RawDataset.Format.JSON_LINES)).count();
+    if (csv == 0 && json == 0) {
+      throw new IllegalArgumentException("Cannot ingest " + dataset + ": no .csv, .jsonl, .json or .ndjson file under "
+          + "raw/" + dataset + "/date=*/");
+    }
+    if (csv == json) {
+      throw new IllegalArgumentException("Cannot ingest " + dataset + ": as many CSV as JSON Lines files (" + csv
+          + " each); a dataset has one format");
+    }
+    return csv > json ? RawDataset.Format.CSV : RawDataset.Format.JSON_LINES;
+  }
+
+  private static boolean matchesFormat(InputFile file, RawDataset.Format format) {
+    String ext = extension(file);
+    return format == RawDataset.Format.CSV ? ext.equals("csv") : List.of("jsonl", "json", "ndjson").contains(ext);
+  }
+
+  private static String extension(InputFile file) {
+    String name = file.relativePath().substring(file.relativePath().lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".gz") ? extension(name.substring(0, name.length() - 3)) : name.contains(".")
+        ? name.substring(name.lastIndexOf('.') + 1) : "(no extension)";
+  }
+
+  private static String extension(String name) {
+    return name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "(no extension)";
+  }
+}
