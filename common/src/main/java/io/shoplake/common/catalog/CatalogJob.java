@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pipeline's catalog step ({@code catalog}): every declared table that is in the lake, registered in
+ * The pipeline's catalog step ({@code catalog}): every declared table that is in the lake (and every ingested one, from its contract), registered in
  * the session's Hive-compatible catalog with its partitions synced. The jobs already register what they
  * write; this step catches up what no run of the current code wrote (a first deployment over an existing
  * lake, a lake restored or moved, a table dropped by hand), which is what a crawler would otherwise do.
@@ -43,7 +43,11 @@ public final class CatalogJob implements LakeJob {
     ctx.stage("find the declared tables in the lake");
     Map<String, String> present = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
-    for (LakeTable table : LakeTables.all()) {
+    List<LakeTable> ingested = io.shoplake.common.ingest.IngestedTables.found(ctx.paths(),
+        ctx.spark().sparkContext().hadoopConfiguration());
+    List<LakeTable> tables = new ArrayList<>(LakeTables.all());
+    tables.addAll(ingested);
+    for (LakeTable table : tables) {
       String location = table.location(ctx.paths());
       if (PartitionedParquet.exists(ctx.spark().sparkContext().hadoopConfiguration(), location)) {
         present.put(table.zone() + "/" + table.name(), location);
@@ -51,6 +55,6 @@ public final class CatalogJob implements LakeJob {
         warnings.add("not registered: " + table.zone() + "/" + table.name() + " is not in the lake yet");
       }
     }
-    return JobResult.nothingToDo(present, warnings);
+    return JobResult.nothingToDo(present, warnings).withTables(ingested);
   }
 }

@@ -31,17 +31,20 @@ public final class CatalogRegistration {
   }
 
   /**
-   * Registers every declared table whose folder is one of {@code outputLocations}; returns one line per
-   * table ({@code processed_dev.transactions: created, 4 partitions}). Nothing without a catalog.
+   * Registers every declared table (and every one of {@code found}, declared by data a job read) whose
+   * folder is one of {@code outputLocations}; returns one line per table
+   * ({@code processed_dev.transactions: created, 4 partitions}). Nothing without a catalog.
    */
   public static List<String> register(SparkSession spark, String env, LakePaths paths,
-      Collection<String> outputLocations) {
+      Collection<String> outputLocations, List<LakeTable> found) {
     List<String> done = new ArrayList<>();
     if (!available(spark)) {
       return done;
     }
     List<String> outputs = outputLocations.stream().map(CatalogRegistration::trimmed).toList();
-    for (LakeTable table : LakeTables.all()) {
+    List<LakeTable> tables = new ArrayList<>(LakeTables.all());
+    tables.addAll(found);
+    for (LakeTable table : tables) {
       String location = trimmed(table.location(paths));
       if (outputs.contains(location)) {
         try {

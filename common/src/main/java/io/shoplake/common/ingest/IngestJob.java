@@ -1,7 +1,6 @@
 package io.shoplake.common.ingest;
 
 import static io.shoplake.common.rules.RowRule.rule;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.shoplake.common.config.JobOption;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -156,24 +154,15 @@ public final class IngestJob implements LakeJob {
     SchemaContract contract = latest.get();
     RawDataset declared = declaration(contract);
     ctx.stage("read and validate " + accepted.size() + " file(s) with contract v" + contract.version());
-    Staged staged = Staging.stage(IngestRead.read(ctx.spark(), declared, accepted), declared, Staging.Run.of(ctx));
+    Staged staged = Staging.stage(IngestRead.read(ctx.spark(), contract, accepted), declared, Staging.Run.of(ctx));
     RowCounts counts = staged.counts(accepted);
 
     ctx.stage("write processed/" + dataset);
     Dataset<Row> processed = staged.classified()
         .withColumn("processed_at", lit(Timestamp.from(ctx.startedAt())))
         .withColumn("processing_job", lit(NAME));
-    List<Column> columns = new ArrayList<>();
-    contract.columns().forEach(c -> columns.add(col("`" + c.source() + "`").as(c.name())));
-    for (String meta : List.of("processed_at", "source_file", "processing_job", "ingested_at", "run_id", "job_name",
-        "year", "month", "day", io.shoplake.common.rules.RowRules.REJECT_REASON)) {
-      columns.add(col(meta));
-    }
-    List<String> names = new ArrayList<>(contract.columns().stream().map(SchemaContract.Column::name).toList());
-    names.addAll(List.of("processed_at", "source_file", "processing_job", "ingested_at", "run_id", "job_name", "year",
-        "month", "day"));
-    long written = DatasetSink.replaceDayPartitions(ctx, DatasetSink.kept(processed.select(columns.toArray(new Column[0])),
-        names), counts, ctx.paths().processed(dataset));
+    long written = DatasetSink.replaceDayPartitions(ctx, DatasetSink.kept(processed, processedColumns(contract)),
+        counts, ctx.paths().processed(dataset));
     ctx.stage("write quarantine/" + dataset);
     DatasetSink.quarantine(ctx, staged.classified(), declared, dataset, InputFile.rawDates(accepted),
         counts.rawDatesWithRejects());
@@ -185,19 +174,35 @@ public final class IngestJob implements LakeJob {
     metrics.put("schema", contract.schema().simpleString());
     metrics.put("files_rejected_for_schema", rejections.size());
     return new JobResult(accepted, counts.rowsRead(), written, counts.rejectedByReason(),
-        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings).withState(state);
+        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings).withState(state)
+        .withTables(List.of(IngestedTables.of(contract)));
   }
 
-  /** The contract as a declared dataset: its fields, types, one rule per typed column, partitioned by raw date. */
+  /** The lineage columns of an ingested dataset's rows, after the contract's: the seed's, then the lake's. */
+  public static final List<String> METADATA = List.of("processed_at", "source_file", "processing_job", "ingested_at",
+      "run_id", "job_name");
+
+  /** The columns of processed/NAME: the contract's, {@link #METADATA}, then year, month, day. */
+  static List<String> processedColumns(SchemaContract contract) {
+    List<String> names = new ArrayList<>(contract.names());
+    names.addAll(METADATA);
+    names.addAll(io.shoplake.common.lake.DayPartitions.COLUMNS);
+    return names;
+  }
+
+  /**
+   * The contract as a declared dataset over the lake's column names ({@link IngestRead} renames them):
+   * its types, one rule per typed column, partitioned by the raw date.
+   */
   static RawDataset declaration(SchemaContract contract) {
     List<RowRule> rules = new ArrayList<>();
     for (SchemaContract.Column c : contract.columns()) {
       var type = ColumnTypes.parse(c.type());
       if (!type.equals(org.apache.spark.sql.types.DataTypes.StringType)) {
-        rules.add(rule("invalid_" + c.name(), ColumnTypes.doesNotFit(c.source(), type)));
+        rules.add(rule("invalid_" + c.name(), ColumnTypes.doesNotFit(c.name(), type)));
       }
     }
-    return RawDataset.of(contract.dataset(), contract.format(), contract.sources(), contract.typedSources(),
+    return RawDataset.of(contract.dataset(), contract.format(), contract.names(), contract.schema(),
             latestAccepted -> rules)
         .partitionedByDayOf("raw_date");
   }

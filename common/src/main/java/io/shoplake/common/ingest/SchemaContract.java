@@ -37,27 +37,33 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
     columns = List.copyOf(columns);
   }
 
-  /** The lake's name of a source column. */
+  /**
+   * Column names the lake gives a meaning (lineage, partitions, the staging columns): a source column
+   * with one of these names is stored as {@code <name>_value}, so a CSV with a {@code year} column keeps
+   * it beside the {@code year} partition.
+   */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("processed_at", "source_file",
+      "processing_job", "ingested_at", "run_id", "job_name", "year", "month", "day", "raw_date", "reject_reason",
+      "skip_reason", "_raw", "_corrupt_record", "_line_fault", "_row_hash");
+
+  /** The lake's name of a source column: lower case, {@code a-z 0-9 _} only, never a {@link #RESERVED} one. */
   public static String lakeName(String source) {
     String name = source.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    return name.isEmpty() ? "_" : name;
+    name = name.isEmpty() ? "_" : name;
+    return RESERVED.contains(name) ? name + "_value" : name;
   }
 
   public List<String> sources() {
     return columns.stream().map(Column::source).toList();
   }
 
-  public java.util.Optional<Column> bySource(String source) {
-    return columns.stream().filter(c -> c.source().equals(source)).findFirst();
+  /** The lake's names of the columns, in order. */
+  public List<String> names() {
+    return columns.stream().map(Column::name).toList();
   }
 
-  /** The typed columns, by source name (what {@link io.shoplake.common.dataset.Typing} applies to the read fields). */
-  public StructType typedSources() {
-    StructType typed = new StructType();
-    for (Column c : columns) {
-      typed = typed.add(c.source(), ColumnTypes.parse(c.type()));
-    }
-    return typed;
+  public java.util.Optional<Column> bySource(String source) {
+    return columns.stream().filter(c -> c.source().equals(source)).findFirst();
   }
 
   /** The columns as the lake stores them. */

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param warnings things the user should know that did not fail the run
  * @param state what the job wants kept once the run succeeds (watermarks, fingerprints), committed by
  *     the runner with the bookmark, never by the job itself
+ * @param tables tables the job wrote that are declared by data it found, not in {@code LakeTables} (an
+ *     ingested dataset's contract): the runner registers them with the declared ones
  */
 public record JobResult(
     List<InputFile> inputFiles,
@@ -33,14 +35,15 @@ public record JobResult(
     Map<String, String> outputs,
     Map<String, Object> metrics,
     List<String> warnings,
-    List<StateCommit> state) {
+    List<StateCommit> state,
+    List<io.shoplake.common.catalog.LakeTable> tables) {
 
   /** A result with no state to commit but the bookmark. */
   public JobResult(List<InputFile> inputFiles, long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason,
       Map<String, Long> skippedByReason, List<String> outputPartitions, Map<String, String> outputs,
       Map<String, Object> metrics, List<String> warnings) {
     this(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions, outputs, metrics,
-        warnings, List.of());
+        warnings, List.of(), List.of());
   }
 
   /** A result where every row read was either written or rejected. */
@@ -57,7 +60,13 @@ public record JobResult(
   /** This result with {@code commits} to be committed by the runner. */
   public JobResult withState(List<StateCommit> commits) {
     return new JobResult(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions,
-        outputs, metrics, warnings, List.copyOf(commits));
+        outputs, metrics, warnings, List.copyOf(commits), tables);
+  }
+
+  /** This result with {@code written} tables for the runner to register (see {@code tables}). */
+  public JobResult withTables(List<io.shoplake.common.catalog.LakeTable> written) {
+    return new JobResult(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions,
+        outputs, metrics, warnings, state, List.copyOf(written));
   }
 
   public long rowsRejected() {

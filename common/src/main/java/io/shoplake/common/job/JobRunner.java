@@ -201,7 +201,7 @@ public final class JobRunner {
       // The tables it wrote, in the session's Hive-compatible catalog if it has one (Glue's Data Catalog):
       // before the state commit, so a run whose tables could not be registered is redone by its rerun.
       List<String> registered = CatalogRegistration.register(spark, config.environment(), paths,
-          result.outputs().values());
+          result.outputs().values(), result.tables());
       if (!registered.isEmpty()) {
         manifest.getMetrics().put("catalog", registered);
       }

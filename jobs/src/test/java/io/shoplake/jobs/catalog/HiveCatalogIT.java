@@ -138,6 +138,25 @@ class HiveCatalogIT {
     }
   }
 
+  @Test
+  void anIngestedDatasetIsRegisteredFromItsContract(@TempDir Path dir) {
+    TestLake lake = new TestLake(dir.resolve("ingested"));
+    lake.writeRaw("leads", "2025-03-01", "a.csv", "Lead ID,Year,score", List.of("1,2024,9.5", "2,2025,7"));
+    lake.writeRaw("leads", "2025-03-02", "b.csv", "Lead ID,Year,score,region", List.of("3,2025,8.25,EU"));
+    JobHarness jobs = new JobHarness(lake);
+    assertEquals(0, jobs.run(new io.shoplake.common.ingest.IngestJob(), "--dataset", "leads").exitCode(),
+        jobs.stdout() + jobs.stderr());
+    assertTrue(spark.catalog().tableExists("processed_local", "leads"), jobs.stdout());
+    LakePaths ingested = new LakePaths(lake.root().toUri().toString().replaceAll("/$", ""));
+    assertEquals(columns(spark.read().parquet(ingested.processed("leads")).schema().fields()),
+        columns(spark.table("processed_local.leads").schema().fields()));
+    assertEquals(List.of("lead_id", "year_value", "score", "region"),
+        List.of(spark.table("processed_local.leads").columns()).subList(0, 4));
+    assertEquals(1L, spark.sql("SELECT * FROM processed_local.leads WHERE year = 2025 AND month = 3 AND day = 2"
+        + " AND region = 'EU' AND score = 8.25").count());
+    spark.sql("DROP TABLE processed_local.leads");
+  }
+
   private static Dataset<Row> query(String name, Object... parameters) throws IOException {
     try (InputStream in = HiveCatalogIT.class.getResourceAsStream("/athena/queries/" + name + ".sql")) {
       String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
