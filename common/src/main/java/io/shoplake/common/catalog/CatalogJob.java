@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pipeline's catalog step ({@code catalog}): every declared table that is in the lake (and every ingested one, from its contract), registered in
- * the session's Hive-compatible catalog with its partitions synced. The jobs already register what they
+ * The pipeline's catalog step ({@code catalog}): every declared table that is in the lake, and every
+ * ingested one (from its contract), registered in the session's Hive-compatible catalog with its
+ * partitions synced. The jobs already register what they
  * write; this step catches up what no run of the current code wrote (a first deployment over an existing
  * lake, a lake restored or moved, a table dropped by hand), which is what a crawler would otherwise do.
  *

@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Everything a job receives from its launcher: the session, the validated config and arguments,
  * its run id, the lake's paths and its bookmark (which raw files it already processed; the runner
- * commits it after the job returns). A job reads nothing else from its environment.
+ * commits it after the job returns), and the state its parts want kept once the run succeeds. A job reads nothing else from its environment.
  */
 public record JobContext(
     SparkSession spark,
@@ -23,7 +23,16 @@ public record JobContext(
     LakePaths paths,
     Optional<PiiKey> piiKey,
     Optional<io.shoplake.common.jdbc.StgCoreConnection> stgCore,
-    io.shoplake.common.bookmark.FileBookmark bookmark) {
+    io.shoplake.common.bookmark.FileBookmark bookmark,
+    io.shoplake.common.state.PendingState pending) {
+
+  /**
+   * Has the runner commit {@code commit} with the job's own state once the run succeeds (never before the
+   * outputs are in); for state a shared part of a job produces, such as the file checks' verdicts.
+   */
+  public void keepOnSuccess(io.shoplake.common.state.StateCommit commit) {
+    pending.add(commit);
+  }
 
   /**
    * Names the stage the job is in: logged at INFO and set as the description of the Spark jobs that

@@ -184,8 +184,9 @@ public final class JobRunner {
       lock = JobLock.acquire(job.name(), paths.state(job.name()), runId, config.lockLease(), hadoopConf);
       FileBookmark bookmark = FileBookmark.open(job.name(), paths, hadoopConf, BookmarkOption.of(arguments),
           BookmarkOption.rewindTo(arguments));
+      io.shoplake.common.state.PendingState pending = new io.shoplake.common.state.PendingState();
       JobContext context = new JobContext(spark, config, arguments, job.name(), runId, startedAt, paths, piiKey,
-          stgCore, bookmark);
+          stgCore, bookmark, pending);
       manifest.setStatus(RunStatus.RUNNING.label());
       store.write(manifest);
       JobResult result = job.run(context);
@@ -212,11 +213,13 @@ public final class JobRunner {
         bookmark.commit(runId, result.inputFiles());
         manifest.getMetrics().put("bookmark", bookmark.describe());
       }
-      for (StateCommit commit : result.state()) {
+      List<StateCommit> commits = new java.util.ArrayList<>(result.state());
+      commits.addAll(pending.all());
+      for (StateCommit commit : commits) {
         commit.commit();
       }
-      if (!result.state().isEmpty()) {
-        manifest.getMetrics().put("state_committed", result.state().stream().map(StateCommit::describe).toList());
+      if (!commits.isEmpty()) {
+        manifest.getMetrics().put("state_committed", commits.stream().map(StateCommit::describe).distinct().toList());
       }
       finish(manifest, RunStatus.SUCCEEDED, startedAt);
       store.write(manifest);

@@ -91,11 +91,26 @@ public final class FileRegistry {
   }
 
   /**
-   * Writes the entries put since loading over the registry as it is now (atomically replacing the
-   * document), so that jobs that check files at about the same time keep each other's verdicts; one that
-   * is still lost to a race is only checked again. Nothing is written when nothing changed.
+   * The entries put since loading, as a state commit for the runner to make once the run succeeds: it
+   * writes them over the registry as it is then (atomically replacing the document), so that jobs that
+   * check files at about the same time keep each other's verdicts; one that is still lost to a race is
+   * only checked again. Nothing is written when nothing changed.
    */
-  public void save() {
+  public io.shoplake.common.state.StateCommit commit() {
+    return new io.shoplake.common.state.StateCommit() {
+      @Override
+      public String describe() {
+        return state.path();
+      }
+
+      @Override
+      public void commit() {
+        saveChanges();
+      }
+    };
+  }
+
+  private void saveChanges() {
     if (changed.isEmpty()) {
       return;
     }

@@ -92,11 +92,10 @@ public final class FileValidation implements LakeJob {
         warnings.add("rejected " + file.relativePath() + ": " + verdict.reason() + " (" + verdict.detail() + ")");
       }
     }
-    // After the quarantine records: a run that fails before this line checks the same files again.
-    registry.save();
     metrics.put("files_by_dataset", byDataset);
+    // Committed by the runner after the quarantine records: a run that fails first checks the files again.
     return new JobResult(candidates.stream().map(FileChecks.Candidate::file).toList(), candidates.size(), accepted,
-        rejectedByReason, List.of(), outputs(ctx), metrics, warnings);
+        rejectedByReason, List.of(), outputs(ctx), metrics, warnings).withState(List.of(registry.commit()));
   }
 
   private static Map<String, String> outputs(JobContext ctx) {

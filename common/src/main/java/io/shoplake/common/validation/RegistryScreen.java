@@ -13,7 +13,8 @@ import org.apache.hadoop.conf.Configuration;
  * verdict; a file nobody checked yet (the job runs on its own, or the file arrived after validate ran) is
  * checked now with the same rules ({@link FileChecks}), quarantined if it fails and recorded in the same
  * registry, so the job goes on with the good files and a file is checked only once. One read of the
- * registry per screen, one write when it checked something.
+ * registry per screen; the new verdicts are committed by the runner with the job's other state, once the
+ * run succeeds (a failed run checks the files again on its rerun).
  */
 public final class RegistryScreen implements FileScreen {
   private final JobContext ctx;
@@ -69,7 +70,7 @@ public final class RegistryScreen implements FileScreen {
               + verdict.reason() + ": " + verdict.detail() + "; see quarantine/_files/)");
         }
       }
-      registry.save();
+      ctx.keepOnSuccess(registry.commit());
       accepted.sort(java.util.Comparator.comparing(InputFile::path));
     }
     return accepted;

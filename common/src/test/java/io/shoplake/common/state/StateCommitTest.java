@@ -1,10 +1,12 @@
 package io.shoplake.common.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.ingest.IngestJob;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.testing.JobHarness;
@@ -12,6 +14,7 @@ import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
 import io.shoplake.common.transactions.TransactionEtl;
+import io.shoplake.common.validation.FileValidation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * State is committed in one place, by the runner: a failure injected after a job's outputs and checks
- * and before the commit leaves the bookmark (transactions), the watermarks (jdbc-extract) and the
- * fingerprints (master-merge) exactly as they were, and the rerun commits them.
+ * and before the commit leaves the bookmark (transactions), the watermarks (jdbc-extract), the
+ * fingerprints (master-merge), the file checks' verdicts (validate's registry) and an ingested dataset's
+ * schema contract exactly as they were, and the rerun commits them.
  */
 class StateCommitTest {
   private static final Runnable FAIL = () -> {
@@ -39,7 +43,7 @@ class StateCommitTest {
     TestLake lake = SampleLakeReference.get().copyTo(dir.resolve("lake"));
     lake.writeTransactions("2025-01-04", "late.csv", List.of(
         "T-LATE-1,C001,P001,1,10.00,0,0,USD,card,completed,2025-01-04T10:00:00Z,,US"));
-    Map<String, String> before = state(lake, "transactions", "master-merge");
+    Map<String, String> before = state(lake, "transactions", "master-merge", "validate");
 
     JobHarness failing = new JobHarness(lake).beforeCommit(FAIL);
     JobOutcome transactions = failing.run(new TransactionEtl());
@@ -48,7 +52,8 @@ class StateCommitTest {
     JobOutcome merge = failing.run(new MasterMerge(), "--full-refresh");
     assertEquals(1, merge.exitCode(), failing.stdout() + failing.stderr());
     assertTrue(failing.stderr().contains("injected failure before the state commit"), failing.stderr());
-    assertEquals(before, state(lake, "transactions", "master-merge"), "state as it was");
+    // The file checks' verdict on late.csv, made by the transactions run, is state too.
+    assertEquals(before, state(lake, "transactions", "master-merge", "validate"), "state as it was");
 
     JobHarness jobs = new JobHarness(lake);
     assertEquals(0, jobs.run(new TransactionEtl()).exitCode(), jobs.stderr());
@@ -72,6 +77,23 @@ class StateCommitTest {
     assertEquals(1, failing.run(new JdbcExtract()).exitCode());
     assertEquals(Map.of(), state(lake, "jdbc-extract"), "no watermark of any table");
     assertTrue(Files.exists(dir.resolve("lake/processed/stg_core/orders")), "the outputs were written");
+  }
+
+  @Test
+  void aFailureBeforeTheCommitLeavesNoValidationVerdictAndNoSchemaContract() throws IOException {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    lake.writeRaw("leads", "2025-03-01", "a.csv", "id,score", List.of("1,9.5"));
+    JobHarness failing = new JobHarness(lake).beforeCommit(FAIL);
+    assertEquals(1, failing.run(new FileValidation()).exitCode());
+    assertEquals(1, failing.run(new IngestJob(), "--dataset", "leads").exitCode());
+    assertEquals(Map.of(), state(lake, "validate", "ingest"));
+    assertFalse(Files.exists(dir.resolve("lake/_schemas/leads")), "no contract recorded");
+    assertTrue(Files.exists(dir.resolve("lake/processed/leads")), "the outputs were written");
+
+    JobHarness jobs = new JobHarness(lake);
+    assertEquals(0, jobs.run(new IngestJob(), "--dataset", "leads").exitCode(), jobs.stderr());
+    assertTrue(Files.exists(dir.resolve("lake/_schemas/leads/v0001.json")));
+    assertTrue(state(lake, "validate").containsKey("validate/files.json"), "the verdict, committed by the rerun");
   }
 
   /** Every file under {@code _state/<job>/} (lock files aside: a run's own), with its text. */
