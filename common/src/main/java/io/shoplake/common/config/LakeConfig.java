@@ -19,7 +19,8 @@ package io.shoplake.common.config;
  * @param validate limits of the file validation step
  * @param lockLease how long a job's lock in {@code _state/<job>/} holds without being renewed: the running job
  *     renews it every third of this, so a run that died stops blocking its job after at most this long
- * @param quality the data-quality checks per dataset
+ * @param quality the {@code shoplake.quality} settings, as HOCON: the checks are the quality package's
+ *     types, parsed (strictly) there by {@code QualityConfig}, so config does not depend on the engine
  * @param pipelineRetry how the local pipeline retries a step that failed for a transient reason
  */
 public record LakeConfig(
@@ -37,7 +38,7 @@ public record LakeConfig(
     StgCore stgCore,
     Validate validate,
     java.time.Duration lockLease,
-    java.util.List<io.shoplake.common.quality.DatasetChecks> quality,
+    com.typesafe.config.Config quality,
     Backoff pipelineRetry) {
 
   /**

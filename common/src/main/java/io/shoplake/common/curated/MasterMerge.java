@@ -104,7 +104,8 @@ public final class MasterMerge implements LakeJob {
     outputs.put("sales", paths.curated("sales"));
     outputs.put("daily_product_performance", paths.curated("daily_product_performance"));
     outputs.put("customer_summary", paths.curated("customer_summary"));
-    List<String> warnings = new ArrayList<>(io.shoplake.common.quality.QualityGate.check(ctx.config().quality(),
+    List<String> warnings = new ArrayList<>(io.shoplake.common.quality.QualityGate.check(
+        io.shoplake.common.quality.QualityConfig.parse(ctx.config()),
         paths.root(), List.copyOf(inputs.values()), hadoopConf, "merge"));
     Map<String, Object> metrics = new LinkedHashMap<>();
 

@@ -25,10 +25,13 @@ public final class QualityConfig {
 
   private QualityConfig() {}
 
-  /** The datasets and their enabled checks, from the {@code shoplake} config block {@code c}. */
-  public static List<DatasetChecks> parse(Config c) {
+  /**
+   * The datasets and their enabled checks, from {@code config}'s {@code shoplake.quality}; a wrong
+   * setting is a {@link UsageException} naming its key. Cost: a walk of a small config tree.
+   */
+  public static List<DatasetChecks> parse(io.shoplake.common.config.LakeConfig config) {
     List<DatasetChecks> datasets = new ArrayList<>();
-    Config all = c.getConfig("quality.datasets");
+    Config all = config.quality().getConfig("datasets");
     for (String name : new TreeSet<>(all.root().keySet())) {
       Settings dataset = new Settings(all, name, PREFIX + "." + name);
       String path = dataset.string("path");

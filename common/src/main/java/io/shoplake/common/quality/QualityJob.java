@@ -180,7 +180,7 @@ public final class QualityJob implements LakeJob {
   }
 
   private static List<DatasetChecks> selected(JobContext ctx) {
-    List<DatasetChecks> all = ctx.config().quality();
+    List<DatasetChecks> all = QualityConfig.parse(ctx.config());
     if (ctx.args().get(DATASET).isEmpty()) {
       return all;
     }
@@ -195,6 +195,6 @@ public final class QualityJob implements LakeJob {
   }
 
   private static List<String> names(LakeConfig config) {
-    return config.quality().stream().map(DatasetChecks::name).toList();
+    return QualityConfig.parse(config).stream().map(DatasetChecks::name).toList();
   }
 }
