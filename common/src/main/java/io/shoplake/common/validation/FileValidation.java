@@ -1,21 +1,16 @@
 package io.shoplake.common.validation;
 
-import io.shoplake.common.io.SerializableHadoopConf;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
-import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The {@code validate} job, first step of the pipeline: checks every raw file that is new or changed

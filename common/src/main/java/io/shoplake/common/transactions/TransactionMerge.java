@@ -1,0 +1,170 @@
+package io.shoplake.common.transactions;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.io.RecordAccounting;
+import io.shoplake.common.lake.DayPartitions;
+import io.shoplake.common.lake.InputFile;
+import io.shoplake.common.rules.RawFields;
+import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Deduplication;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What only the transaction job does: merging a batch with the transactions already processed. The
+ * processed partitions the batch touches (the event days of its rows, the days where its transaction
+ * ids already are, the days holding rows from its own files) are rebuilt from the batch plus the rows
+ * already there from other files; one row per {@code transaction_id} survives (latest
+ * {@code transaction_ts}, then the batch's row, then the later file, then a content hash). So a rerun of
+ * the same input gives the same rows, a corrected file leaves none of its old rows behind, and a
+ * transaction that reappears in a later file replaces its older version wherever it was.
+ *
+ * <p>Cost: with processed rows, one scan of their {@code transaction_id}, {@code source_file} and
+ * partition columns and a broadcast join on the touched days; one narrow aggregation of the ids to find
+ * the repeated ones (see {@link Deduplication}); two count aggregations.
+ */
+final class TransactionMerge {
+  static final String ORIGIN = "_origin";
+  static final String FROM_INPUT = "input";
+  static final String FROM_LAKE = "lake";
+
+  private TransactionMerge() {}
+
+  /**
+   * The batch with the processed rows of the partitions it touches, each row marked (valid, or
+   * {@code duplicate}), ready to be counted and written.
+   *
+   * @param marked the candidates with deduplication's verdict; release it once written
+   * @param touchedPartitions every processed partition the merge rewrites (or empties)
+   */
+  record Merged(Deduplication.Marked marked, Set<String> touchedPartitions) {}
+
+  /**
+   * @param batch this run's valid rows (no {@code reject_reason})
+   * @param files the files the batch came from: their old rows are replaced
+   */
+  static Merged merge(SparkSession spark, Dataset<Row> batch, List<InputFile> files, String processedPath) {
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    Set<String> touchedPartitions = new TreeSet<>();
+    Dataset<Row> candidates = batch.withColumn(ORIGIN, lit(FROM_INPUT));
+    // Before the processed rows are listed: a commit a killed run left half done is finished first, or the
+    // rows of a partition it had deleted but not yet moved back would be missing from the merge.
+    PartitionedParquet.removeStaleStaging(hadoopConf, processedPath, null);
+    if (PartitionedParquet.exists(hadoopConf, processedPath)) {
+      Dataset<Row> existing = spark.read().schema(TransactionSchema.processed()).parquet(processedPath);
+      Dataset<Row> batchIds = candidates.select(col("transaction_id")).distinct();
+      List<String> inputPaths = files.stream().map(InputFile::relativePath).toList();
+      Dataset<Row> touched = candidates.select("year", "month", "day")
+          .union(existing.join(batchIds, "transaction_id").select("year", "month", "day"))
+          .union(existing.filter(col("source_file").isin(inputPaths.toArray())).select("year", "month", "day"))
+          .distinct();
+      List<Row> touchedRows = touched.collectAsList();
+      touchedRows.forEach(r -> touchedPartitions.add(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2))));
+      Dataset<Row> touchedKeys = spark.createDataFrame(touchedRows, touched.schema())
+          .toDF("t_year", "t_month", "t_day");
+      Dataset<Row> carried = existing
+          .join(broadcast(touchedKeys), col("year").equalTo(col("t_year"))
+              .and(col("month").equalTo(col("t_month"))).and(col("day").equalTo(col("t_day"))), "left_semi")
+          .filter(not(col("source_file").isin(inputPaths.toArray())))
+          .withColumn(RawFields.RAW, lit(null).cast(batch.schema().apply(RawFields.RAW).dataType()))
+          .withColumn(RawFields.CORRUPT_RECORD, lit(null).cast("string"))
+          .withColumn("raw_date", lit(null).cast("string"))
+          .withColumn(ORIGIN, lit(FROM_LAKE));
+      candidates = candidates.unionByName(carried);
+    }
+    candidates = candidates.withColumn("_row_hash", xxhash64(businessColumns()));
+    // Latest ts, then this run's rows ("input" sorts before "lake"), then the latest file, then the content.
+    Deduplication.Marked marked = Deduplication.deduplicate(candidates, "transaction_id", List.of(
+        col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), col("_row_hash").desc()));
+    return new Merged(marked, touchedPartitions);
+  }
+
+  /**
+   * The row accounting of a merge.
+   *
+   * @param rowsRead every row of the input
+   * @param rejected the input's rows quarantined, by reason (rules, then {@code duplicate})
+   * @param datesWithRejects the raw dates with quarantined rows
+   * @param rowsToWrite the input's rows written
+   * @param carriedOver processed rows rewritten unchanged
+   * @param superseded processed rows replaced by a newer version
+   * @param missingFx rows written without an FX rate
+   * @param writtenPartitions the partitions the write fills
+   */
+  record Counts(long rowsRead, Map<String, Long> rejected, Set<String> datesWithRejects, long rowsToWrite,
+      long carriedOver, long superseded, long missingFx, Set<String> writtenPartitions) {}
+
+  /**
+   * Two aggregations over the cached rows: every row read by reason, raw date and file (checked against
+   * the files' records), then the merged rows by origin, outcome and partition.
+   */
+  static Counts counts(Dataset<Row> staged, Dataset<Row> merged, List<InputFile> files) {
+    Map<String, Long> rejected = new TreeMap<>();
+    Set<String> datesWithRejects = new TreeSet<>();
+    long rowsRead = 0;
+    Map<String, Long> rowsByFile = new TreeMap<>();
+    for (Row r : staged.groupBy(col(RowRules.REJECT_REASON), col("raw_date"), col("source_file")).count()
+        .collectAsList()) {
+      rowsRead += r.getLong(3);
+      rowsByFile.merge(r.getString(2), r.getLong(3), Long::sum);
+      if (!r.isNullAt(0)) {
+        rejected.merge(r.getString(0), r.getLong(3), Long::sum);
+        datesWithRejects.add(r.getString(1));
+      }
+    }
+    RecordAccounting.verify("transaction files", files, rowsByFile);
+    long toWrite = 0;
+    long carriedOver = 0;
+    long superseded = 0;
+    long missingFx = 0;
+    Set<String> writtenPartitions = new TreeSet<>();
+    for (Row r : merged.groupBy(col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
+            col("year"), col("month"), col("day"))
+        .agg(count(lit(1)), sum(when(col("missing_fx_rate"), 1).otherwise(0)))
+        .collectAsList()) {
+      boolean fromInput = FROM_INPUT.equals(r.getString(0));
+      long n = r.getLong(6);
+      if (r.isNullAt(1)) {
+        writtenPartitions.add(DayPartitions.name(r.getInt(3), r.getInt(4), r.getInt(5)));
+        if (fromInput) {
+          toWrite += n;
+          missingFx += r.getLong(7);
+        } else {
+          carriedOver += n;
+        }
+      } else if (fromInput) {
+        rejected.merge(Deduplication.DUPLICATE, n, Long::sum);
+        datesWithRejects.add(r.getString(2));
+      } else {
+        superseded += n;
+      }
+    }
+    return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, missingFx,
+        writtenPartitions);
+  }
+
+  /** The business columns that identify a row's content (not its lineage), for a stable tie-break. */
+  private static Column[] businessColumns() {
+    return List.of("transaction_id", "customer_id", "product_id", "quantity", "unit_price", "discount_amount",
+            "tax_amount", "currency", "payment_method", "status", "transaction_ts", "customer_email_hash",
+            "shipping_country")
+        .stream().map(c -> col(c)).toArray(Column[]::new);
+  }
+}
