@@ -110,69 +110,11 @@ public final class ClickstreamEtl implements LakeJob {
     // A run for one date rewrites only that date: its files must stay unprocessed for the other dates.
     runDate.ifPresent(d -> ctx.bookmark().holdCommit("--run-date " + d + " rewrites only that date"));
 
-    // The window of raw dates to read: everything, or D-1..D+1 widened back while a chain could reach D.
-    LocalDate earliest = allFiles.stream().map(f -> LocalDate.parse(f.rawDate())).min(LocalDate::compareTo)
-        .orElse(LocalDate.MIN);
-    LocalDate from = runDate.map(d -> d.minusDays(1)).orElse(LocalDate.MIN);
-    LocalDate to = runDate.map(d -> d.plusDays(1)).orElse(LocalDate.MAX);
-    List<InputFile> files;
-    Staged staged;
-    Dataset<Row> classified;
-    Dataset<Row> events;
     RawDataset declared = ClickstreamRules.events(settings.botUserAgentPatterns());
-    while (true) {
-      LocalDate lo = from;
-      LocalDate hi = to;
-      files = allFiles.stream().filter(f -> !LocalDate.parse(f.rawDate()).isBefore(lo)
-          && !LocalDate.parse(f.rawDate()).isAfter(hi)).toList();
-      ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)"
-          + runDate.map(d -> " (raw dates " + lo + " to " + hi + " for " + d + ")").orElse(""));
-      staged = Staging.stage(ctx.spark(), declared, files, Staging.Run.of(ctx));
-      ctx.stage("sessionize");
-      // Cached: the deduplicated events feed three branches (duplicates, sessions, bots); without the
-      // cache each would re-plan and re-run the dedup join, and planning alone took seconds per action.
-      events = staged.deduplicated().persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
-      Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
-          .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
-          .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
-      classified = staged.rejected().withColumns(NO_SESSION)
-          .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
-          .unionByName(sessionized)
-          .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      if (runDate.isEmpty() || !from.isAfter(earliest)) {
-        break;
-      }
-      long openChains = classified.filter(col("chain_start").lt(Timestamp.from(
-              from.atStartOfDay().toInstant(ZoneOffset.UTC).plus(settings.inactivityGap())))
-          .and(col("chain_end").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
-          .count();
-      if (openChains == 0) {
-        break;
-      }
-      LOG.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
-          NAME, openChains, from);
-      classified.unpersist();
-      events.unpersist();
-      staged.release();
-      from = from.minusDays(1);
-    }
-    metrics.put("raw_dates_read", from.equals(LocalDate.MIN) ? "all" : from + ".." + to);
-
-    // Outcome of each row: the run date's rows are written or quarantined; the context rows skipped.
-    Dataset<Row> outcome = classified;
-    if (runDate.isPresent()) {
-      String d = runDate.get().toString();
-      Column ownRawDate = col("raw_date").equalTo(d);
-      Column rejected = col(RowRules.REJECT_REASON).isNotNull();
-      outcome = classified
-          .withColumn(RowCounts.SKIP_REASON, when(rejected.and(not(ownRawDate)), lit(OUTSIDE_RUN_DATE))
-              .when(not(rejected).and(col("date").notEqual(lit(java.sql.Date.valueOf(runDate.get())))),
-                  lit(OUTSIDE_RUN_DATE)))
-          .withColumn(RowRules.REJECT_REASON, when(ownRawDate, col(RowRules.REJECT_REASON)));
-    }
-    outcome = outcome.transform(DayPartitions.withDayOf(col("date")));
+    Window window = sessionizedWindow(ctx, declared, allFiles, runDate);
+    List<InputFile> files = window.files();
+    metrics.put("raw_dates_read", window.from().equals(LocalDate.MIN) ? "all" : window.from() + ".." + window.to());
+    Dataset<Row> outcome = outcome(window.classified(), runDate);
     ctx.stage("count rows by outcome");
     RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS).verifiedAgainst("clickstream files", files);
     SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
@@ -188,6 +130,124 @@ public final class ClickstreamEtl implements LakeJob {
         counts.rowsToWrite(), rows -> PartitionedParquet.replacePartitions(rows, eventsPath, PARTITION_COLUMNS,
             counts.partitionsToWrite(), scopeOr(scope, hadoopConf, eventsPath), hadoopConf));
 
+    SortedMap<String, Long> sessionsByDay = writeSessions(ctx, written, scope);
+
+    ctx.stage("write quarantine/" + dataset);
+    SortedSet<String> quarantineDates = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(d.toString())))
+        .orElse(InputFile.rawDates(files));
+    DatasetSink.quarantine(ctx, outcome, declared, dataset, quarantineDates, counts.rawDatesWithRejects());
+
+    metrics.put("bot_events", written.filter(col("is_bot")).count());
+    metrics.put("sessions", sessionsByDay.values().stream().mapToLong(Long::longValue).sum());
+    metrics.put("repeated_event_ids", window.staged().repeatedKeys());
+    window.release();
+
+    Map<String, String> outputs = new LinkedHashMap<>();
+    outputs.put("events", eventsPath);
+    outputs.put("sessions", ctx.paths().processed("sessions"));
+    outputs.put("traffic_hourly", ctx.paths().curated("traffic_hourly"));
+    outputs.put("conversion_funnel_daily", ctx.paths().curated("conversion_funnel_daily"));
+    outputs.put("quarantine", ctx.paths().quarantine(dataset));
+    if (files.isEmpty()) {
+      warnings.add("no input files under " + ctx.paths().raw(dataset) + ": nothing to sessionize");
+    }
+    return new JobResult(files, counts.rowsRead(), rowsWritten, counts.rejectedByReason(), counts.skippedByReason(),
+        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings);
+  }
+
+  /**
+   * The rows of a window of raw dates, staged, deduplicated and sessionized (cached: the counts and four
+   * writes read them).
+   *
+   * @param from the first raw date read ({@link LocalDate#MIN}: all)
+   * @param to the last raw date read ({@link LocalDate#MAX}: all)
+   */
+  private record Window(List<InputFile> files, Staged staged, Dataset<Row> events, Dataset<Row> classified,
+      LocalDate from, LocalDate to) {
+    void release() {
+      classified.unpersist();
+      events.unpersist();
+      staged.release();
+    }
+  }
+
+  /**
+   * Every raw date, or for {@code --run-date D} D-1..D+1 widened back a day at a time while a visitor's
+   * chain of events could reach into D from before the window. Cost per widening: one count over the
+   * cached rows, then the window is staged again.
+   */
+  private static Window sessionizedWindow(JobContext ctx, RawDataset declared, List<InputFile> allFiles,
+      Optional<LocalDate> runDate) {
+    LakeConfig.Clickstream settings = ctx.config().clickstream();
+    LocalDate earliest = allFiles.stream().map(f -> LocalDate.parse(f.rawDate())).min(LocalDate::compareTo)
+        .orElse(LocalDate.MIN);
+    LocalDate from = runDate.map(d -> d.minusDays(1)).orElse(LocalDate.MIN);
+    LocalDate to = runDate.map(d -> d.plusDays(1)).orElse(LocalDate.MAX);
+    while (true) {
+      LocalDate lo = from;
+      List<InputFile> files = allFiles.stream().filter(f -> !LocalDate.parse(f.rawDate()).isBefore(lo)
+          && !LocalDate.parse(f.rawDate()).isAfter(to)).toList();
+      ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)"
+          + runDate.map(d -> " (raw dates " + lo + " to " + to + " for " + d + ")").orElse(""));
+      Staged staged = Staging.stage(ctx.spark(), declared, files, Staging.Run.of(ctx));
+      ctx.stage("sessionize");
+      // Cached: the deduplicated events feed three branches (duplicates, sessions, bots); without the
+      // cache each would re-plan and re-run the dedup join, and planning alone took seconds per action.
+      Dataset<Row> events = staged.deduplicated().persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
+      Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
+          .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
+          .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
+      Dataset<Row> classified = staged.rejected().withColumns(NO_SESSION)
+          .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
+          .unionByName(sessionized)
+          .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Window window = new Window(files, staged, events, classified, from, to);
+      if (runDate.isEmpty() || !from.isAfter(earliest)) {
+        return window;
+      }
+      long openChains = classified.filter(col("chain_start").lt(Timestamp.from(
+              from.atStartOfDay().toInstant(ZoneOffset.UTC).plus(settings.inactivityGap())))
+          .and(col("chain_end").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
+          .count();
+      if (openChains == 0) {
+        return window;
+      }
+      LOG.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
+          NAME, openChains, from);
+      window.release();
+      from = from.minusDays(1);
+    }
+  }
+
+  /**
+   * The outcome of each row, with its day partition: with a run date, that date's rows are written or
+   * quarantined and the rows read only for context are skipped as {@link #OUTSIDE_RUN_DATE}.
+   */
+  private static Dataset<Row> outcome(Dataset<Row> classified, Optional<LocalDate> runDate) {
+    Dataset<Row> outcome = classified;
+    if (runDate.isPresent()) {
+      String d = runDate.get().toString();
+      Column ownRawDate = col("raw_date").equalTo(d);
+      Column rejected = col(RowRules.REJECT_REASON).isNotNull();
+      outcome = classified
+          .withColumn(RowCounts.SKIP_REASON, when(rejected.and(not(ownRawDate)), lit(OUTSIDE_RUN_DATE))
+              .when(not(rejected).and(col("date").notEqual(lit(java.sql.Date.valueOf(runDate.get())))),
+                  lit(OUTSIDE_RUN_DATE)))
+          .withColumn(RowRules.REJECT_REASON, when(ownRawDate, col(RowRules.REJECT_REASON)));
+    }
+    return outcome.transform(DayPartitions.withDayOf(col("date")));
+  }
+
+  /**
+   * Builds the sessions of the written events and replaces the day partitions of processed/sessions,
+   * curated/traffic_hourly and curated/conversion_funnel_daily they fill (in {@code scope}, or all);
+   * returns the sessions per day. Cost: one aggregation by session (cached), one per curated table,
+   * three writes.
+   */
+  private static SortedMap<String, Long> writeSessions(JobContext ctx, Dataset<Row> written, SortedSet<String> scope) {
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     ctx.stage("build and write processed/sessions");
     Dataset<Row> sessions = SessionMetrics.toSessions(written.filter(col("session_id").isNotNull()))
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
@@ -206,31 +266,8 @@ public final class ClickstreamEtl implements LakeJob {
         sessionPartitions, scopeOr(scope, hadoopConf, trafficPath), hadoopConf);
     PartitionedParquet.replacePartitions(SessionMetrics.conversionFunnelDaily(sessions), funnelPath,
         PARTITION_COLUMNS, sessionPartitions, scopeOr(scope, hadoopConf, funnelPath), hadoopConf);
-
-    ctx.stage("write quarantine/" + dataset);
-    SortedSet<String> quarantineDates = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(d.toString())))
-        .orElse(InputFile.rawDates(files));
-    DatasetSink.quarantine(ctx, outcome, declared, dataset, quarantineDates, counts.rawDatesWithRejects());
-
-    metrics.put("bot_events", written.filter(col("is_bot")).count());
-    metrics.put("sessions", sessionsByDay.values().stream().mapToLong(Long::longValue).sum());
-    metrics.put("repeated_event_ids", staged.repeatedKeys());
     sessions.unpersist();
-    classified.unpersist();
-    events.unpersist();
-    staged.release();
-
-    Map<String, String> outputs = new LinkedHashMap<>();
-    outputs.put("events", eventsPath);
-    outputs.put("sessions", sessionsPath);
-    outputs.put("traffic_hourly", trafficPath);
-    outputs.put("conversion_funnel_daily", funnelPath);
-    outputs.put("quarantine", ctx.paths().quarantine(dataset));
-    if (files.isEmpty()) {
-      warnings.add("no input files under " + ctx.paths().raw(dataset) + ": nothing to sessionize");
-    }
-    return new JobResult(files, counts.rowsRead(), rowsWritten, counts.rejectedByReason(), counts.skippedByReason(),
-        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings);
+    return sessionsByDay;
   }
 
   private static SortedSet<String> scopeOr(SortedSet<String> scope, Configuration hadoopConf, String path) {
