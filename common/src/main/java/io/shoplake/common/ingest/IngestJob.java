@@ -3,6 +3,7 @@ package io.shoplake.common.ingest;
 import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.lit;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
@@ -79,84 +80,67 @@ public final class IngestJob implements LakeJob {
     if (RawFormat.all(ctx.config()).stream().anyMatch(f -> f.dataset().equals(dataset))) {
       throw new UsageException("Cannot ingest " + dataset + ": it is a declared dataset, read by its own job");
     }
-    int sampleRows = ctx.args().get("sample-rows").map(Integer::parseInt).orElse(DEFAULT_SAMPLE_ROWS);
-    var hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
-    ContractStore store = new ContractStore(ctx.paths().root(), dataset, hadoopConf);
+    ContractStore store = new ContractStore(ctx.paths().root(), dataset, ctx.spark().sparkContext().hadoopConfiguration());
     Optional<SchemaContract> current = store.latest();
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("processed", ctx.paths().processed(dataset));
     outputs.put("quarantine", ctx.paths().quarantine(dataset));
     outputs.put("schemas", store.dir());
-
-    RawZone unscreened = RegistryScreen.rawZone(ctx, List.of());
-    if (!unscreened.exists(dataset)) {
+    if (!RegistryScreen.rawZone(ctx, List.of()).exists(dataset)) {
       throw new IllegalArgumentException("Cannot ingest " + dataset + ": no folder " + ctx.paths().raw(dataset));
     }
-    List<InputFile> listed = unscreened.listAll(dataset, Optional.empty());
-    RawDataset.Format format = current.map(SchemaContract::format).orElseGet(() -> formatOf(dataset, listed));
-    RawZone zone = RegistryScreen.rawZone(ctx,
-        List.of(new RawFormat(dataset, format == RawDataset.Format.CSV, List.of())));
-    List<String> warnings = new ArrayList<>();
-    ctx.args().runDate().ifPresent(d -> warnings.add(
-        "--run-date " + d + " ignored: ingest rebuilds its dataset from every raw date"));
-    List<InputFile> screened = zone.list(dataset, Optional.empty());
-    warnings.addAll(0, zone.validationWarnings());
-
-    // Each file is judged once (by content): known files keep their verdict, new ones are sampled.
-    Map<String, ContractStore.CheckedFile> checked = new TreeMap<>(store.checkedFiles());
-    List<InputFile> accepted = new ArrayList<>();
-    List<InputFile> fresh = new ArrayList<>();
-    for (InputFile file : screened) {
-      ContractStore.CheckedFile verdict = checked.get(file.relativePath());
-      if (verdict != null && verdict.sha256() != null && verdict.sha256().equals(file.sha256())) {
-        if (verdict.accepted()) {
-          accepted.add(file);
-        }
-      } else if (!matchesFormat(file, format)) {
-        reject(ctx, dataset, file, "schema_format", "a " + extension(file) + " file in a " + format
-            + " dataset", checked, warnings);
-      } else {
-        fresh.add(file);
-      }
-    }
-    if (fresh.isEmpty() && current.isPresent() && !ctx.bookmark().anyUnprocessed(accepted)) {
-      warnings.add(io.shoplake.common.bookmark.FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset)));
-      return JobResult.nothingToDo(outputs, warnings);
+    RawDataset.Format format = current.map(SchemaContract::format).orElseGet(() -> formatOf(ctx, dataset));
+    Verdicts files = new Verdicts(ctx, dataset, format, store.checkedFiles());
+    if (files.fresh.isEmpty() && current.isPresent() && !ctx.bookmark().anyUnprocessed(files.accepted)) {
+      files.warnings.add(FileBookmark.nothingNew("files under " + ctx.paths().raw(dataset)));
+      return JobResult.nothingToDo(outputs, files.warnings);
     }
 
-    ctx.stage("sample " + fresh.size() + " new file(s) of " + dataset);
+    ctx.stage("sample " + files.fresh.size() + " new file(s) of " + dataset);
+    int sampleRows = ctx.args().get("sample-rows").map(Integer::parseInt).orElse(DEFAULT_SAMPLE_ROWS);
     List<SchemaEvolution.FileSample> samples = new ArrayList<>();
-    fresh.forEach(f -> samples.add(FileSampler.sample(ctx.spark(), format, f, sampleRows)));
+    files.fresh.forEach(f -> samples.add(FileSampler.sample(ctx.spark(), format, f, sampleRows)));
     SchemaEvolution.Outcome outcome = SchemaEvolution.apply(dataset, format, current, samples, ctx.runId());
-    Map<String, SchemaEvolution.Rejection> rejections = new LinkedHashMap<>();
-    outcome.rejected().forEach(r -> rejections.put(r.file(), r));
-    for (InputFile file : fresh) {
-      SchemaEvolution.Rejection rejection = rejections.get(file.relativePath());
-      if (rejection != null) {
-        reject(ctx, dataset, file, rejection.reason(), rejection.detail(), checked, warnings);
-      } else {
-        accepted.add(file);
-        checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), true, "sampled"));
-      }
-    }
-    accepted.sort(java.util.Comparator.comparing(InputFile::path));
-    warnings.addAll(outcome.notes());
-    outcome.versions().forEach(v -> warnings.add("schema " + dataset + " v" + v.version() + ": " + v.change()));
+    files.judge(outcome);
+    outcome.versions().forEach(v -> files.warnings.add("schema " + dataset + " v" + v.version() + ": " + v.change()));
     List<StateCommit> state = new ArrayList<>();
     outcome.versions().forEach(v -> state.add(store.record(v)));
-    state.add(store.recordFiles(checked));
+    state.add(store.recordFiles(files.checked));
     Optional<SchemaContract> latest = outcome.latest(current);
     if (latest.isEmpty()) {
-      warnings.add("no file of " + dataset + " could be read: no contract recorded, nothing written");
-      return new JobResult(accepted, 0, 0, Map.of(), List.of(), outputs, Map.of(), warnings).withState(state);
+      files.warnings.add("no file of " + dataset + " could be read: no contract recorded, nothing written");
+      return new JobResult(files.accepted, 0, 0, Map.of(), List.of(), outputs, Map.of(), files.warnings)
+          .withState(state);
     }
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("dataset", dataset);
+    metrics.put("schema_version", latest.get().version());
+    metrics.put("schema", latest.get().schema().simpleString());
+    metrics.put("files_rejected_for_schema", outcome.rejected().size());
+    return write(ctx, latest.get(), files.accepted)
+        .result(files.accepted, outputs, metrics, files.warnings)
+        .withState(state)
+        .withTables(List.of(IngestedTables.of(latest.get())));
+  }
 
-    SchemaContract contract = latest.get();
+  /** What the write of an ingested dataset did. */
+  private record Written(long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason, List<String> partitions) {
+    JobResult result(List<InputFile> files, Map<String, String> outputs, Map<String, Object> metrics,
+        List<String> warnings) {
+      return new JobResult(files, rowsRead, rowsWritten, rejectedByReason, partitions, outputs, metrics, warnings);
+    }
+  }
+
+  /**
+   * Stages {@code files} with {@code contract} through the shared path and rebuilds processed/NAME and
+   * quarantine/NAME from them. Cost: one scan, one count aggregation, two writes.
+   */
+  private static Written write(JobContext ctx, SchemaContract contract, List<InputFile> files) {
+    String dataset = contract.dataset();
     RawDataset declared = declaration(contract);
-    ctx.stage("read and validate " + accepted.size() + " file(s) with contract v" + contract.version());
-    Staged staged = Staging.stage(IngestRead.read(ctx.spark(), contract, accepted), declared, Staging.Run.of(ctx));
-    RowCounts counts = staged.counts(accepted);
-
+    ctx.stage("read and validate " + files.size() + " file(s) with contract v" + contract.version());
+    Staged staged = Staging.stage(IngestRead.read(ctx.spark(), contract, files), declared, Staging.Run.of(ctx));
+    RowCounts counts = staged.counts(files);
     ctx.stage("write processed/" + dataset);
     Dataset<Row> processed = staged.classified()
         .withColumn("processed_at", lit(Timestamp.from(ctx.startedAt())))
@@ -164,18 +148,75 @@ public final class IngestJob implements LakeJob {
     long written = DatasetSink.replaceDayPartitions(ctx, DatasetSink.kept(processed, processedColumns(contract)),
         counts, ctx.paths().processed(dataset));
     ctx.stage("write quarantine/" + dataset);
-    DatasetSink.quarantine(ctx, staged.classified(), declared, dataset, InputFile.rawDates(accepted),
+    DatasetSink.quarantine(ctx, staged.classified(), declared, dataset, InputFile.rawDates(files),
         counts.rawDatesWithRejects());
     staged.release();
+    return new Written(counts.rowsRead(), written, counts.rejectedByReason(), new ArrayList<>(counts.partitionsToWrite()));
+  }
 
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("dataset", dataset);
-    metrics.put("schema_version", contract.version());
-    metrics.put("schema", contract.schema().simpleString());
-    metrics.put("files_rejected_for_schema", rejections.size());
-    return new JobResult(accepted, counts.rowsRead(), written, counts.rejectedByReason(),
-        new ArrayList<>(counts.partitionsToWrite()), outputs, metrics, warnings).withState(state)
-        .withTables(List.of(IngestedTables.of(contract)));
+  /**
+   * The files of one run and the verdict on each: a file judged before (same content) keeps its verdict,
+   * a file of the other format is quarantined, the others are fresh and sampled; {@link #judge} then
+   * accepts or quarantines them by the evolution's outcome. Lists the raw folder once and screens it
+   * with the file checks.
+   */
+  private static final class Verdicts {
+    private final JobContext ctx;
+    private final String dataset;
+    final Map<String, ContractStore.CheckedFile> checked;
+    final List<InputFile> accepted = new ArrayList<>();
+    final List<InputFile> fresh = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    Verdicts(JobContext ctx, String dataset, RawDataset.Format format, Map<String, ContractStore.CheckedFile> known) {
+      this.ctx = ctx;
+      this.dataset = dataset;
+      this.checked = new TreeMap<>(known);
+      RawZone zone = RegistryScreen.rawZone(ctx,
+          List.of(new RawFormat(dataset, format == RawDataset.Format.CSV, List.of())));
+      List<InputFile> screened = zone.list(dataset, Optional.empty());
+      warnings.addAll(zone.validationWarnings());
+      ctx.args().runDate().ifPresent(d -> warnings.add(
+          "--run-date " + d + " ignored: ingest rebuilds its dataset from every raw date"));
+      for (InputFile file : screened) {
+        ContractStore.CheckedFile verdict = checked.get(file.relativePath());
+        if (verdict != null && verdict.sha256() != null && verdict.sha256().equals(file.sha256())) {
+          if (verdict.accepted()) {
+            accepted.add(file);
+          }
+        } else if (!matchesFormat(file, format)) {
+          reject(file, "schema_format", "a " + extension(file) + " file in a " + format + " dataset");
+        } else {
+          fresh.add(file);
+        }
+      }
+    }
+
+    /** Accepts the fresh files the evolution took, quarantines the ones it rejected. */
+    void judge(SchemaEvolution.Outcome outcome) {
+      Map<String, SchemaEvolution.Rejection> rejections = new LinkedHashMap<>();
+      outcome.rejected().forEach(r -> rejections.put(r.file(), r));
+      for (InputFile file : fresh) {
+        SchemaEvolution.Rejection rejection = rejections.get(file.relativePath());
+        if (rejection != null) {
+          reject(file, rejection.reason(), rejection.detail());
+        } else {
+          accepted.add(file);
+          checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), true, "sampled"));
+        }
+      }
+      accepted.sort(java.util.Comparator.comparing(InputFile::path));
+      warnings.addAll(outcome.notes());
+    }
+
+    private void reject(InputFile file, String reason, String detail) {
+      FileQuarantine.record(ctx.paths(), dataset, file, new FileInspection(file.path(), file.sizeBytes(),
+          file.sha256(), reason, detail, file.records(), file.wholeFileRead(), List.of()), reason, detail,
+          ctx.runId(), ctx.spark().sparkContext().hadoopConfiguration());
+      checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), false, reason + ": " + detail));
+      warnings.add("not read: " + file.relativePath() + " (" + reason + ": " + detail + "; see quarantine/_files/"
+          + dataset + "/)");
+    }
   }
 
   /** The lineage columns of an ingested dataset's rows, after the contract's: the seed's, then the lake's. */
@@ -207,18 +248,9 @@ public final class IngestJob implements LakeJob {
         .partitionedByDayOf("raw_date");
   }
 
-  private static void reject(JobContext ctx, String dataset, InputFile file, String reason, String detail,
-      Map<String, ContractStore.CheckedFile> checked, List<String> warnings) {
-    FileQuarantine.record(ctx.paths(), dataset, file, new FileInspection(file.path(), file.sizeBytes(), file.sha256(),
-        reason, detail, file.records(), file.wholeFileRead(), List.of()), reason, detail, ctx.runId(),
-        ctx.spark().sparkContext().hadoopConfiguration());
-    checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), false, reason + ": " + detail));
-    warnings.add("not read: " + file.relativePath() + " (" + reason + ": " + detail + "; see quarantine/_files/"
-        + dataset + "/)");
-  }
-
   /** The format of a new dataset, from its files' extensions: .csv, or .jsonl / .json / .ndjson. */
-  private static RawDataset.Format formatOf(String dataset, List<InputFile> files) {
+  private static RawDataset.Format formatOf(JobContext ctx, String dataset) {
+    List<InputFile> files = RegistryScreen.rawZone(ctx, List.of()).listAll(dataset, Optional.empty());
     long csv = files.stream().filter(f -> matchesFormat(f, RawDataset.Format.CSV)).count();
     long json = files.stream().filter(f -> matchesFormat(f, RawDataset.Format.JSON_LINES)).count();
     if (csv == 0 && json == 0) {
