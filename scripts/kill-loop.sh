@@ -61,23 +61,8 @@ if [ ! -f "$DATA/.complete" ]; then
   touch "$DATA/.complete"
 fi
 
-echo "Compiling the lake digest (common's test classes) ..." >&2
-mkdir -p "$WORK"
-(cd "$REPO_ROOT" && mvn -q -B -pl common -am -DskipTests install && \
-  mvn -q -B -pl common test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$WORK/digest.classpath") > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; die "Cannot build the lake digest (output above)"; }
-DIGEST_CP="$REPO_ROOT/common/target/test-classes:$REPO_ROOT/common/target/classes:$(cat "$WORK/digest.classpath")"
-OPENS=()
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    sun.nio.ch sun.util.calendar; do
-  OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
-
-digest() { # lake folder -> its digest on stdout
-  java -Xmx2g "${OPENS[@]}" -cp "$DIGEST_CP" io.shoplake.common.testing.LakeDigest "$1" 2> "$WORK/digest.log" \
-    || { cat "$WORK/digest.log" >&2; die "Cannot digest $1 (output above)"; }
-}
+prepare_lake_digest "$WORK"
+digest() { lake_digest "$1"; }
 
 fresh_lake() { # a new lake whose raw zone links to the generated input (raw is never written)
   rm -rf "$1"

@@ -15,20 +15,7 @@ for lake in "$@"; do
   [ -d "$lake" ] || die "Cannot digest $lake: no such folder"
 done
 
-WORK="$REPO_ROOT/.cache/lake-digest"
-mkdir -p "$WORK"
-echo "Compiling the lake digest (common's test classes) ..." >&2
-(cd "$REPO_ROOT" && mvn -q -B -pl common -am -DskipTests install && \
-  mvn -q -B -pl common test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$WORK/digest.classpath") > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; die "Cannot build the lake digest (output above)"; }
-DIGEST_CP="$REPO_ROOT/common/target/test-classes:$REPO_ROOT/common/target/classes:$(cat "$WORK/digest.classpath")"
-OPENS=()
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    sun.nio.ch sun.util.calendar; do
-  OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
+prepare_lake_digest "$REPO_ROOT/.cache/lake-digest"
 for lake in "$@"; do
-  java -Xmx2g "${OPENS[@]}" -cp "$DIGEST_CP" io.shoplake.common.testing.LakeDigest "$lake" 2> "$WORK/digest.log" \
-    | sed "s|^|$lake |" || { cat "$WORK/digest.log" >&2; die "Cannot digest $lake (output above)"; }
+  lake_digest "$lake" | sed "s|^|$lake |"
 done

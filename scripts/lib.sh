@@ -56,3 +56,29 @@ ensure_spark() {
 # Scala version when it is not run from a Spark distribution.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
+
+# Builds common's test classes (the lake digest, io.shoplake.common.testing.LakeDigest) into WORK_DIR and
+# defines lake_digest LAKE_DIR, which prints the lake's order-free digest. Used by kill-loop.sh and
+# lake-digest.sh.
+prepare_lake_digest() {
+  local work="$1"
+  mkdir -p "$work"
+  echo "Compiling the lake digest (common's test classes) ..." >&2
+  (cd "$REPO_ROOT" && mvn -q -B -pl common -am -DskipTests install && \
+    mvn -q -B -pl common test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$work/digest.classpath") > "$work/build.log" 2>&1 \
+    || { cat "$work/build.log" >&2; die "Cannot build the lake digest (output above)"; }
+  DIGEST_WORK="$work"
+  DIGEST_CP="$REPO_ROOT/common/target/test-classes:$REPO_ROOT/common/target/classes:$(cat "$work/digest.classpath")"
+  DIGEST_OPENS=()
+  local p
+  for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+      sun.nio.ch sun.util.calendar; do
+    DIGEST_OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
+  done
+}
+
+lake_digest() { # lake folder -> its digest on stdout
+  java -Xmx2g "${DIGEST_OPENS[@]}" -cp "$DIGEST_CP" io.shoplake.common.testing.LakeDigest "$1" \
+    2> "$DIGEST_WORK/digest.log" || { cat "$DIGEST_WORK/digest.log" >&2; die "Cannot digest $1 (output above)"; }
+}

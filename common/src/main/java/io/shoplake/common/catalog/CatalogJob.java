@@ -1,5 +1,6 @@
 package io.shoplake.common.catalog;
 
+import io.shoplake.common.ingest.IngestedTables;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
@@ -44,7 +45,7 @@ public final class CatalogJob implements LakeJob {
     ctx.stage("find the declared tables in the lake");
     Map<String, String> present = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
-    List<LakeTable> ingested = io.shoplake.common.ingest.IngestedTables.found(ctx.paths(),
+    List<LakeTable> ingested = IngestedTables.found(ctx.paths(),
         ctx.spark().sparkContext().hadoopConfiguration());
     List<LakeTable> tables = new ArrayList<>(LakeTables.all());
     tables.addAll(ingested);

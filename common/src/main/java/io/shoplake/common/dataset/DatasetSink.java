@@ -7,6 +7,7 @@ import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.io.QuarantineSink;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import java.util.Collection;
@@ -33,7 +34,7 @@ public final class DatasetSink {
   public static long replaceDayPartitions(JobContext ctx, Dataset<Row> rows, RowCounts counts, String path) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     return ObservedWrite.writeExpecting(rows, ctx.jobName() + "_written", counts.rowsToWrite(),
-        observed -> PartitionedParquet.replacePartitions(observed, path, io.shoplake.common.lake.DayPartitions.COLUMNS,
+        observed -> PartitionedParquet.replacePartitions(observed, path, DayPartitions.COLUMNS,
             counts.partitionsToWrite(), PartitionedParquet.listPartitions(hadoopConf, path, 3), hadoopConf));
   }
 

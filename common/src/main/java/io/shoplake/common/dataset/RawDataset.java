@@ -1,5 +1,7 @@
 package io.shoplake.common.dataset;
 
+import io.shoplake.common.io.CsvSource;
+import io.shoplake.common.io.JsonLinesSource;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Transform;
 import java.time.Instant;
@@ -34,9 +36,9 @@ public record RawDataset(String name, Format format, List<String> fields,
 
   /** How a raw dataset's files are read. */
   public enum Format {
-    /** RFC 4180 CSV with a header ({@link io.shoplake.common.io.CsvSource}). */
+    /** RFC 4180 CSV with a header ({@link CsvSource}). */
     CSV,
-    /** One JSON object a line ({@link io.shoplake.common.io.JsonLinesSource}). */
+    /** One JSON object a line ({@link JsonLinesSource}). */
     JSON_LINES
   }
 

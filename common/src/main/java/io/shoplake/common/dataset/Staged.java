@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.shoplake.common.io.RecordAccounting;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
@@ -59,7 +61,7 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
 
   /**
    * The row accounting of {@link #classified()}, checked against the records of {@code files}
-   * ({@link io.shoplake.common.io.RecordAccounting}). One aggregation over the cached rows.
+   * ({@link RecordAccounting}). One aggregation over the cached rows.
    */
   public RowCounts counts(List<InputFile> files) {
     return RowCounts.of(classified(), partitionColumns()).verifiedAgainst(dataset.name() + " files", files);
@@ -67,7 +69,7 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
 
   /** The output's partition columns: {@code year, month, day} for a day-partitioned dataset, else none. */
   public List<String> partitionColumns() {
-    return dataset.dayOf().isPresent() ? io.shoplake.common.lake.DayPartitions.COLUMNS : List.of();
+    return dataset.dayOf().isPresent() ? DayPartitions.COLUMNS : List.of();
   }
 
   /** How many keys occurred more than once (0 without a key). */

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.job.JobContext;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RawFields;
@@ -44,7 +45,7 @@ public final class Staging {
    */
   public record Run(String runId, String jobName, Instant startedAt, Instant latestAccepted) {
     /** The run of a job: its id, name and start, and the latest time the config's tolerance accepts. */
-    public static Run of(io.shoplake.common.job.JobContext ctx) {
+    public static Run of(JobContext ctx) {
       return new Run(ctx.runId(), ctx.jobName(), ctx.startedAt(),
           ctx.config().validate().latestAcceptedTime(ctx.startedAt()));
     }

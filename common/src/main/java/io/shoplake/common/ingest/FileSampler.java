@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvSource;
+import io.shoplake.common.io.JsonLinesSource;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RawFields;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class FileSampler {
     Map<String, List<String>> values = new LinkedHashMap<>();
     List<Row> lines = spark.read().option("lineSep", "\n").text(file.path())
         .filter(org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.col("value")
-            .rlike(io.shoplake.common.io.JsonLinesSource.BLANK_LINE)))
+            .rlike(JsonLinesSource.BLANK_LINE)))
         .limit(rows).collectAsList();
     for (Row line : lines) {
       JsonNode node;

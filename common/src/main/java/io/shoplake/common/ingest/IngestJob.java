@@ -15,6 +15,7 @@ import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.job.RowCounts;
+import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RowRule;
@@ -25,8 +26,10 @@ import io.shoplake.common.validation.RawFormat;
 import io.shoplake.common.validation.RegistryScreen;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -205,7 +208,7 @@ public final class IngestJob implements LakeJob {
           checked.put(file.relativePath(), new ContractStore.CheckedFile(file.sha256(), true, "sampled"));
         }
       }
-      accepted.sort(java.util.Comparator.comparing(InputFile::path));
+      accepted.sort(Comparator.comparing(InputFile::path));
       warnings.addAll(outcome.notes());
     }
 
@@ -227,7 +230,7 @@ public final class IngestJob implements LakeJob {
   static List<String> processedColumns(SchemaContract contract) {
     List<String> names = new ArrayList<>(contract.names());
     names.addAll(METADATA);
-    names.addAll(io.shoplake.common.lake.DayPartitions.COLUMNS);
+    names.addAll(DayPartitions.COLUMNS);
     return names;
   }
 
@@ -270,7 +273,7 @@ public final class IngestJob implements LakeJob {
   }
 
   private static String extension(InputFile file) {
-    String name = file.relativePath().substring(file.relativePath().lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+    String name = file.relativePath().substring(file.relativePath().lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     return name.endsWith(".gz") ? extension(name.substring(0, name.length() - 3)) : name.contains(".")
         ? name.substring(name.lastIndexOf('.') + 1) : "(no extension)";
   }

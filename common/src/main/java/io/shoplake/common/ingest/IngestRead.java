@@ -3,6 +3,8 @@ package io.shoplake.common.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.JsonLinesSource;
@@ -18,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Reads the files of an ingested dataset with its contract's columns, as
- * {@link io.shoplake.common.dataset.Staging#read} does for a declared one, with two differences: each
+ * {@link Staging#read} does for a declared one, with two differences: each
  * column is renamed from its source name (a CSV header, a JSON key) to its lake name, and a CSV file may
  * lack some contract columns (it predates them, or they were left out), which read as null there; in
  * JSON Lines a missing key is null anyway. One scan per CSV header, as {@link CsvSource}.
@@ -29,7 +31,7 @@ final class IngestRead {
   private IngestRead() {}
 
   static Dataset<Row> read(SparkSession spark, SchemaContract contract, List<InputFile> files) {
-    if (contract.format() == io.shoplake.common.dataset.RawDataset.Format.JSON_LINES) {
+    if (contract.format() == RawDataset.Format.JSON_LINES) {
       return renamed(JsonLinesSource.read(spark, files, contract.sources(), RawFields.CORRUPT_RECORD), contract,
           contract.sources(), List.of(JsonLinesSource.LINE_FAULT));
     }

@@ -3,6 +3,9 @@ package io.shoplake.common.ingest;
 import io.shoplake.common.dataset.RawDataset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -42,13 +45,13 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
    * with one of these names is stored as {@code <name>_value}, so a CSV with a {@code year} column keeps
    * it beside the {@code year} partition.
    */
-  public static final java.util.Set<String> RESERVED = java.util.Set.of("processed_at", "source_file",
+  public static final Set<String> RESERVED = Set.of("processed_at", "source_file",
       "processing_job", "ingested_at", "run_id", "job_name", "year", "month", "day", "raw_date", "reject_reason",
       "skip_reason", "_raw", "_corrupt_record", "_line_fault", "_row_hash");
 
   /** The lake's name of a source column: lower case, {@code a-z 0-9 _} only, never a {@link #RESERVED} one. */
   public static String lakeName(String source) {
-    String name = source.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    String name = source.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     name = name.isEmpty() ? "_" : name;
     return RESERVED.contains(name) ? name + "_value" : name;
   }
@@ -62,7 +65,7 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
     return columns.stream().map(Column::name).toList();
   }
 
-  public java.util.Optional<Column> bySource(String source) {
+  public Optional<Column> bySource(String source) {
     return columns.stream().filter(c -> c.source().equals(source)).findFirst();
   }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.sql.types.DataType;
 
@@ -136,7 +137,7 @@ public final class SchemaEvolution {
    * when at least half of the values fit one (the others are bad rows), else empty (a change of type).
    */
   private static Optional<DataType> mostlyFitting(DataType was, List<String> values) {
-    List<String> present = values.stream().filter(java.util.Objects::nonNull).toList();
+    List<String> present = values.stream().filter(Objects::nonNull).toList();
     List<String> fitting = present.stream().filter(v -> ColumnTypes.merge(was, ColumnTypes.infer(List.of(v))).isPresent())
         .toList();
     if (fitting.isEmpty() || fitting.size() * 2 < present.size()) {

@@ -1,9 +1,14 @@
 package io.shoplake.common.job;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.pii.PiiKey;
+import io.shoplake.common.spark.ProgressListener;
+import io.shoplake.common.state.PendingState;
+import io.shoplake.common.state.StateCommit;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -22,22 +27,22 @@ public record JobContext(
     Instant startedAt,
     LakePaths paths,
     Optional<PiiKey> piiKey,
-    Optional<io.shoplake.common.jdbc.StgCoreConnection> stgCore,
-    io.shoplake.common.bookmark.FileBookmark bookmark,
-    io.shoplake.common.state.PendingState pending) {
+    Optional<StgCoreConnection> stgCore,
+    FileBookmark bookmark,
+    PendingState pending) {
 
   /**
    * Has the runner commit {@code commit} with the job's own state once the run succeeds (never before the
    * outputs are in); for state a shared part of a job produces, such as the file checks' verdicts.
    */
-  public void keepOnSuccess(io.shoplake.common.state.StateCommit commit) {
+  public void keepOnSuccess(StateCommit commit) {
     pending.add(commit);
   }
 
   /**
    * Names the stage the job is in: logged at INFO and set as the description of the Spark jobs that
    * follow, so a long run shows which job and which stage it is in (see
-   * {@link io.shoplake.common.spark.ProgressListener}) rather than silence.
+   * {@link ProgressListener}) rather than silence.
    */
   public void stage(String description) {
     org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {}", jobName, description);
@@ -45,7 +50,7 @@ public record JobContext(
   }
 
   /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore} get one. */
-  public io.shoplake.common.jdbc.StgCoreConnection requireStgCore() {
+  public StgCoreConnection requireStgCore() {
     return stgCore.orElseThrow(() -> new IllegalStateException(
         "Cannot connect to stg_core in job " + jobName + ": the job did not declare needsStgCore"));
   }

@@ -1,5 +1,6 @@
 package io.shoplake.common.job;
 
+import io.shoplake.common.catalog.LakeTable;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.state.StateCommit;
 import java.util.List;
@@ -36,7 +37,7 @@ public record JobResult(
     Map<String, Object> metrics,
     List<String> warnings,
     List<StateCommit> state,
-    List<io.shoplake.common.catalog.LakeTable> tables) {
+    List<LakeTable> tables) {
 
   /** A result with no state to commit but the bookmark. */
   public JobResult(List<InputFile> inputFiles, long rowsRead, long rowsWritten, Map<String, Long> rejectedByReason,
@@ -64,7 +65,7 @@ public record JobResult(
   }
 
   /** This result with {@code written} tables for the runner to register (see {@code tables}). */
-  public JobResult withTables(List<io.shoplake.common.catalog.LakeTable> written) {
+  public JobResult withTables(List<LakeTable> written) {
     return new JobResult(inputFiles, rowsRead, rowsWritten, rejectedByReason, skippedByReason, outputPartitions,
         outputs, metrics, warnings, state, List.copyOf(written));
   }
