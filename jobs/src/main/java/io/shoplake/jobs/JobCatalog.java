@@ -11,8 +11,8 @@ import io.shoplake.common.products.ProductEnrichment;
 import io.shoplake.common.quality.QualityJob;
 import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.transactions.TransactionEtl;
-import io.shoplake.common.pipeline.LocalPipeline;
 import io.shoplake.common.validation.FileValidation;
+import io.shoplake.jobs.pipeline.LocalPipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +40,11 @@ public final class JobCatalog {
 
   public static Optional<LakeJob> find(String name) {
     return Optional.ofNullable(JOBS.get(name)).map(Supplier::get);
+  }
+
+  /** A new instance of every job, in the catalog's order: what the pipeline's steps are derived from. */
+  public static java.util.List<LakeJob> jobs() {
+    return JOBS.values().stream().map(Supplier::get).toList();
   }
 
   /** The names of the jobs, in the catalog's order (the pipeline is wiring, not a job). */

@@ -3,7 +3,7 @@ package io.shoplake.jobs;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
-import io.shoplake.common.pipeline.LocalPipeline;
+import io.shoplake.jobs.pipeline.LocalPipeline;
 import java.util.Arrays;
 
 /**

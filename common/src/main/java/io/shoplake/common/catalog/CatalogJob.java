@@ -1,7 +1,9 @@
 package io.shoplake.common.catalog;
 
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.ingest.IngestedTables;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -33,6 +35,13 @@ public final class CatalogJob implements LakeJob {
   @Override
   public boolean keepsBookmark() {
     return false;
+  }
+
+  /** It catches up every declared table: after each of their writers. */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(), LakeTables.all().stream().map(t -> t.zone() + "/" + t.name()).toList(),
+        List.of(FlowStep.CATALOG)));
   }
 
   @Override

@@ -1,21 +1,14 @@
 package io.shoplake.common.clickstream;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.when;
-
 import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.dataset.DatasetSink;
 import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.dataset.Staged;
 import io.shoplake.common.dataset.Staging;
-import io.shoplake.common.transform.Ingest;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -23,8 +16,9 @@ import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
-import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.transform.Ingest;
+import io.shoplake.common.validation.RegistryScreen;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -43,6 +37,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Clickstream sessionization: raw events (JSON Lines) -> {@code processed/clickstream_events} (every
@@ -91,6 +91,12 @@ public final class ClickstreamEtl implements LakeJob {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(FlowStep.FILE_VERDICTS), List.of(), List.of("processed/clickstream_events",
+        "processed/sessions", "curated/traffic_hourly", "curated/conversion_funnel_daily")));
   }
 
   @Override

@@ -1,14 +1,11 @@
 package io.shoplake.common.curated;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.to_date;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -34,6 +31,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_date;
 
 /**
  * Master merge: processed transactions, products, reviews, sessions and events -> the curated
@@ -81,6 +81,15 @@ public final class MasterMerge implements LakeJob {
   @Override
   public List<JobOption> options(LakeConfig config) {
     return List.of(JobOption.flag(FULL_REFRESH));
+  }
+
+  /** Its inputs, and the quality verdicts: an error-level failure holds it back, no curated table on bad data. */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of("processed/" + config.transactions().dataset(),
+            "processed/" + config.products().dataset(), "processed/" + config.reviews().dataset(), "processed/sessions",
+            "processed/clickstream_events", FlowStep.QUALITY_VERDICTS), List.of(),
+        List.of("curated/sales", "curated/daily_product_performance", "curated/customer_summary")));
   }
 
   @Override

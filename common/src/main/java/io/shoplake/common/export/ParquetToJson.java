@@ -1,15 +1,16 @@
 package io.shoplake.common.export;
 
+import io.shoplake.common.bookmark.FileBookmark;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
-import io.shoplake.common.bookmark.FileBookmark;
-import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.lake.DatasetSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -93,6 +94,17 @@ public final class ParquetToJson implements LakeJob {
         JobOption.text("source-path", ".+", "expected the URI of a Parquet dataset"),
         JobOption.text("export-name", SAFE_NAME, "letters, digits, _ . - only"),
         JobOption.text("compression", "(?i)none|gzip", "expected none or gzip"));
+  }
+
+  /**
+   * One step per curated table the pipeline exports ({@code shoplake.export.pipeline-tables}): each needs
+   * its table and comes after the catalog step, the flow's last stage.
+   */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return config.export().pipelineTables().stream().map(table -> new FlowStep("export " + table,
+        List.of("--dataset", "curated/" + table, "--export-name", table), List.of("curated/" + table),
+        List.of(FlowStep.CATALOG), List.of("exports/" + table), java.util.Optional.empty())).toList();
   }
 
   @Override

@@ -1,18 +1,11 @@
 package io.shoplake.common.jdbc;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.dayofmonth;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.month;
-import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.year;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -41,6 +34,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.year;
 
 /**
  * JDBC extraction from stg_core into {@code processed/stg_core/<table>/year=/month=/day=} (by
@@ -93,6 +93,13 @@ public final class JdbcExtract implements LakeJob {
   @Override
   public boolean needsStgCore(LakeConfig config) {
     return true;
+  }
+
+  /** With the pipeline's {@code --extract-stg-core} only: the copy of stg_core, before anything else. */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(new FlowStep(NAME, List.of(), List.of(), List.of(), List.of(FlowStep.STG_CORE_COPY),
+        java.util.Optional.of("extract-stg-core")));
   }
 
   @Override

@@ -37,5 +37,13 @@ public interface LakeJob {
     return java.util.List.of();
   }
 
+  /**
+   * The steps this job takes in the pipeline with {@code config}, as the data each needs, comes after
+   * and produces ({@link FlowStep}); none for a job the pipeline does not run.
+   */
+  default java.util.List<FlowStep> flow(io.shoplake.common.config.LakeConfig config) {
+    return java.util.List.of();
+  }
+
   JobResult run(JobContext context);
 }

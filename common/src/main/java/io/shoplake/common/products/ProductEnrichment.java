@@ -1,16 +1,13 @@
 package io.shoplake.common.products;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.dataset.DatasetSink;
 import io.shoplake.common.dataset.EveryRawDate;
 import io.shoplake.common.dataset.Staged;
 import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.ObservedWrite;
 import io.shoplake.common.io.PartitionedParquet;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -36,6 +33,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Product enrichment: raw products (JSON Lines) and categories (CSV) -> {@code processed/products}
@@ -66,6 +67,13 @@ public final class ProductEnrichment implements LakeJob {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** It reads processed transactions (units sold in the window), so it needs their producer. */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(FlowStep.FILE_VERDICTS, "processed/" + config.transactions().dataset()),
+        List.of(), List.of("processed/" + config.products().dataset(), "processed/" + config.products().categoriesDataset())));
   }
 
   @Override

@@ -5,10 +5,11 @@ import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.DataCheckFailure;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
-import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.manifest.ManifestStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -186,6 +187,16 @@ public final class QualityJob implements LakeJob {
     }
     List<String> wanted = JobOption.listValue(ctx.args(), DATASET, names(ctx.config()));
     return all.stream().filter(d -> wanted.contains(d.name())).toList();
+  }
+
+  /**
+   * It checks whatever the jobs that write its datasets left, also when one of them failed: after them,
+   * not on them.
+   */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(FlowStep.FILE_VERDICTS),
+        QualityConfig.parse(config).stream().map(DatasetChecks::path).toList(), List.of(FlowStep.QUALITY_VERDICTS)));
   }
 
   /** {@code --dataset}: all, or some of the datasets that have checks configured. */

@@ -1,9 +1,11 @@
 package io.shoplake.common.reviews;
 
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.dataset.DatasetSink;
 import io.shoplake.common.dataset.EveryRawDate;
 import io.shoplake.common.dataset.Staged;
 import io.shoplake.common.dataset.Staging;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -36,6 +38,12 @@ public final class ReviewEtl implements LakeJob {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(FlowStep.FILE_VERDICTS), List.of(),
+        List.of("processed/" + config.reviews().dataset())));
   }
 
   @Override

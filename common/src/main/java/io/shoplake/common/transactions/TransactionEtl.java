@@ -1,27 +1,21 @@
 package io.shoplake.common.transactions;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.when;
-
+import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.io.QuarantineSink;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
-import io.shoplake.common.validation.RegistryScreen;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.validation.RegistryScreen;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +29,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Transaction ETL: raw CSV -> validated, deduplicated, derived, PII-masked Parquet in
@@ -73,6 +74,12 @@ public final class TransactionEtl implements LakeJob {
   @Override
   public boolean needsStgCore(io.shoplake.common.config.LakeConfig config) {
     return config.transactions().fromStgCore();
+  }
+
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(FlowStep.FILE_VERDICTS), List.of(),
+        List.of("processed/" + config.transactions().dataset())));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.shoplake.common.validation;
 
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
@@ -38,6 +40,12 @@ public final class FileValidation implements LakeJob {
   @Override
   public boolean keepsBookmark() {
     return false;
+  }
+
+  /** The pipeline's first step (after the copy of stg_core, when it runs): it judges the raw files. */
+  @Override
+  public List<FlowStep> flow(LakeConfig config) {
+    return List.of(FlowStep.of(NAME, List.of(), List.of(FlowStep.STG_CORE_COPY), List.of(FlowStep.FILE_VERDICTS)));
   }
 
   @Override

@@ -85,13 +85,4 @@ class JobOptionTest {
         + " a comma-separated list of "), jobs.stderr());
     assertEquals(1, jobs.stderr().trim().lines().count());
   }
-
-  @Test
-  void thePipelineChecksEveryStepsOptionsBeforeItsFirstStep() {
-    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
-    assertEquals(2, jobs.runPipeline("--full-refresh", "yes"));
-    assertEquals("ERROR pipeline: Cannot use --full-refresh 'yes': it is a flag (true or false)", jobs.stderr().trim());
-    assertEquals("", jobs.stdout(), "no step ran");
-    assertFalse(Files.exists(dir.resolve("lake/_runs")));
-  }
 }

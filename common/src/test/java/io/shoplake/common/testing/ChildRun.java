@@ -4,19 +4,17 @@ import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
-import io.shoplake.common.pipeline.LocalPipeline;
-import io.shoplake.common.pipeline.PipelineStep;
 import io.shoplake.common.transactions.TransactionEtl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A job or the pipeline in a process of its own, as {@code spark-submit} would start it, for the tests
- * that kill a run with {@code kill -9}: {@code ChildRun transactions [--halt-after-output] args...} or
- * {@code ChildRun pipeline [--halt-after-output-of STEP] args...}. The halt stops the process dead (no
- * shutdown hooks, as a kill) right after the job (or the pipeline's step) wrote its output and before
- * the runner commits its state: the one moment a signal from outside cannot be timed to hit.
+ * A job in a process of its own, as {@code spark-submit} would start it, for the tests that kill a run
+ * with {@code kill -9}: {@code ChildRun transactions [--halt-after-output] args...} (the jobs module's
+ * {@code PipelineChildRun} does the same for the pipeline). The halt stops the process dead (no shutdown
+ * hooks, as a kill) right after the job wrote its output and before the runner commits its state: the
+ * one moment a signal from outside cannot be timed to hit.
  */
 public final class ChildRun {
   private ChildRun() {}
@@ -25,28 +23,16 @@ public final class ChildRun {
     List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
     boolean halt = rest.remove("--halt-after-output");
     int code;
-    if (args[0].equals("pipeline")) {
-      int at = rest.indexOf("--halt-after-output-of");
-      String haltStep = at < 0 ? null : rest.get(at + 1);
-      if (at >= 0) {
-        rest.subList(at, at + 2).clear();
-      }
-      String[] pipelineArgs = rest.toArray(new String[0]);
-      code = new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(config ->
-          LocalPipeline.steps(config).stream().map(step -> !step.name().equals(haltStep) ? step
-              : step.withJob(haltingAfterOutput(step.job())))
-              .toList(), pipelineArgs);
-    } else {
-      LakeJob job = switch (args[0]) {
-        case "transactions" -> new TransactionEtl();
-        default -> throw new IllegalArgumentException("no such job here: " + args[0]);
-      };
-      code = JobRunner.forProcess().run(halt ? haltingAfterOutput(job) : job, rest.toArray(new String[0])).exitCode();
-    }
+    LakeJob job = switch (args[0]) {
+      case "transactions" -> new TransactionEtl();
+      default -> throw new IllegalArgumentException("no such job here: " + args[0]);
+    };
+    code = JobRunner.forProcess().run(halt ? haltingAfterOutput(job) : job, rest.toArray(new String[0])).exitCode();
     System.exit(code);
   }
 
-  private static LakeJob haltingAfterOutput(LakeJob job) {
+  /** {@code job}, halting the process right after its output, before the state commit. */
+  public static LakeJob haltingAfterOutput(LakeJob job) {
     return new LakeJob() {
       @Override
       public String name() {

@@ -4,7 +4,6 @@ import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.pii.AwsSecretsManagerReader;
-import io.shoplake.common.pipeline.LocalPipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,19 +79,19 @@ public final class JobHarness {
     return runner().run(job, withLake(args));
   }
 
-  public int runPipeline(String... args) {
+  /**
+   * What a runner of something bigger than a job (the pipeline, in the jobs module) needs: a runner as
+   * {@link #run} uses (output captured, {@link #beforeCommit} hooked), the streams this harness reads, and
+   * the arguments with this lake.
+   */
+  public Runner runner(String... args) {
     JobRunner runner = runner();
-    return new LocalPipeline(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run(withLake(args));
+    return new Runner(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), withLake(args));
   }
 
-  /** Runs the pipeline with its steps replaced by {@code steps}. */
-  public int runPipeline(java.util.function.Function<io.shoplake.common.config.LakeConfig,
-      List<io.shoplake.common.pipeline.PipelineStep>> steps, String... args) {
-    JobRunner runner = runner();
-    return new LocalPipeline(runner, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run(steps, withLake(args));
-  }
+  /** See {@link #runner(String...)}. */
+  public record Runner(JobRunner runner, PrintStream out, PrintStream err, String[] args) {}
 
   public String stdout() {
     return out.toString(StandardCharsets.UTF_8);

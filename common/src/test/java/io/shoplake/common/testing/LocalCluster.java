@@ -62,6 +62,12 @@ public final class LocalCluster implements AutoCloseable {
    */
   public int submit(Map<String, String> env, List<String> conf, Path log, String... args)
       throws IOException, InterruptedException {
+    return submit(env, conf, log, ChildRun.class, args);
+  }
+
+  /** As {@link #submit(Map, List, Path, String...)}, with {@code main} (on this JVM's classpath) as the driver. */
+  public int submit(Map<String, String> env, List<String> conf, Path log, Class<?> main, String... args)
+      throws IOException, InterruptedException {
     Path jar = applicationJar(log.resolveSibling("shoplake-classes.jar"));
     List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", QUICK_JIT, "-cp",
         System.getProperty("java.class.path")));
@@ -73,7 +79,7 @@ public final class LocalCluster implements AutoCloseable {
     for (String pair : conf) {
       command.add("-D" + pair);
     }
-    command.add(ChildRun.class.getName());
+    command.add(main.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment());

@@ -2,10 +2,10 @@ package io.shoplake.jobs.deploy;
 
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
-import io.shoplake.common.pipeline.LocalPipeline;
-import io.shoplake.common.pipeline.PipelineStep;
-import io.shoplake.common.pipeline.StepGraph;
 import io.shoplake.jobs.JobCatalog;
+import io.shoplake.jobs.pipeline.LocalPipeline;
+import io.shoplake.jobs.pipeline.PipelineStep;
+import io.shoplake.jobs.pipeline.StepGraph;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

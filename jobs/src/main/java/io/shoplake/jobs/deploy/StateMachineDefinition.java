@@ -1,7 +1,7 @@
 package io.shoplake.jobs.deploy;
 
-import io.shoplake.common.pipeline.PipelineStep;
-import io.shoplake.common.pipeline.StepGraph;
+import io.shoplake.jobs.pipeline.PipelineStep;
+import io.shoplake.jobs.pipeline.StepGraph;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,9 +9,9 @@ import io.shoplake.common.catalog.LakeTable;
 import io.shoplake.common.catalog.LakeTables;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.testing.JobHarness;
-import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.SampleLakeReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +23,14 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
-import scala.collection.JavaConverters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /**
  * The sample pipeline run in a session with Hive support on an embedded metastore (what

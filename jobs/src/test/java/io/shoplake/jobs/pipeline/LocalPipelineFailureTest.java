@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +8,10 @@ import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.testing.TestLake;
 import io.shoplake.common.testing.TinyShop;
 import io.shoplake.common.transactions.TransactionEtl;
-import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.PipelineHarness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class LocalPipelineFailureTest {
     // No raw/reviews at all.
     JobHarness jobs = new JobHarness(lake);
 
-    assertEquals(1, jobs.runPipeline());
+    assertEquals(1, PipelineHarness.run(jobs));
     String summary = jobs.stdout();
     assertTrue(summary.lines().anyMatch(l -> l.startsWith("reviews ") && l.contains("failed")), summary);
     assertTrue(summary.contains("reviews: Cannot read reviews: no folder "), summary);
@@ -59,7 +60,7 @@ class LocalPipelineFailureTest {
   void aRawZoneStepRefusedByAHeldLockFailsQualityAndMasterMergeDoesNotPublish() throws IOException {
     TestLake lake = TinyShop.create(dir.resolve("lake"));
     JobHarness jobs = new JobHarness(lake);
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     long salesBefore = jobs.read("curated/sales").count();
     lake.writeTransactions("2025-01-03", "t3.csv", List.of(TinyShop.transaction("T9", "C1", "P1",
         "2025-01-03T10:00:00Z")));
@@ -67,7 +68,7 @@ class LocalPipelineFailureTest {
     // Another live run holds the transaction job's lock: this pipeline's transactions step is refused.
     try (JobLock held = JobLock.acquire(TransactionEtl.NAME, lake.uri() + "_state/" + TransactionEtl.NAME,
         "another-live-run", Duration.ofMinutes(2), SharedSpark.get().sparkContext().hadoopConfiguration())) {
-      assertEquals(1, jobs.runPipeline());
+      assertEquals(1, PipelineHarness.run(jobs));
     }
     String summary = jobs.stdout();
     assertTrue(summary.contains("transactions: Cannot start transactions: run another-live-run "), summary);
@@ -84,7 +85,7 @@ class LocalPipelineFailureTest {
         + " quality checks"), merge.manifest().orElseThrow().getError());
 
     // Once the lock is free, a plain rerun of the pipeline takes the new file and publishes it.
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     assertEquals(salesBefore + 1, jobs.read("curated/sales").count());
   }
 }

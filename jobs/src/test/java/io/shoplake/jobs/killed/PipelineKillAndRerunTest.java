@@ -1,4 +1,4 @@
-package io.shoplake.common.killed;
+package io.shoplake.jobs.killed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.testing.ChildProcess;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.LakeDigest;
-import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.PipelineChildRun;
+import io.shoplake.jobs.testing.SampleLakeReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ class PipelineKillAndRerunTest {
   @TempDir Path dir;
 
   private static ChildProcess pipeline(TestLake lake, String awaited, String... extra) {
-    List<String> args = new ArrayList<>(List.of("pipeline", "--lake-root", lake.uri()));
+    List<String> args = new ArrayList<>(List.of("--lake-root", lake.uri()));
     args.addAll(List.of(extra));
-    return ChildProcess.start(lake.root().getParent(), awaited, args.toArray(new String[0]));
+    return ChildProcess.start(lake.root().getParent(), awaited, PipelineChildRun.class, args.toArray(new String[0]));
   }
 
   @Test

@@ -1,5 +1,8 @@
-package io.shoplake.common.testing;
+package io.shoplake.jobs.testing;
 
+import io.shoplake.common.testing.JobHarness;
+import io.shoplake.common.testing.LakeDigest;
+import io.shoplake.common.testing.TestLake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +41,7 @@ public final class SampleLakeReference {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
         TestLake lake = new TestLake(dir.resolve("lake")).withSampleRaw();
         JobHarness jobs = new JobHarness(lake);
-        int exit = jobs.runPipeline();
+        int exit = PipelineHarness.run(jobs);
         if (exit != 0) {
           throw new AssertionError("the reference pipeline run failed:\n" + jobs.stdout() + jobs.stderr());
         }

@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
 import io.shoplake.common.testing.TinyShop;
+import io.shoplake.jobs.testing.PipelineHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,10 @@ class LocalPipelineIncrementalTest {
   void noNewFileChangesNothingAndALateFileOnlyItsDate() throws IOException {
     TestLake lake = TinyShop.create(dir.resolve("lake"));
     JobHarness jobs = new JobHarness(lake);
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     Map<String, String> first = files(lake.root());
 
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     assertEquals(first, files(lake.root()), "a run with no new file rewrites nothing");
     for (String step : List.of("transactions", "products", "reviews", "clickstream", "master-merge")) {
       assertTrue(jobs.stdout().lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(step)
@@ -43,7 +44,7 @@ class LocalPipelineIncrementalTest {
 
     lake.writeTransactions("2025-01-01", "late.csv", List.of(TinyShop.transaction("T4", "C2", "P1",
         "2025-01-01T15:00:00Z")));
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     Map<String, String> third = files(lake.root());
     TreeSet<String> changed = new TreeSet<>();
     first.forEach((file, version) -> {

@@ -1,4 +1,4 @@
-package io.shoplake.common.state;
+package io.shoplake.jobs.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,11 +10,11 @@ import io.shoplake.common.ingest.IngestJob;
 import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.testing.JobHarness;
-import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
 import io.shoplake.common.transactions.TransactionEtl;
 import io.shoplake.common.validation.FileValidation;
+import io.shoplake.jobs.testing.SampleLakeReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

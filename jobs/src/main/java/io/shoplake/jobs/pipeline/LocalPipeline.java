@@ -1,26 +1,20 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import io.shoplake.common.catalog.CatalogJob;
-import io.shoplake.common.clickstream.ClickstreamEtl;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
-import io.shoplake.common.curated.MasterMerge;
-import io.shoplake.common.export.ParquetToJson;
-import io.shoplake.common.jdbc.JdbcExtract;
 import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.TransientRetry;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.pii.PiiKey;
-import io.shoplake.common.products.ProductEnrichment;
 import io.shoplake.common.quality.QualityJob;
-import io.shoplake.common.reviews.ReviewEtl;
 import io.shoplake.common.spark.SparkSessions;
-import io.shoplake.common.transactions.TransactionEtl;
 import io.shoplake.common.validation.FileValidation;
+import io.shoplake.jobs.JobCatalog;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * The whole flow in one SparkSession: with {@code --extract-stg-core}, first jdbc-extract (the copy of
  * stg_core's tables, on which no other step depends); then validate (file checks: rejected files go to
  * quarantine/_files/ and are not read), the raw-zone jobs (transactions, products, reviews,
- * clickstream), then master-merge, then the export of the curated tables to JSON Lines. Each step is
- * a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
+ * clickstream), then quality, master-merge, the catalog, then the export of the curated tables to JSON
+ * Lines. The steps and their order are not listed here: they are derived from the job catalog, each job
+ * declaring the data it needs, comes after and produces ({@link FlowGraph}). Each step is a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
  * depend on it, with the reason, while independent steps still run. Prints one summary table at the
  * end; exit code 0 only when every step succeeded.
  *
@@ -61,7 +57,7 @@ public final class LocalPipeline {
   /** The flag that adds jdbc-extract (the copy of stg_core's tables) as the first step. */
   public static final String EXTRACT_STG_CORE = "extract-stg-core";
 
-  /** The steps, in order, for {@code config}. */
+  /** The steps, in order, for {@code config}: every job's {@code flow} in the catalog, as a graph. */
   public static List<PipelineStep> steps(LakeConfig config) {
     return steps(config, false);
   }
@@ -71,38 +67,7 @@ public final class LocalPipeline {
    * step graph ({@link StepGraph}): the state machine of scripts/deploy-glue.sh is built from it too.
    */
   public static List<PipelineStep> steps(LakeConfig config, boolean extractStgCore) {
-    List<PipelineStep> steps = new ArrayList<>();
-    List<String> first = List.of();
-    if (extractStgCore) {
-      steps.add(new PipelineStep(JdbcExtract.NAME, new JdbcExtract(), List.of(), List.of()));
-      first = List.of(JdbcExtract.NAME);
-    }
-    // The raw-zone jobs wait for validate: without its verdicts they would read files it would reject.
-    List<String> validated = List.of(FileValidation.NAME);
-    List<String> rawZone = List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME);
-    steps.addAll(List.of(
-        new PipelineStep(FileValidation.NAME, new FileValidation(), List.of(), List.of(), first),
-        new PipelineStep(TransactionEtl.NAME, new TransactionEtl(), List.of(), validated),
-        new PipelineStep(ProductEnrichment.NAME, new ProductEnrichment(), List.of(),
-            List.of(FileValidation.NAME, TransactionEtl.NAME)),
-        new PipelineStep(ReviewEtl.NAME, new ReviewEtl(), List.of(), validated),
-        new PipelineStep(ClickstreamEtl.NAME, new ClickstreamEtl(), List.of(), validated),
-        // Quality checks whatever the raw-zone jobs left, also after one of them failed: after, not on them.
-        new PipelineStep(QualityJob.NAME, new QualityJob(), List.of(), validated, rawZone),
-        // An error-level quality failure holds master-merge back: curated tables are not built on bad data.
-        new PipelineStep(MasterMerge.NAME, new MasterMerge(), List.of(),
-            List.of(TransactionEtl.NAME, ProductEnrichment.NAME, ReviewEtl.NAME, ClickstreamEtl.NAME, QualityJob.NAME))));
-    // The catalog catches up every table in the lake (each job registers its own); after every writer.
-    steps.add(new PipelineStep(CatalogJob.NAME, new CatalogJob(), List.of(), List.of(), List.of(MasterMerge.NAME)));
-    for (String table : config.export().pipelineTables()) {
-      String producer = table.equals("traffic_hourly") || table.equals("conversion_funnel_daily")
-          ? ClickstreamEtl.NAME : MasterMerge.NAME;
-      // Every export comes after the catalog step (the flow's last stage), but needs only its producer.
-      steps.add(new PipelineStep("export " + table, new ParquetToJson(),
-          List.of("--dataset", "curated/" + table, "--export-name", table), List.of(producer),
-          List.of(CatalogJob.NAME)));
-    }
-    return steps;
+    return FlowGraph.steps(JobCatalog.jobs(), config, extractStgCore ? Set.of(EXTRACT_STG_CORE) : Set.of());
   }
 
   /** One line of the summary. */

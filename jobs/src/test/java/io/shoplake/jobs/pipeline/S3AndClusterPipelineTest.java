@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,9 @@ import io.shoplake.common.testing.LakeDigest;
 import io.shoplake.common.testing.LocalCluster;
 import io.shoplake.common.testing.LocalS3;
 import io.shoplake.common.testing.SharedSpark;
-import io.shoplake.common.testing.SampleLakeReference;
+import io.shoplake.jobs.testing.PipelineChildRun;
+import io.shoplake.jobs.testing.PipelineHarness;
+import io.shoplake.jobs.testing.SampleLakeReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ class S3AndClusterPipelineTest {
     Path settings = Files.writeString(dir.resolve("cluster.conf"), "shoplake.spark.shuffle-partitions = 2\n");
     long started = System.nanoTime();
     try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 2)) {
-      clusterExit = cluster.submit(driverEnv(), conf, log, "pipeline", "--env", "local", "--lake-root", root,
+      clusterExit = cluster.submit(driverEnv(), conf, log, PipelineChildRun.class, "--env", "local", "--lake-root", root,
           "--config-file", settings.toString());
       clusterOutput = Files.readString(log);
       executorsLaunched = cluster.executorsLaunched(dir.resolve("cluster"));
@@ -104,7 +106,7 @@ class S3AndClusterPipelineTest {
   void aSecondRunOnS3ReadsNoRowAndRewritesNothing() throws IOException {
     Map<String, String> before = objects();
     JobHarness jobs = new JobHarness(root, driverEnv());
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     // The summary table: step, status, rows in, out, rejected, skipped, seconds. Quality reads the
     // datasets it checks on every run; every other step must find nothing new.
     java.util.regex.Pattern row = java.util.regex.Pattern.compile(

@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import io.shoplake.common.quality.QualityJob;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.TestLake;
 import io.shoplake.common.testing.TinyShop;
+import io.shoplake.jobs.testing.PipelineHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class LocalPipelineQualityGateTest {
     Files.writeString(strict, "shoplake.quality.datasets.transactions.checks.has-rows.min = 100\n");
     JobHarness jobs = new JobHarness(lake);
 
-    assertEquals(1, jobs.runPipeline("--config-file", strict.toString()));
+    assertEquals(1, PipelineHarness.run(jobs, "--config-file", strict.toString()));
     String summary = jobs.stdout();
     assertTrue(summary.lines().anyMatch(l -> l.startsWith("quality ") && l.contains("failed")), summary);
     assertTrue(summary.contains("quality: Cannot pass quality: 1 error-level check failed: transactions.has-rows"

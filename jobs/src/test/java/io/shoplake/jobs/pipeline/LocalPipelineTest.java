@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.curated.MasterMerge;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.testing.JobHarness;
-import io.shoplake.common.testing.SampleLakeReference;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.PipelineHarness;
+import io.shoplake.jobs.testing.SampleLakeReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class LocalPipelineTest {
   @Order(2)
   void aSecondRunLeavesEveryCuratedTableUnchanged() {
     Map<String, List<Row>> before = curated();
-    assertEquals(0, jobs.runPipeline(), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs), jobs.stdout() + jobs.stderr());
     Map<String, List<Row>> after = curated();
     before.forEach((table, rows) -> assertSameRows(
         SharedSpark.get().createDataFrame(rows, jobs.read("curated/" + table).schema()),
@@ -113,7 +114,7 @@ class LocalPipelineTest {
         "LATE-1,C0000001,P00001,1,10.00,,,USD,card,completed,2025-01-02T12:00:00Z,,US"));
     // The whole flow again, for that raw date: products and reviews rebuild (their content is the
     // same but for days_of_supply), clickstream rewrites the same sessions of Jan 2.
-    assertEquals(0, jobs.runPipeline("--run-date", "2025-01-02"), jobs.stdout() + jobs.stderr());
+    assertEquals(0, PipelineHarness.run(jobs, "--run-date", "2025-01-02"), jobs.stdout() + jobs.stderr());
     RunManifest m = latestManifest(MasterMerge.NAME);
     assertEquals(1, ((Number) m.getMetrics().get("sales_dates_recomputed")).intValue(), m.getMetrics().toString());
     assertEquals(1, ((Number) m.getMetrics().get("performance_dates_recomputed")).intValue(), m.getMetrics().toString());

@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SecretSweep;
 import io.shoplake.common.testing.StgCoreDatabase;
 import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.PipelineHarness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class LocalPipelineStgCoreTest {
         "STG_CORE_JDBC_URL", db.jdbcUrl(), "STG_CORE_USER", db.user(), "STG_CORE_PASSWORD", wrongPassword));
     List<String> streams = new ArrayList<>();
     try (SecretSweep sweep = new SecretSweep(dir.resolve("run.log"))) {
-      assertEquals(0, jobs.runPipeline("--extract-stg-core", "--transactions-source", "jdbc"),
+      assertEquals(0, PipelineHarness.run(jobs, "--extract-stg-core", "--transactions-source", "jdbc"),
           jobs.stdout() + jobs.stderr());
       streams.addAll(List.of(jobs.stdout(), jobs.stderr()));
       assertEquals(1, wrong.run(new JdbcExtract()).exitCode());
@@ -60,7 +61,7 @@ class LocalPipelineStgCoreTest {
   @Test
   void withoutAConnectionTheFlagIsAOneLineErrorBeforeSparkStarts() {
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")).withSampleRaw());
-    assertEquals(2, jobs.runPipeline("--extract-stg-core"));
+    assertEquals(2, PipelineHarness.run(jobs, "--extract-stg-core"));
     assertEquals("ERROR pipeline: Cannot connect to stg_core: no JDBC URL (set STG_CORE_JDBC_URL or"
         + " shoplake.stg-core.jdbc-url)", jobs.stderr().trim());
   }

@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import io.shoplake.common.job.LakeJob;
 import java.util.List;

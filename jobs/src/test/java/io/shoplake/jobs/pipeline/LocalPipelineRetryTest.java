@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import io.shoplake.common.job.DataCheckFailure;
 import io.shoplake.common.testing.FailingJob;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.TestLake;
+import io.shoplake.jobs.testing.PipelineHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
@@ -38,7 +39,7 @@ class LocalPipelineRetryTest {
         .map(job -> new PipelineStep(job.name(), job, List.of(), List.of())).toList();
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
 
-    assertEquals(1, jobs.runPipeline(config -> steps, "--config-file", conf.toString()));
+    assertEquals(1, PipelineHarness.run(jobs, config -> steps, "--config-file", conf.toString()));
     assertEquals(2, flaky.runs());
     assertEquals(3, down.runs());
     assertEquals(1, badData.runs());

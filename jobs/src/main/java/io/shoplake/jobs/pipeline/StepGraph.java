@@ -1,4 +1,4 @@
-package io.shoplake.common.pipeline;
+package io.shoplake.jobs.pipeline;
 
 import java.util.ArrayList;
 import java.util.HashMap;
