@@ -3,14 +3,18 @@ package io.shoplake.common.transactions;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.FutureTimes;
 import static io.shoplake.common.rules.RowRule.rule;
-import static io.shoplake.common.transform.Clean.text;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.upper;
 
+import io.shoplake.common.dataset.Dedup;
+import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.rules.RowRule;
+import java.util.Map;
 import io.shoplake.common.transform.Clean;
 import io.shoplake.common.transform.Contracts;
 import java.util.List;
@@ -27,6 +31,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FxRates {
   public static final List<String> RAW_COLUMNS = List.of("rate_date", "currency", "usd_rate");
+  /** The deduplication key: currency and date. */
+  static final String KEY = "_fx_key";
   static final String RATE_PATTERN = Clean.decimalPattern(18, 8);
 
   private FxRates() {}
@@ -39,28 +45,33 @@ public final class FxRates {
     return schema.add(RawFields.CORRUPT_RECORD, DataTypes.StringType, true);
   }
 
-  /** @param latestAccepted rates dated after this instant's UTC date are quarantined as future_rate_date */
-  public static List<RowRule> rules(java.time.Instant latestAccepted) {
-    return List.of(
-        rule("malformed_row", col(RawFields.CORRUPT_RECORD).isNotNull()),
-        rule("missing_rate_date", text("rate_date").isNull()),
-        rule("invalid_rate_date", not(text("rate_date").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
-            .or(to_date(text("rate_date")).isNull())),
-        FutureTimes.dateNotAfter("rate_date", to_date(text("rate_date")), latestAccepted),
-        rule("missing_currency", text("currency").isNull()),
-        rule("invalid_currency", not(upper(text("currency")).rlike("^[A-Z]{3}$"))),
-        rule("missing_usd_rate", text("usd_rate").isNull()),
-        rule("invalid_usd_rate", not(text("usd_rate").rlike(RATE_PATTERN))),
-        rule("non_positive_usd_rate", text("usd_rate").cast(TransactionSchema.FX_RATE).leq(0)));
-  }
+  /** The typed fields: the rate's date and the rate; currency stays a (cleaned, upper-case) string. */
+  public static final StructType TYPED = new StructType()
+      .add("rate_date", DataTypes.DateType)
+      .add("usd_rate", TransactionSchema.FX_RATE);
 
-  /** Typed columns of valid rows: rate_date (date), currency, usd_rate decimal(18,8). */
-  public static Dataset<Row> typed(Dataset<Row> valid) {
-    return valid.select(
-        to_date(text("rate_date")).as("rate_date"),
-        upper(text("currency")).as("currency"),
-        text("usd_rate").cast(TransactionSchema.FX_RATE).as("usd_rate"),
-        col("source_file"));
+  /**
+   * FX rates as a {@link RawDataset}: one row per currency and date ({@code _fx_key}); a repeated pair is
+   * quarantined as {@code duplicate}, the later file's row winning, then the larger rate as written.
+   */
+  public static final RawDataset DATASET = RawDataset.of("fx_rates", RawDataset.Format.CSV, RAW_COLUMNS, TYPED,
+          FxRates::rules)
+      .normalising(Map.of("currency", c -> upper(c)))
+      .deriving(rates -> rates.withColumn(KEY, concat_ws("|", col("currency"), col("rate_date"))))
+      .deduplicatedBy(Dedup.quarantining(KEY, col("source_file").desc(), trim(col(RawFields.RAW + ".usd_rate")).desc()));
+
+  /** @param latestAccepted rates dated after this instant's UTC date are quarantined as future_rate_date */
+  static List<RowRule> rules(java.time.Instant latestAccepted) {
+    return List.of(
+        rule("missing_rate_date", col("rate_date").isNull()),
+        rule("invalid_rate_date", not(col("rate_date").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+            .or(to_date(col("rate_date")).isNull())),
+        FutureTimes.dateNotAfter("rate_date", to_date(col("rate_date")), latestAccepted),
+        rule("missing_currency", col("currency").isNull()),
+        rule("invalid_currency", not(col("currency").rlike("^[A-Z]{3}$"))),
+        rule("missing_usd_rate", col("usd_rate").isNull()),
+        rule("invalid_usd_rate", not(col("usd_rate").rlike(RATE_PATTERN))),
+        rule("non_positive_usd_rate", col("usd_rate").cast(TransactionSchema.FX_RATE).leq(0)));
   }
 
   /**

@@ -24,7 +24,7 @@ public record RawFormat(String dataset, boolean csv, List<String> requiredColumn
   public static List<RawFormat> all(LakeConfig config) {
     return List.of(
         of(config.transactions().dataset(), TransactionRules.DATASET),
-        new RawFormat(config.transactions().fxRatesDataset(), true, FxRates.RAW_COLUMNS),
+        of(config.transactions().fxRatesDataset(), FxRates.DATASET),
         of(config.products().categoriesDataset(), ProductRules.CATEGORIES),
         of(config.products().dataset(), ProductRules.PRODUCTS),
         of(config.reviews().dataset(), ReviewRules.DATASET),

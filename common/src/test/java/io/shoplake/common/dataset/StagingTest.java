@@ -10,6 +10,7 @@ import io.shoplake.common.reviews.ReviewRules;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.testing.SharedSpark;
+import io.shoplake.common.transactions.FxRates;
 import io.shoplake.common.transactions.TransactionRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class StagingTest {
     for (Row r : classified.selectExpr("coalesce(_raw." + key + ", '?') || '@' || source_file", RowRules.REJECT_REASON,
         skips ? RowCounts.SKIP_REASON : "cast(null as string)").collectAsList()) {
       outcomes.merge(r.getString(0), r.isNullAt(1) ? (r.isNullAt(2) ? "kept" : r.getString(2)) : r.getString(1),
-          (a, b) -> a + "," + b);
+          (a, b) -> String.join(",", java.util.stream.Stream.of((a + "," + b).split(",")).sorted().toList()));
     }
     staged.release();
     return outcomes;
@@ -121,6 +122,19 @@ class StagingTest {
         .filter("reject_reason is null").orderBy("event_id").selectExpr("visitor_id", "is_bot").collectAsList()
         .stream().map(r -> r.get(0) + "," + r.get(1)).reduce((a, b) -> a + "," + b).map(s -> "[" + s + "]")
         .orElse(""));
+  }
+
+  @Test
+  void fxRatesKeepOneRatePerCurrencyAndDateTheLaterFilesWins() {
+    Dataset<Row> read = read(FxRates.DATASET, new String[] {"2025-01-02", "eur", "1.10"},
+        new String[] {"2025-01-02", "EUR ", "1.20"}, new String[] {"2025-01-02", "EURO", "1.0"},
+        new String[] {"2025-01-03", "EUR", "0"});
+    assertEquals(Map.of("2025-01-02@raw/x/date=2025-01-01/f.json", "duplicate,invalid_currency",
+            "2025-01-02@raw/x/date=2025-01-02/f.json", "kept", "2025-01-03@raw/x/date=2025-01-02/f.json",
+            "non_positive_usd_rate"),
+        outcomes(FxRates.DATASET, "rate_date", read));
+    assertEquals("[2025-01-02,EUR,1.20000000]", Staging.stage(read, FxRates.DATASET, RUN).deduplicated()
+        .filter("reject_reason is null").select("rate_date", "currency", "usd_rate").first().toString());
   }
 
   @Test
