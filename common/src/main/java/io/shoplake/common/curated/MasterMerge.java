@@ -12,6 +12,8 @@ import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.quality.QualityConfig;
+import io.shoplake.common.quality.QualityGate;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.PartitionFingerprints;
 import io.shoplake.common.state.StateCommit;
@@ -56,7 +58,7 @@ import static org.apache.spark.sql.functions.to_date;
  * nothing; when not even their files changed ({@link DatasetSignature}, recorded in
  * {@code input-signatures.json}), it reads nothing either.
  *
- * <p>Before anything, the {@link io.shoplake.common.quality.QualityGate}: an input whose latest quality
+ * <p>Before anything, the {@link QualityGate}: an input whose latest quality
  * run failed at error level stops the merge, so curated tables are never built on it.
  *
  * <p>Cost: one scan of each input to fingerprint it (an aggregation, no shuffle of rows), then pruned
@@ -94,29 +96,15 @@ public final class MasterMerge implements LakeJob {
 
   @Override
   public JobResult run(JobContext ctx) {
-    SparkSession spark = ctx.spark();
-    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     LakePaths paths = ctx.paths();
-    Map<String, String> inputs = new LinkedHashMap<>();
-    inputs.put("transactions", paths.processed(ctx.config().transactions().dataset()));
-    inputs.put("products", paths.processed(ctx.config().products().dataset()));
-    inputs.put("reviews", paths.processed(ctx.config().reviews().dataset()));
-    inputs.put("sessions", paths.processed("sessions"));
-    inputs.put("clickstream_events", paths.processed("clickstream_events"));
-    for (Map.Entry<String, String> input : inputs.entrySet()) {
-      if (!PartitionedParquet.exists(hadoopConf, input.getValue())) {
-        throw new IllegalArgumentException("Cannot merge: no " + input.getKey() + " at " + input.getValue()
-            + " (run the " + upstreamJob(input.getKey()) + " job first)");
-      }
-    }
+    Map<String, String> inputs = inputs(ctx);
     Map<String, String> outputs = new LinkedHashMap<>();
     outputs.put("sales", paths.curated("sales"));
     outputs.put("daily_product_performance", paths.curated("daily_product_performance"));
     outputs.put("customer_summary", paths.curated("customer_summary"));
-    List<String> warnings = new ArrayList<>(io.shoplake.common.quality.QualityGate.check(
-        io.shoplake.common.quality.QualityConfig.parse(ctx.config()),
+    List<String> warnings = new ArrayList<>(QualityGate.check(QualityConfig.parse(ctx.config()),
         paths.root(), List.copyOf(inputs.values()), hadoopConf, "merge"));
-    Map<String, Object> metrics = new LinkedHashMap<>();
 
     boolean fullRefresh = JobOption.flagValue(ctx.args(), FULL_REFRESH)
         || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
@@ -127,12 +115,68 @@ public final class MasterMerge implements LakeJob {
     if (!fullRefresh && signatureState.read(SIGNATURES_TYPE).map(signatures::equals).orElse(false)) {
       warnings.add("no input file changed since the last run: curated tables left as they are, nothing read");
       outputs.put("state", signatureState.path());
-      return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs, metrics, warnings);
+      return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs, new LinkedHashMap<>(), warnings);
     }
 
     ctx.stage("fingerprint the inputs");
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
-    inputs.forEach((name, path) -> frames.put(name, spark.read().parquet(path)));
+    inputs.forEach((name, path) -> frames.put(name, ctx.spark().read().parquet(path)));
+    Map<String, SortedMap<String, String>> now = fingerprints(frames);
+    JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
+    RecomputePlan plan = RecomputePlan.of(fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of()), now);
+    Map<String, Object> metrics = plan.metrics(fullRefresh);
+
+    List<String> partitions = new ArrayList<>();
+    Dataset<Row> products = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
+    long salesRows = 0;
+    if (!plan.salesDates().isEmpty()) {
+      ctx.stage("build curated/sales for " + plan.salesDates().size() + " date(s)");
+      salesRows = writeSales(frames.get("transactions"), products, plan.salesDates(), outputs.get("sales"),
+          partitions, hadoopConf);
+    }
+    if (!plan.performanceDates().isEmpty()) {
+      ctx.stage("build curated/daily_product_performance for " + plan.performanceDates().size() + " date(s)");
+      metrics.put("daily_product_performance_rows_written", writePerformance(frames, products,
+          plan.performanceDates(), outputs.get("daily_product_performance"), partitions, hadoopConf));
+    }
+    if (plan.summaryChanged()) {
+      ctx.stage("build curated/customer_summary");
+      Dataset<Row> summary = CuratedTables.customerSummary(frames.get("transactions"), frames.get("sessions"));
+      metrics.put("customer_summary_rows_written", ObservedWrite.write(summary, "customer_summary_written",
+          r -> PartitionedParquet.replaceWhole(r.coalesce(1), outputs.get("customer_summary"), ctx.runId(), hadoopConf)));
+    }
+    products.unpersist();
+
+    if (plan.nothing()) {
+      warnings.add("no input changed since the last run: curated tables left as they are");
+    }
+    outputs.put("state", state.path());
+    // Kept only when the run succeeds: the runner commits them after the outputs and the checks.
+    return new JobResult(List.of(), salesRows, salesRows, Map.of(), partitions, outputs, metrics, warnings)
+        .withState(List.of(StateCommit.json(state, now), StateCommit.json(signatureState, signatures)));
+  }
+
+  /** The processed inputs by name; refuses the run when one is missing, naming the job that writes it. */
+  private static Map<String, String> inputs(JobContext ctx) {
+    LakePaths paths = ctx.paths();
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("transactions", paths.processed(ctx.config().transactions().dataset()));
+    inputs.put("products", paths.processed(ctx.config().products().dataset()));
+    inputs.put("reviews", paths.processed(ctx.config().reviews().dataset()));
+    inputs.put("sessions", paths.processed("sessions"));
+    inputs.put("clickstream_events", paths.processed("clickstream_events"));
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    for (Map.Entry<String, String> input : inputs.entrySet()) {
+      if (!PartitionedParquet.exists(hadoopConf, input.getValue())) {
+        throw new IllegalArgumentException("Cannot merge: no " + input.getKey() + " at " + input.getValue()
+            + " (run the " + upstreamJob(input.getKey()) + " job first)");
+      }
+    }
+    return inputs;
+  }
+
+  /** Per input, the fingerprint of each day partition (products: of the whole table). One aggregation each. */
+  private static Map<String, SortedMap<String, String>> fingerprints(Map<String, Dataset<Row>> frames) {
     Map<String, SortedMap<String, String>> now = new TreeMap<>();
     frames.forEach((name, rows) -> now.put(name, name.equals("products")
         // Only what the curated tables read of a product: its stock and days of supply change with every
@@ -140,92 +184,48 @@ public final class MasterMerge implements LakeJob {
         ? PartitionFingerprints.of(rows.select(PRODUCT_COLUMNS_USED.stream().map(c -> col(c)).toArray(Column[]::new)),
             List.of())
         : PartitionFingerprints.of(rows, DAY)));
-    JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
-    Map<String, SortedMap<String, String>> before = fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of());
-    Map<String, SortedSet<LocalDate>> changed = new TreeMap<>();
-    now.forEach((name, fingerprints) -> changed.put(name, dates(
-        PartitionFingerprints.changed(before.getOrDefault(name, new TreeMap<>()), fingerprints))));
-    boolean productsChanged = !PartitionFingerprints.changed(before.getOrDefault("products", new TreeMap<>()),
-        now.get("products")).isEmpty();
-    SortedSet<LocalDate> transactionDates = dates(now.get("transactions").keySet());
-    SortedSet<LocalDate> eventDates = dates(now.get("clickstream_events").keySet());
+    return now;
+  }
 
-    SortedSet<LocalDate> salesDates = new TreeSet<>(productsChanged ? union(transactionDates, changed.get("transactions"))
-        : changed.get("transactions"));
-    SortedSet<LocalDate> candidates = union(transactionDates, eventDates);
-    eventDates.forEach(d -> candidates.add(d.plusDays(1)));
-    SortedSet<LocalDate> performanceDates = new TreeSet<>();
-    if (productsChanged) {
-      performanceDates.addAll(candidates);
-    }
-    performanceDates.addAll(changed.get("transactions"));
-    changed.get("clickstream_events").forEach(d -> {
-      performanceDates.add(d);
-      performanceDates.add(d.plusDays(1));
-    });
-    if (!changed.get("reviews").isEmpty()) {
-      LocalDate first = changed.get("reviews").first();
-      candidates.stream().filter(d -> !d.isBefore(first)).forEach(performanceDates::add);
-    }
-    boolean summaryChanged = !changed.get("transactions").isEmpty() || !changed.get("sessions").isEmpty();
-    metrics.put("full_refresh", fullRefresh);
-    metrics.put("changed_inputs", changedSummary(changed, productsChanged));
-    metrics.put("sales_dates_recomputed", salesDates.size());
-    metrics.put("performance_dates_recomputed", performanceDates.size());
-    metrics.put("customer_summary_recomputed", summaryChanged);
+  /**
+   * Rewrites the sales partitions of {@code dates}, confirming the write saw every transaction of them;
+   * adds the partitions written to {@code partitions} and returns the rows (a count, then the write).
+   */
+  private static long writeSales(Dataset<Row> allTransactions, Dataset<Row> products, SortedSet<LocalDate> dates,
+      String output, List<String> partitions, Configuration hadoopConf) {
+    Dataset<Row> transactions = DayPartitions.onDates(allTransactions, dates).persist(StorageLevel.MEMORY_AND_DISK());
+    SortedSet<String> written = new TreeSet<>();
+    long rowsRead = countByPartition(transactions, written);
+    long rowsWritten = ObservedWrite.writeExpecting(CuratedTables.sales(transactions, products), "sales_written",
+        rowsRead, rows -> PartitionedParquet.replacePartitions(rows, output, DAY, written, DayPartitions.names(dates),
+            hadoopConf));
+    partitions.addAll(written.stream().map(p -> "sales/" + p).toList());
+    transactions.unpersist();
+    return rowsWritten;
+  }
 
-    long rowsRead = 0;
-    long rowsWritten = 0;
-    List<String> partitions = new ArrayList<>();
-    Dataset<Row> products = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
-    if (!salesDates.isEmpty()) {
-      ctx.stage("build curated/sales for " + salesDates.size() + " date(s)");
-      Dataset<Row> transactions = DayPartitions.onDates(frames.get("transactions"), salesDates)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      SortedSet<String> written = new TreeSet<>();
-      rowsRead = countByPartition(transactions, written);
-      SortedSet<String> scope = DayPartitions.names(salesDates);
-      rowsWritten = ObservedWrite.writeExpecting(CuratedTables.sales(transactions, products), "sales_written",
-          rowsRead, rows -> PartitionedParquet.replacePartitions(rows, outputs.get("sales"), DAY, written, scope,
-              hadoopConf));
-      partitions.addAll(written.stream().map(p -> "sales/" + p).toList());
-      transactions.unpersist();
-    }
-    if (!performanceDates.isEmpty()) {
-      ctx.stage("build curated/daily_product_performance for " + performanceDates.size() + " date(s)");
-      Dataset<Row> transactions = DayPartitions.onDates(frames.get("transactions"), performanceDates);
-      SortedSet<LocalDate> eventPartitions = new TreeSet<>(performanceDates);
-      performanceDates.forEach(d -> eventPartitions.add(d.minusDays(1)));
-      Dataset<Row> productEvents = DayPartitions.onDates(frames.get("clickstream_events"), eventPartitions)
-          .filter(not(col("is_bot")).and(col("product_id").isNotNull()))
-          .filter(to_date(col("event_ts")).isin(performanceDates.stream().map(Date::valueOf).toArray()));
-      Dataset<Row> performance = CuratedTables.dailyProductPerformance(transactions, productEvents,
-              frames.get("reviews"), products)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      SortedSet<String> written = new TreeSet<>();
-      long rows = countByPartition(performance, written);
-      PartitionedParquet.replacePartitions(performance, outputs.get("daily_product_performance"), DAY, written,
-          DayPartitions.names(performanceDates), hadoopConf);
-      metrics.put("daily_product_performance_rows_written", rows);
-      partitions.addAll(written.stream().map(p -> "daily_product_performance/" + p).toList());
-      performance.unpersist();
-    }
-    if (summaryChanged) {
-      ctx.stage("build curated/customer_summary");
-      Dataset<Row> summary = CuratedTables.customerSummary(frames.get("transactions"), frames.get("sessions"));
-      long rows = ObservedWrite.write(summary, "customer_summary_written",
-          r -> PartitionedParquet.replaceWhole(r.coalesce(1), outputs.get("customer_summary"), ctx.runId(), hadoopConf));
-      metrics.put("customer_summary_rows_written", rows);
-    }
-    products.unpersist();
-
-    if (salesDates.isEmpty() && performanceDates.isEmpty() && !summaryChanged) {
-      warnings.add("no input changed since the last run: curated tables left as they are");
-    }
-    outputs.put("state", state.path());
-    // Kept only when the run succeeds: the runner commits them after the outputs and the checks.
-    return new JobResult(List.of(), rowsRead, rowsWritten, Map.of(), partitions, outputs, metrics, warnings)
-        .withState(List.of(StateCommit.json(state, now), StateCommit.json(signatureState, signatures)));
+  /**
+   * Rewrites the daily_product_performance partitions of {@code dates} from their transactions, the
+   * non-bot product events of those dates (read from the day before too: a session runs past midnight)
+   * and every review; adds the partitions written to {@code partitions} and returns the rows written.
+   */
+  private static long writePerformance(Map<String, Dataset<Row>> frames, Dataset<Row> products,
+      SortedSet<LocalDate> dates, String output, List<String> partitions, Configuration hadoopConf) {
+    Dataset<Row> transactions = DayPartitions.onDates(frames.get("transactions"), dates);
+    SortedSet<LocalDate> eventPartitions = new TreeSet<>(dates);
+    dates.forEach(d -> eventPartitions.add(d.minusDays(1)));
+    Dataset<Row> productEvents = DayPartitions.onDates(frames.get("clickstream_events"), eventPartitions)
+        .filter(not(col("is_bot")).and(col("product_id").isNotNull()))
+        .filter(to_date(col("event_ts")).isin(dates.stream().map(Date::valueOf).toArray()));
+    Dataset<Row> performance = CuratedTables.dailyProductPerformance(transactions, productEvents,
+            frames.get("reviews"), products)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    SortedSet<String> written = new TreeSet<>();
+    long rows = countByPartition(performance, written);
+    PartitionedParquet.replacePartitions(performance, output, DAY, written, DayPartitions.names(dates), hadoopConf);
+    partitions.addAll(written.stream().map(p -> "daily_product_performance/" + p).toList());
+    performance.unpersist();
+    return rows;
   }
 
   private static String upstreamJob(String input) {
@@ -240,23 +240,5 @@ public final class MasterMerge implements LakeJob {
     SortedMap<String, Long> counts = DayPartitions.rowCounts(rows);
     partitions.addAll(counts.keySet());
     return counts.values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  /** The dates of fingerprinted partitions; the whole-dataset key "" has none. */
-  private static SortedSet<LocalDate> dates(java.util.Collection<String> partitionNames) {
-    return DayPartitions.dates(partitionNames.stream().filter(n -> !n.isEmpty()).toList());
-  }
-
-  private static SortedSet<LocalDate> union(SortedSet<LocalDate> a, SortedSet<LocalDate> b) {
-    SortedSet<LocalDate> all = new TreeSet<>(a);
-    all.addAll(b);
-    return all;
-  }
-
-  private static Map<String, Object> changedSummary(Map<String, SortedSet<LocalDate>> changed, boolean productsChanged) {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    changed.forEach((name, dates) -> summary.put(name, name.equals("products") ? productsChanged
-        : dates.stream().map(LocalDate::toString).toList()));
-    return summary;
   }
 }
