@@ -4,7 +4,6 @@ import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.io.PartitionedParquet;
-import io.shoplake.common.job.DataCheckFailure;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
@@ -12,6 +11,7 @@ import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.manifest.ManifestStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,15 +55,10 @@ public final class QualityJob implements LakeJob {
     String root = ctx.paths().root();
     // A backfill (--run-date) is judged as of the end of its date, not of today.
     Instant reference = ctx.args().runDate()
-        .map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).orElse(ctx.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    Map<String, Object> summary = new LinkedHashMap<>();
-    Map<String, Long> failedBySeverity = new TreeMap<>();
-    List<String> warnings = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
+        .map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+        .orElse(ctx.startedAt().truncatedTo(ChronoUnit.SECONDS));
+    QualityTally tally = new QualityTally();
     Map<String, String> outputs = new LinkedHashMap<>();
-    long evaluated = 0;
-    long passed = 0;
-    long scanned = 0;
     ProducerRuns producers = ProducerRuns.read(new ManifestStore(ctx.paths(), hadoopConf), NAME);
     for (DatasetChecks dataset : selected(ctx)) {
       if (dataset.checks().isEmpty()) {
@@ -78,106 +72,95 @@ public final class QualityJob implements LakeJob {
       boolean present = PartitionedParquet.exists(hadoopConf, path);
       Optional<String> notCheckable = !present ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
       if (notCheckable.isPresent()) {
-        Severity severity = dataset.checks().stream().map(QualityCheck::severity)
-            .anyMatch(sv -> sv == Severity.ERROR) ? Severity.ERROR : Severity.WARNING;
-        String line = dataset.name() + " (" + severity.label() + "): not checked: " + notCheckable.get();
-        warnings.add("check failed: " + line);
-        failedBySeverity.merge(severity.label(), 1L, Long::sum);
-        evaluated++;
-        if (severity == Severity.ERROR) {
-          errors.add(line);
-        }
-        summary.put(dataset.name(), Map.of("status", "not_checked", "reason", notCheckable.get()));
-        // Recorded like any verdict, so that master-merge's gate, which reads the latest record, sees this
-        // failure instead of an older run's pass of data that is no longer what it describes.
-        QualityRecord.CheckOutcome outcome = new QualityRecord.CheckOutcome(NOT_CHECKED, NOT_CHECKED,
-            severity.label(), false, notCheckable.get());
-        history.write(new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
-            present ? dataset.signature(root, hadoopConf) : "",
-            ctx.runId(), Map.of(), List.of(outcome),
-            severity == Severity.ERROR ? QualityRecord.FAILED : QualityRecord.WARNINGS));
-        continue;
-      }
-      Optional<String> quarantine = dataset.quarantine().map(q -> root + "/" + q)
-          .filter(q -> PartitionedParquet.exists(hadoopConf, q));
-      String signature = dataset.signature(root, hadoopConf);
-      int historyNeeded = Math.max(1, dataset.checks().stream().mapToInt(QualityCheck::historyNeeded).max().orElse(0));
-      List<QualityRecord> recent = history.recent(historyNeeded);
-      Optional<QualityRecord> last = recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(recent.size() - 1));
-      Set<String> needed = MetricsPass.metricIds(dataset.checks());
-
-      Map<String, Object> metrics;
-      String measuredIn;
-      if (last.isPresent() && last.get().signature().equals(signature) && last.get().metrics().keySet().containsAll(needed)) {
-        metrics = last.get().metrics();
-        measuredIn = last.get().measuredInRun();
+        recordNotChecked(ctx, dataset, history, present, notCheckable.get(), tally);
       } else {
-        ctx.stage("measure " + dataset.name() + " (" + dataset.checks().size() + " checks)");
-        Dataset<Row> rows = ctx.spark().read().parquet(path);
-        List<String> missing = MetricsPass.missingColumns(rows, dataset.checks());
-        if (!missing.isEmpty()) {
-          throw new UsageException("Cannot check " + dataset.name() + ": its checks name column(s) " + missing
-              + " that " + path + " does not have (columns: " + String.join(", ", Arrays.asList(rows.columns())) + ")");
-        }
-        List<String> unfit = dataset.checks().stream().flatMap(c -> c.unfitFor(rows.schema()).stream()).toList();
-        if (!unfit.isEmpty()) {
-          throw new UsageException("Cannot check " + dataset.name() + ": " + String.join("; ", unfit));
-        }
-        metrics = MetricsPass.measure(rows, quarantine.map(q -> ctx.spark().read().parquet(q)), dataset.checks());
-        measuredIn = ctx.runId();
-        scanned++;
+        check(ctx, dataset, history, reference, tally);
       }
-      List<Long> earlierCounts = recent.stream().map(QualityRecord::rows).filter(r -> r >= 0).toList();
-      Measurement measurement = new Measurement(metrics, reference, earlierCounts);
+    }
+    return tally.result(outputs, reference);
+  }
 
-      List<QualityRecord.CheckOutcome> outcomes = new ArrayList<>();
-      for (QualityCheck check : dataset.checks()) {
-        Verdict verdict = check.evaluate(measurement);
-        outcomes.add(new QualityRecord.CheckOutcome(check.name(), check.kind(), check.severity().label(),
-            verdict.passed(), verdict.message()));
-        evaluated++;
-        if (verdict.passed()) {
-          passed++;
-        } else {
-          failedBySeverity.merge(check.severity().label(), 1L, Long::sum);
-          String line = dataset.name() + "." + check.name() + " (" + check.kind() + ", " + check.severity().label()
-              + "): " + verdict.message();
-          warnings.add("check failed: " + line);
-          if (check.severity() == Severity.ERROR) {
-            errors.add(line);
-          }
-        }
-      }
-      String status = outcomes.stream().anyMatch(QualityRecord.CheckOutcome::failedAtError) ? QualityRecord.FAILED
-          : outcomes.stream().allMatch(QualityRecord.CheckOutcome::passed) ? QualityRecord.PASSED
-          : QualityRecord.WARNINGS;
-      QualityRecord record = new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
-          signature, measuredIn, metrics, outcomes, status);
-      history.write(record);
-      Map<String, Object> described = new LinkedHashMap<>();
-      described.put("status", status);
-      described.put("rows", record.rows());
-      described.put("measured_in_run", measuredIn);
-      described.put("checks", outcomes.stream().map(o -> Map.of("name", o.name(), "kind", o.kind(),
-          "severity", o.severity(), "passed", o.passed(), "message", o.message())).toList());
-      summary.put(dataset.name(), described);
+  /**
+   * Records a dataset that cannot be checked like any verdict, so that master-merge's gate, which reads
+   * the latest record, sees this failure instead of an older run's pass of data that is no longer what it
+   * describes.
+   */
+  private static void recordNotChecked(JobContext ctx, DatasetChecks dataset, QualityHistory history,
+      boolean present, String reason, QualityTally tally) {
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    Severity severity = dataset.checks().stream().map(QualityCheck::severity)
+        .anyMatch(sv -> sv == Severity.ERROR) ? Severity.ERROR : Severity.WARNING;
+    tally.notChecked(dataset.name(), severity, reason);
+    QualityRecord.CheckOutcome outcome = new QualityRecord.CheckOutcome(NOT_CHECKED, NOT_CHECKED,
+        severity.label(), false, reason);
+    history.write(new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
+        present ? dataset.signature(ctx.paths().root(), hadoopConf) : "",
+        ctx.runId(), Map.of(), List.of(outcome),
+        severity == Severity.ERROR ? QualityRecord.FAILED : QualityRecord.WARNINGS));
+  }
+
+  /**
+   * Evaluates a present dataset's checks and records the verdict. Its metrics are measured in one pass,
+   * or taken from its last record when its files did not change since (then nothing is read).
+   */
+  private static void check(JobContext ctx, DatasetChecks dataset, QualityHistory history, Instant reference,
+      QualityTally tally) {
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    String root = ctx.paths().root();
+    String signature = dataset.signature(root, hadoopConf);
+    int historyNeeded = Math.max(1, dataset.checks().stream().mapToInt(QualityCheck::historyNeeded).max().orElse(0));
+    List<QualityRecord> recent = history.recent(historyNeeded);
+    Optional<QualityRecord> last = recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(recent.size() - 1));
+    Set<String> needed = MetricsPass.metricIds(dataset.checks());
+
+    Map<String, Object> metrics;
+    String measuredIn;
+    if (last.isPresent() && last.get().signature().equals(signature) && last.get().metrics().keySet().containsAll(needed)) {
+      metrics = last.get().metrics();
+      measuredIn = last.get().measuredInRun();
+    } else {
+      metrics = measure(ctx, dataset);
+      measuredIn = ctx.runId();
+      tally.scanned();
     }
-    Map<String, Object> runMetrics = new LinkedHashMap<>();
-    runMetrics.put("datasets_scanned", scanned);
-    runMetrics.put("reference_time", reference.toString());
-    runMetrics.put("quality", summary);
-    JobResult result = new JobResult(List.of(), evaluated, passed, failedBySeverity, List.of(), outputs, runMetrics,
-        warnings);
-    if (errors.size() == 1) {
-      throw new DataCheckFailure("Cannot pass quality: 1 error-level check failed: " + errors.get(0), result);
+    List<Long> earlierCounts = recent.stream().map(QualityRecord::rows).filter(r -> r >= 0).toList();
+    Measurement measurement = new Measurement(metrics, reference, earlierCounts);
+
+    List<QualityRecord.CheckOutcome> outcomes = new ArrayList<>();
+    for (QualityCheck check : dataset.checks()) {
+      Verdict verdict = check.evaluate(measurement);
+      outcomes.add(new QualityRecord.CheckOutcome(check.name(), check.kind(), check.severity().label(),
+          verdict.passed(), verdict.message()));
+      tally.verdict(dataset.name(), check, verdict);
     }
-    if (!errors.isEmpty()) {
-      // Names only, so the one line stays readable; the figures are in the warnings printed above it.
-      throw new DataCheckFailure("Cannot pass quality: " + errors.size() + " error-level checks failed: "
-          + String.join(", ", errors.stream().map(e -> e.substring(0, e.indexOf(' '))).toList())
-          + " (figures in the warnings and in _dq/)", result);
+    String status = outcomes.stream().anyMatch(QualityRecord.CheckOutcome::failedAtError) ? QualityRecord.FAILED
+        : outcomes.stream().allMatch(QualityRecord.CheckOutcome::passed) ? QualityRecord.PASSED
+        : QualityRecord.WARNINGS;
+    QualityRecord record = new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
+        signature, measuredIn, metrics, outcomes, status);
+    history.write(record);
+    tally.checked(record);
+  }
+
+  /** One aggregation pass over the dataset (and a count of its quarantine); a usage error for checks that do not fit it. */
+  private static Map<String, Object> measure(JobContext ctx, DatasetChecks dataset) {
+    ctx.stage("measure " + dataset.name() + " (" + dataset.checks().size() + " checks)");
+    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
+    String root = ctx.paths().root();
+    String path = root + "/" + dataset.path();
+    Dataset<Row> rows = ctx.spark().read().parquet(path);
+    List<String> missing = MetricsPass.missingColumns(rows, dataset.checks());
+    if (!missing.isEmpty()) {
+      throw new UsageException("Cannot check " + dataset.name() + ": its checks name column(s) " + missing
+          + " that " + path + " does not have (columns: " + String.join(", ", Arrays.asList(rows.columns())) + ")");
     }
-    return result;
+    List<String> unfit = dataset.checks().stream().flatMap(c -> c.unfitFor(rows.schema()).stream()).toList();
+    if (!unfit.isEmpty()) {
+      throw new UsageException("Cannot check " + dataset.name() + ": " + String.join("; ", unfit));
+    }
+    Optional<String> quarantine = dataset.quarantine().map(q -> root + "/" + q)
+        .filter(q -> PartitionedParquet.exists(hadoopConf, q));
+    return MetricsPass.measure(rows, quarantine.map(q -> ctx.spark().read().parquet(q)), dataset.checks());
   }
 
   private static List<DatasetChecks> selected(JobContext ctx) {
