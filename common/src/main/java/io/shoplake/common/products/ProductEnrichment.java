@@ -110,13 +110,7 @@ public final class ProductEnrichment implements LakeJob {
     ctx.stage("units sold in the sales window");
     int windowDays = ctx.config().products().salesWindowDays();
     Optional<LocalDate> windowEnd = latestTransactionDay(ctx, hadoopConf);
-    Dataset<Row> unitsSold = windowEnd.map(end -> unitsSold(ctx, end, windowDays))
-        .orElseGet(() -> spark.createDataFrame(List.of(), new StructType().add("product_id", DataTypes.StringType)
-            .add("units_sold", DataTypes.LongType)));
-    if (windowEnd.isEmpty()) {
-      warnings.add("no processed transactions under " + ctx.paths().processed(ctx.config().transactions().dataset())
-          + ": days_of_supply is null for every product");
-    }
+    Dataset<Row> unitsSold = unitsSoldInWindow(ctx, windowEnd, windowDays, warnings);
     metrics.put("sales_window", windowEnd.map(e -> e.minusDays(windowDays - 1L) + ".." + e).orElse("none"));
 
     ctx.stage("enrich and write processed/" + folder);
@@ -137,7 +131,31 @@ public final class ProductEnrichment implements LakeJob {
         counts.rawDatesWithRejects());
     outputs.put("quarantine", ctx.paths().quarantine(folder));
 
-    Row flags = spark.read().parquet(processedPath)
+    flagMetrics(spark.read().parquet(processedPath), metrics, warnings);
+    metrics.put("repeated_product_ids", staged.repeatedKeys());
+    staged.release();
+    return new JobResult(input.all(), counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
+        List.of(), outputs, metrics, warnings);
+  }
+
+  /**
+   * Units sold per product in the window ending at the latest transaction day (a pruned read of its
+   * partitions, one aggregation); none, with a warning, when there are no processed transactions.
+   */
+  private static Dataset<Row> unitsSoldInWindow(JobContext ctx, Optional<LocalDate> windowEnd, int windowDays,
+      List<String> warnings) {
+    if (windowEnd.isPresent()) {
+      return unitsSold(ctx, windowEnd.get(), windowDays);
+    }
+    warnings.add("no processed transactions under " + ctx.paths().processed(ctx.config().transactions().dataset())
+        + ": days_of_supply is null for every product");
+    return ctx.spark().createDataFrame(List.of(), new StructType().add("product_id", DataTypes.StringType)
+        .add("units_sold", DataTypes.LongType));
+  }
+
+  /** The products flagged unknown category, without sales in the window and low on stock (one aggregation of the written table). */
+  private static void flagMetrics(Dataset<Row> written, Map<String, Object> metrics, List<String> warnings) {
+    Row flags = written
         .agg(sum(when(col(ProductTransforms.UNKNOWN_CATEGORY), 1).otherwise(0)),
             sum(when(col("days_of_supply").isNull(), 1).otherwise(0)), sum(when(col("low_stock"), 1).otherwise(0)))
         .first();
@@ -145,13 +163,9 @@ public final class ProductEnrichment implements LakeJob {
     metrics.put("products_unknown_category", unknownCategory);
     metrics.put("products_without_sales_in_window", flags.isNullAt(1) ? 0 : flags.getLong(1));
     metrics.put("products_low_stock", flags.isNullAt(2) ? 0 : flags.getLong(2));
-    metrics.put("repeated_product_ids", staged.repeatedKeys());
     if (unknownCategory > 0) {
       warnings.add(unknownCategory + " product(s) have a missing or unknown category_id (kept, unknown_category = true)");
     }
-    staged.release();
-    return new JobResult(input.all(), counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
-        List.of(), outputs, metrics, warnings);
   }
 
   /**
