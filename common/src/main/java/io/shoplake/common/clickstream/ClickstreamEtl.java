@@ -268,7 +268,11 @@ public final class ClickstreamEtl implements LakeJob {
     ctx.stage("write curated/traffic_hourly and curated/conversion_funnel_daily");
     String trafficPath = ctx.paths().curated("traffic_hourly");
     String funnelPath = ctx.paths().curated("conversion_funnel_daily");
-    PartitionedParquet.replacePartitions(SessionMetrics.trafficHourly(sessions), trafficPath, PARTITION_COLUMNS,
+    // One file per day whatever the shuffle's partition count (hourly rows are few; without AQE's
+    // coalescing, each shuffle partition would write its own small file into every day).
+    Dataset<Row> trafficByDay = SessionMetrics.trafficHourly(sessions)
+        .repartition(PARTITION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    PartitionedParquet.replacePartitions(trafficByDay, trafficPath, PARTITION_COLUMNS,
         sessionPartitions, scopeOr(scope, hadoopConf, trafficPath), hadoopConf);
     PartitionedParquet.replacePartitions(SessionMetrics.conversionFunnelDaily(sessions), funnelPath,
         PARTITION_COLUMNS, sessionPartitions, scopeOr(scope, hadoopConf, funnelPath), hadoopConf);

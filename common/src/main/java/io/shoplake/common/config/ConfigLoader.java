@@ -4,14 +4,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.storage.StorageLevel;
 
@@ -94,6 +97,7 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.spark.shuffle-partitions " + shufflePartitions
           + ": expected 0 (keep Spark's) or a positive number");
     }
+    Map<String, String> sparkSettings = sparkSqlSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
       throw new UsageException("Cannot use shoplake.lake.root: the value is empty");
@@ -103,6 +107,7 @@ public final class ConfigLoader {
         c.getString("env"),
         root,
         shufflePartitions,
+        sparkSettings,
         aws(c),
         new LakeConfig.Pii(
             c.getString("pii.hash-key-env"),
@@ -215,16 +220,38 @@ public final class ConfigLoader {
     return new LakeConfig.Export(compression, c.getStringList("export.pipeline-tables"));
   }
 
-  /** The one subtree whose keys are not declared in reference.conf: the quality checks per dataset. */
-  static final String OPEN_SUBTREE = "shoplake.quality.datasets";
+  /**
+   * {@code spark.sql-settings}: Spark SQL settings of the environment, each a {@code spark.sql.*} key
+   * (the only ones a running session takes) and a scalar value.
+   */
+  private static Map<String, String> sparkSqlSettings(Config c) {
+    Map<String, String> settings = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> entry : c.getObject("spark.sql-settings").entrySet()) {
+      ConfigValue value = entry.getValue();
+      if (!entry.getKey().startsWith("spark.sql.")) {
+        throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey()
+            + "\": only spark.sql.* settings can be set on a job's session (others go to spark-submit --conf)");
+      }
+      if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
+          || value.valueType() == ConfigValueType.NULL) {
+        throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey() + "\" = "
+            + value.render(ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
+      }
+      settings.put(entry.getKey(), String.valueOf(value.unwrapped()));
+    }
+    return Map.copyOf(settings);
+  }
+
+  /** The subtrees whose keys are not declared in reference.conf: the quality checks per dataset, Spark's settings. */
+  static final List<String> OPEN_SUBTREES = List.of("shoplake.quality.datasets", "shoplake.spark.sql-settings");
 
   /** Every leaf of {@code config} must be declared in {@code reference}, with a compatible type. */
   static void checkKnownKeys(Config config, Config reference, String origin) {
     Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       String key = entry.getKey();
-      if (key.startsWith(OPEN_SUBTREE + ".")) {
-        // Open on purpose (an environment may add a dataset or a check); the quality package checks it strictly.
+      if (OPEN_SUBTREES.stream().anyMatch(open -> key.startsWith(open + "."))) {
+        // Open on purpose (an environment may add a dataset, a check or a Spark setting); checked where parsed.
         continue;
       }
       if (!reference.hasPathOrNull(key)) {

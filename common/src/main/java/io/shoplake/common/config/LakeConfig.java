@@ -8,6 +8,8 @@ package io.shoplake.common.config;
  * @param environment local, dev, staging or prod
  * @param lakeRoot root URI of the lake, as configured or given by {@code --lake-root}
  * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
+ * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
+ *     sets those for small inputs on one machine; none elsewhere)
  * @param aws region and endpoint override of AWS API calls
  * @param pii where the e-mail hashing key comes from
  * @param transactions settings of the transaction ETL job
@@ -28,6 +30,7 @@ public record LakeConfig(
     String environment,
     String lakeRoot,
     int shufflePartitions,
+    java.util.Map<String, String> sparkSqlSettings,
     Aws aws,
     Pii pii,
     Transactions transactions,

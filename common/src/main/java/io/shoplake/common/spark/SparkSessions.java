@@ -13,19 +13,39 @@ import org.apache.spark.sql.SparkSession;
  * detect bad values before any cast), Snappy Parquet with microsecond timestamps (read alike by
  * Athena, Spark and DuckDB), and no CSV parser column pruning: with pruning, whether a line with
  * too many fields is malformed depends on which columns a query reads, so two queries over the same
- * file could count it differently (found by the run manifest's row accounting).
+ * file could count it differently (found by the run manifest's row accounting). Then the environment's
+ * {@code shoplake.spark.sql-settings} (conf/local.conf's are for one machine and small inputs), except a
+ * key the launcher set itself.
  */
 public final class SparkSessions {
+  private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
+
   private SparkSessions() {}
 
   public static SparkSession getOrCreate(String appName, LakeConfig config) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
     if (!new SparkConf().contains("spark.master")) {
       builder.master("local[*]");
     }
     SparkSession spark = builder.getOrCreate();
     applyJobSettings(spark, config);
     return spark;
+  }
+
+  /**
+   * {@code builder}, with {@link ForklessLocalFileSystem} as the {@code file://} file system in local mode
+   * when Hadoop's native library is missing and no {@code spark.hadoop.fs.file.impl} was given. Set on
+   * the builder, before the context exists, because Hadoop caches a file system per scheme at its first
+   * use: set later, it would not replace the instance already cached. Local mode only: executors of a
+   * cluster would have to load the class before the application's jar reaches them.
+   */
+  public static SparkSession.Builder withForklessLocalFiles(SparkSession.Builder builder) {
+    SparkConf launched = new SparkConf();
+    if (ForklessLocalFileSystem.worthInstalling() && launched.get("spark.master", "local").startsWith("local")
+        && !launched.contains(FILE_IMPL)) {
+      builder.config(FILE_IMPL, ForklessLocalFileSystem.class.getName());
+    }
+    return builder;
   }
 
   public static void applyJobSettings(SparkSession spark, LakeConfig config) {
@@ -37,5 +57,12 @@ public final class SparkSessions {
     if (config.shufflePartitions() > 0) {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     }
+    // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).
+    SparkConf launched = spark.sparkContext().getConf();
+    config.sparkSqlSettings().forEach((key, value) -> {
+      if (!launched.contains(key)) {
+        spark.conf().set(key, value);
+      }
+    });
   }
 }

@@ -62,6 +62,26 @@ class ConfigLoaderTest {
     assertEquals("Cannot load configuration: no file " + dir.resolve("none/reference.conf"), e.getMessage());
   }
 
+  @Test
+  void sparkSqlSettingsArePerEnvironmentAndOnlySqlOnes() throws Exception {
+    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false"),
+        ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
+    for (String env : java.util.List.of("dev", "staging", "prod")) {
+      assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
+          "a setting for one machine must not reach " + env);
+    }
+    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false", "spark.sql.files.maxPartitionBytes", "64m"),
+        loadWith("shoplake.spark.sql-settings { \"spark.sql.files.maxPartitionBytes\" = 64m }\n").sparkSqlSettings());
+    UsageException notSql = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.sql-settings { \"spark.executor.memory\" = 4g }\n"));
+    assertEquals("Cannot use shoplake.spark.sql-settings \"spark.executor.memory\": only spark.sql.* settings can be"
+        + " set on a job's session (others go to spark-submit --conf)", notSql.getMessage());
+    UsageException notScalar = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.sql-settings { \"spark.sql.x\" = [1, 2] }\n"));
+    assertEquals("Cannot use shoplake.spark.sql-settings \"spark.sql.x\" = [1,2]: expected a string, number or boolean",
+        notScalar.getMessage());
+  }
+
   private LakeConfig loadWith(String text) throws Exception {
     Path file = dir.resolve("extra.conf");
     Files.writeString(file, text);

@@ -1,5 +1,6 @@
 package io.shoplake.common.testing;
 
+import io.shoplake.common.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -14,7 +15,7 @@ public final class SharedSpark {
 
   public static synchronized SparkSession get() {
     if (session == null) {
-      SparkSession.Builder builder = SparkSession.builder()
+      SparkSession.Builder builder = SparkSessions.withForklessLocalFiles(SparkSession.builder())
           .master("local[2]")
           .appName("shoplake-tests")
           .config("spark.ui.enabled", "false")
