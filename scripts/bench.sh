@@ -1,45 +1,58 @@
 #!/usr/bin/env bash
-# Benchmark of the transaction ETL against a DuckDB reference implementation of the same transformation.
+# Benchmarks, each printed with an estimated AWS Glue cost. Run alone on the machine (nothing beside it).
 #
-#   scripts/bench.sh [--rows N] [--days D]     (default 10,000,000 rows, about 1 GB of CSV, over 10 days)
+#   scripts/bench.sh [--rows N] [--days D]   the small-data floor, then the transaction ETL on N rows
+#                                            against a DuckDB reference of the same work (default
+#                                            10,000,000 rows, about 1 GB of CSV, over 10 days)
+#   scripts/bench.sh --small                 only the small-data floor: a minimal Spark job (JVM start,
+#                                            local session, read a small CSV, group and count, write
+#                                            Parquet, stop) and the README's sample pipeline, whole
+#                                            processes, and their ratio
+#   scripts/bench.sh --pipeline --rows N [--days D]
+#                                            the whole pipeline on N generated transactions with their
+#                                            clickstream, products, categories, reviews and FX rates
+#                                            (default 3 days): per step seconds, rows/s; peak RSS
 #
-# Generates the input once (bench-data/rows-N, reused), then prints: input MB, rows, Spark's fixed
-# start-up (a run with no input), our wall seconds, MB/s, peak memory (RSS high-water mark of the
-# driver JVM), the same for DuckDB, and the ratio ours/DuckDB, after checking that both wrote the same
-# row count and the same sum of net_amount. Environment: SPARK_DRIVER_MEMORY (default 8g).
+# Generated inputs are kept in bench-data/ and reused. The transaction comparison checks that both
+# wrote the same row count and the same sum of net_amount. Environment: SPARK_DRIVER_MEMORY (default
+# 4g); GLUE_DPUS (default 2: the smallest Glue 5 job, two G.1X workers) and GLUE_USD_PER_DPU_HOUR
+# (default 0.44) for the cost estimate, which assumes Glue's workers are at least as fast as this
+# machine and bills at least one minute.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+MODE=default
 ROWS=10000000
-DAYS=10
+DAYS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS="${2:?--rows needs a value}"; shift 2 ;;
     --days) DAYS="${2:?--days needs a value}"; shift 2 ;;
-    *) die "Cannot use argument '$1': bench.sh takes --rows N and --days D" ;;
+    --small) MODE=small; shift ;;
+    --pipeline) MODE=pipeline; shift ;;
+    *) die "Cannot use argument '$1': bench.sh takes --rows N, --days D, --small or --pipeline" ;;
   esac
 done
 [[ "$ROWS" =~ ^[0-9]+$ ]] || die "Cannot use --rows '$ROWS': expected a whole number"
+[ -z "$DAYS" ] || [[ "$DAYS" =~ ^[0-9]+$ ]] || die "Cannot use --days '$DAYS': expected a whole number"
 
-DATA="$REPO_ROOT/bench-data/rows-$ROWS-days-$DAYS"
+export SPARK_DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-4g}"
+export ETL_PII_HASH_KEY="${ETL_PII_HASH_KEY:-bench-key-not-secret}"
+GLUE_DPUS="${GLUE_DPUS:-2}"
+GLUE_USD_PER_DPU_HOUR="${GLUE_USD_PER_DPU_HOUR:-0.44}"
 ensure_jar
 ensure_spark
-if [ ! -f "$DATA/.complete" ]; then
-  echo "Generating $ROWS transactions over $DAYS days into $DATA (once) ..." >&2
-  rm -rf "$DATA"
-  java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$DATA/input" --rows "$ROWS" --days "$DAYS" \
-    --seed 1 --dirty-ratio 0.02 --datasets transactions,fx_rates >&2
-  touch "$DATA/.complete"
-fi
 
-echo "Compiling the DuckDB reference (Maven profile bench) ..." >&2
-(cd "$REPO_ROOT" && mvn -q -B -Pbench -pl jobs -am -DskipTests install && \
-  mvn -q -B -Pbench -pl jobs dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$DATA/bench.classpath") > "$DATA/build.log" 2>&1 \
-  || { cat "$DATA/build.log" >&2; die "Cannot build the benchmark classes (output above)"; }
-BENCH_CP="$REPO_ROOT/jobs/target/test-classes:$(cat "$DATA/bench.classpath")"
+now() { date +%s.%N; }
+calc() { awk "BEGIN { print $* }"; }
 
-# Peak RSS (VmHWM) of the newest java process whose command line matches $1, polled until $2 exits.
+# "≈ $X on Glue (D DPU)" for a run of $1 seconds: DPU-hours at the measured speed, at least one minute billed.
+glue_cost() {
+  awk -v s="$1" -v d="$GLUE_DPUS" -v p="$GLUE_USD_PER_DPU_HOUR" \
+    'BEGIN { b = s < 60 ? 60 : s; printf "Glue ~$%.4f (%d DPU x %.0f s billed, %.4f DPU-h at $%.2f)", d*b/3600*p, d, b, d*b/3600, p }'
+}
+
+# Peak RSS (VmHWM, MB) of the newest java process whose command line matches $1, polled until $2 exits.
 peak_rss_mb() {
   local pattern="$1" waitpid="$2" peak=0 pid hwm
   while kill -0 "$waitpid" 2>/dev/null; do
@@ -53,58 +66,141 @@ peak_rss_mb() {
   echo "$peak"
 }
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { print $* }"; }
-INPUT_MB=$(du -sm "$DATA/input/raw/transactions" | cut -f1)
-LAKE="$DATA/lake"
-export SPARK_DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-8g}"
-export ETL_PII_HASH_KEY="${ETL_PII_HASH_KEY:-bench-key-not-secret}"
-
-reset_lake() {
-  rm -rf "$LAKE" && mkdir -p "$LAKE/raw"
-  ln -s "$DATA/input/raw/transactions" "$LAKE/raw/transactions"
-  ln -s "$DATA/input/raw/fx_rates" "$LAKE/raw/fx_rates"
+build_bench_classes() {
+  local out="$1"
+  echo "Compiling the benchmark classes (Maven profile bench) ..." >&2
+  mkdir -p "$out"
+  (cd "$REPO_ROOT" && mvn -q -B -Pbench -pl jobs -am -DskipTests install && \
+    mvn -q -B -Pbench -pl jobs dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$out/bench.classpath") > "$out/build.log" 2>&1 \
+    || { cat "$out/build.log" >&2; die "Cannot build the benchmark classes (output above)"; }
+  BENCH_CP="$REPO_ROOT/jobs/target/test-classes:$(cat "$out/bench.classpath")"
 }
 
-echo "Measuring Spark's fixed start-up (a run with no input) ..." >&2
-reset_lake
-T0=$(now)
-"$REPO_ROOT/scripts/run-job.sh" transactions --lake-root "$LAKE" --run-date 1900-01-01 >/dev/null 2>&1
-STARTUP=$(calc "$(now) - $T0")
+# The small-data floor: a minimal Spark job and the sample pipeline, one after the other, whole processes.
+bench_small() {
+  local work="$REPO_ROOT/bench-data/small" t0 floor pipeline
+  build_bench_classes "$work"
+  rm -rf "$work/floor-out" "$work/lake"
+  echo "Running the minimal Spark job ..." >&2
+  t0=$(now)
+  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
+    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" \
+    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
+    --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class io.shoplake.bench.MinimalSparkJob \
+    "$JOBS_JAR" "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out" \
+    > "$work/floor.log" 2>&1 || { cat "$work/floor.log" >&2; die "Cannot benchmark: the minimal Spark job failed"; }
+  floor=$(calc "$(now) - $t0")
+  echo "Running the sample pipeline (scripts/run-local.sh) ..." >&2
+  t0=$(now)
+  "$REPO_ROOT/scripts/run-local.sh" --lake-root "$work/lake" > "$work/pipeline.log" 2>&1 \
+    || { cat "$work/pipeline.log" >&2; die "Cannot benchmark: the sample pipeline failed"; }
+  pipeline=$(calc "$(now) - $t0")
+  printf '\n%-34s %.1f s   %s\n' "minimal Spark job (whole process)" "$floor" "$(glue_cost "$floor")"
+  printf '%-34s %.1f s   %s\n' "sample pipeline (whole process)" "$pipeline" "$(glue_cost "$pipeline")"
+  printf '%-34s %s\n' "  its steps" "$(grep '^pipeline ' "$work/pipeline.log")"
+  printf '%-34s %.2f  (target 2.0)\n' "ratio pipeline/minimal job" "$(calc "$pipeline / $floor")"
+}
 
-echo "Running the transaction ETL on $ROWS rows ..." >&2
-reset_lake
-T0=$(now)
-"$REPO_ROOT/scripts/run-job.sh" transactions --lake-root "$LAKE" > "$DATA/ours.log" 2>&1 &
-JOB=$!
-OURS_PEAK=$(peak_rss_mb "io.shoplake.jobs.JobMain" "$JOB")
-wait "$JOB" || { cat "$DATA/ours.log" >&2; die "Cannot benchmark: the transaction job failed"; }
-OURS=$(calc "$(now) - $T0")
+bench_transactions() {
+  local days="${DAYS:-10}"
+  local data="$REPO_ROOT/bench-data/rows-$ROWS-days-$days"
+  if [ ! -f "$data/.complete" ]; then
+    echo "Generating $ROWS transactions over $days days into $data (once) ..." >&2
+    rm -rf "$data"
+    java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$data/input" --rows "$ROWS" --days "$days" \
+      --seed 1 --dirty-ratio 0.02 --datasets transactions,fx_rates >&2
+    touch "$data/.complete"
+  fi
+  build_bench_classes "$data"
+  local input_mb lake t0 startup ours job ours_peak duck_wall duck_peak
+  input_mb=$(du -sm "$data/input/raw/transactions" | cut -f1)
+  lake="$data/lake"
+  reset_lake() {
+    rm -rf "$lake" && mkdir -p "$lake/raw"
+    ln -s "$data/input/raw/transactions" "$lake/raw/transactions"
+    ln -s "$data/input/raw/fx_rates" "$lake/raw/fx_rates"
+  }
 
-echo "Running the DuckDB reference ..." >&2
-rm -rf "$DATA/duckdb-out"
-java -Xmx8g -cp "$BENCH_CP" io.shoplake.bench.DuckDbTransactionsReference run "$DATA/input" "$DATA/duckdb-out" \
-  > "$DATA/duckdb.out" 2> "$DATA/duckdb.log" &
-JOB=$!
-T0=$(now)
-DUCK_PEAK=$(peak_rss_mb "DuckDbTransactionsReference" "$JOB")
-wait "$JOB" || { cat "$DATA/duckdb.log" >&2; die "Cannot benchmark: the DuckDB reference failed"; }
-DUCK_WALL=$(calc "$(now) - $T0")
-read -r DUCK_SQL DUCK_ROWS DUCK_SUM < "$DATA/duckdb.out"
-read -r OUR_ROWS OUR_SUM < <(java -cp "$BENCH_CP" io.shoplake.bench.DuckDbTransactionsReference stats \
-  "$LAKE/processed/transactions")
+  echo "Measuring Spark's fixed start-up (a run with no input) ..." >&2
+  reset_lake
+  t0=$(now)
+  "$REPO_ROOT/scripts/run-job.sh" transactions --lake-root "$lake" --run-date 1900-01-01 >/dev/null 2>&1
+  startup=$(calc "$(now) - $t0")
 
-if [ "$OUR_ROWS" != "$DUCK_ROWS" ] || [ "$OUR_SUM" != "$DUCK_SUM" ]; then
-  echo "MISMATCH: ours wrote $OUR_ROWS rows, sum(net_amount) $OUR_SUM; DuckDB $DUCK_ROWS rows, $DUCK_SUM" >&2
-  exit 1
-fi
+  echo "Running the transaction ETL on $ROWS rows ..." >&2
+  reset_lake
+  t0=$(now)
+  "$REPO_ROOT/scripts/run-job.sh" transactions --lake-root "$lake" > "$data/ours.log" 2>&1 &
+  job=$!
+  ours_peak=$(peak_rss_mb "io.shoplake.jobs.JobMain" "$job")
+  wait "$job" || { cat "$data/ours.log" >&2; die "Cannot benchmark: the transaction job failed"; }
+  ours=$(calc "$(now) - $t0")
 
-printf '\n%-34s %s\n' "input" "$ROWS rows, $INPUT_MB MB of CSV ($DATA/input)"
-printf '%-34s %s\n' "rows written (both)" "$OUR_ROWS, sum(net_amount) $OUR_SUM"
-printf '%-34s %.1f s\n' "Spark fixed start-up (no input)" "$STARTUP"
-printf '%-34s %.1f s  (%.1f MB/s), peak RSS %s MB\n' "ours: wall" "$OURS" "$(calc "$INPUT_MB / $OURS")" "$OURS_PEAK"
-printf '%-34s %.1f s  (%.1f MB/s)\n' "ours: wall minus start-up" "$(calc "$OURS - $STARTUP")" \
-  "$(calc "$INPUT_MB / ($OURS - $STARTUP)")"
-printf '%-34s %.1f s  (query %.1f s, %.1f MB/s), peak RSS %s MB\n' "DuckDB: wall" "$DUCK_WALL" "$DUCK_SQL" \
-  "$(calc "$INPUT_MB / $DUCK_WALL")" "$DUCK_PEAK"
-printf '%-34s %.2f\n' "ratio ours/DuckDB (wall)" "$(calc "$OURS / $DUCK_WALL")"
+  echo "Running the DuckDB reference ..." >&2
+  rm -rf "$data/duckdb-out"
+  java -Xmx8g -cp "$BENCH_CP" io.shoplake.bench.DuckDbTransactionsReference run "$data/input" "$data/duckdb-out" \
+    > "$data/duckdb.out" 2> "$data/duckdb.log" &
+  job=$!
+  t0=$(now)
+  duck_peak=$(peak_rss_mb "DuckDbTransactionsReference" "$job")
+  wait "$job" || { cat "$data/duckdb.log" >&2; die "Cannot benchmark: the DuckDB reference failed"; }
+  duck_wall=$(calc "$(now) - $t0")
+  local duck_sql duck_rows duck_sum our_rows our_sum
+  read -r duck_sql duck_rows duck_sum < "$data/duckdb.out"
+  read -r our_rows our_sum < <(java -cp "$BENCH_CP" io.shoplake.bench.DuckDbTransactionsReference stats \
+    "$lake/processed/transactions")
+  if [ "$our_rows" != "$duck_rows" ] || [ "$our_sum" != "$duck_sum" ]; then
+    echo "MISMATCH: ours wrote $our_rows rows, sum(net_amount) $our_sum; DuckDB $duck_rows rows, $duck_sum" >&2
+    exit 1
+  fi
+  local duck_version
+  duck_version=$(sed -n 's:.*<duckdb.version>\(.*\)</duckdb.version>.*:\1:p' "$REPO_ROOT/pom.xml")
+
+  printf '\n%-34s %s\n' "input" "$ROWS rows, $input_mb MB of CSV ($data/input)"
+  printf '%-34s %s\n' "rows written (both)" "$our_rows, sum(net_amount) $our_sum"
+  printf '%-34s %.1f s\n' "Spark fixed start-up (no input)" "$startup"
+  printf '%-34s %.1f s  (%.1f MB/s), peak RSS %s MB, driver %s   %s\n' "ours: wall" "$ours" \
+    "$(calc "$input_mb / $ours")" "$ours_peak" "$SPARK_DRIVER_MEMORY" "$(glue_cost "$ours")"
+  printf '%-34s %.1f s  (query %.1f s, %.1f MB/s), peak RSS %s MB\n' "DuckDB $duck_version: wall" "$duck_wall" \
+    "$duck_sql" "$(calc "$input_mb / $duck_wall")" "$duck_peak"
+  printf '%-34s %.2f  (target: 2.0 at 10M rows, 3.0 at 1M)\n' "ratio ours/DuckDB (wall)" "$(calc "$ours / $duck_wall")"
+  printf '%-34s %s\n' "seed architecture, for scale" "1 GB in 5 min for about \$0.10 on Glue"
+}
+
+bench_pipeline() {
+  local days="${DAYS:-3}"
+  local data="$REPO_ROOT/bench-data/pipeline-rows-$ROWS-days-$days"
+  if [ ! -f "$data/.complete" ]; then
+    echo "Generating $ROWS transactions over $days days with every other dataset into $data (once) ..." >&2
+    rm -rf "$data"
+    java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$data/input" --rows "$ROWS" --days "$days" \
+      --seed 7 --dirty-ratio 0.02 >&2
+    touch "$data/.complete"
+  fi
+  local lake="$data/lake" raw_mb t0 wall job peak
+  raw_mb=$(du -smL "$data/input/raw" | cut -f1)
+  rm -rf "$lake" && mkdir -p "$lake/raw"
+  for d in "$data/input/raw/"*; do ln -s "$d" "$lake/raw/$(basename "$d")"; done
+  echo "Running the pipeline on $ROWS transactions ($raw_mb MB raw) ..." >&2
+  t0=$(now)
+  "$REPO_ROOT/scripts/run-job.sh" pipeline --lake-root "$lake" > "$data/pipeline.log" 2>&1 &
+  job=$!
+  peak=$(peak_rss_mb "io.shoplake.jobs.JobMain" "$job")
+  wait "$job" || { tail -40 "$data/pipeline.log" >&2; die "Cannot benchmark: the pipeline failed"; }
+  wall=$(calc "$(now) - $t0")
+  printf '\n%-34s %s\n' "input" "$ROWS transactions over $days days with their other datasets, $raw_mb MB raw"
+  printf '%-34s %8s %10s %10s\n' "step" "seconds" "rows in" "rows/s"
+  awk '/^step +status/ {on=1; next} on && NF == 0 {on=0} on && $0 ~ / succeeded / {
+         secs = $NF; rows = $(NF-4); name = $0; sub(/ +succeeded.*/, "", name);
+         printf "%-34s %8.1f %10d %10.0f\n", name, secs, rows, (secs > 0 ? rows / secs : 0) }' "$data/pipeline.log"
+  printf '%-34s %.1f s, peak RSS %s MB, driver %s   %s\n' "whole process" "$wall" "$peak" "$SPARK_DRIVER_MEMORY" \
+    "$(glue_cost "$wall")"
+  printf '%-34s %.2f us per transaction\n' "time per transaction" "$(calc "$wall * 1000000 / $ROWS")"
+}
+
+case "$MODE" in
+  small) bench_small ;;
+  pipeline) bench_pipeline ;;
+  default) bench_small; bench_transactions ;;
+esac
