@@ -66,6 +66,19 @@ peak_rss_mb() {
   echo "$peak"
 }
 
+# Generates $ROWS transactions over $2 days with seed $3 (and the generator's further arguments) into
+# $1/input, unless an earlier run completed it.
+generate_once() {
+  local data="$1" days="$2" seed="$3"
+  shift 3
+  [ -f "$data/.complete" ] && return
+  echo "Generating $ROWS transactions over $days days into $data (once) ..." >&2
+  rm -rf "$data"
+  java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$data/input" --rows "$ROWS" --days "$days" \
+    --seed "$seed" --dirty-ratio 0.02 "$@" >&2
+  touch "$data/.complete"
+}
+
 build_bench_classes() {
   local out="$1"
   echo "Compiling the benchmark classes (Maven profile bench) ..." >&2
@@ -105,13 +118,7 @@ bench_small() {
 bench_transactions() {
   local days="${DAYS:-10}"
   local data="$REPO_ROOT/bench-data/rows-$ROWS-days-$days"
-  if [ ! -f "$data/.complete" ]; then
-    echo "Generating $ROWS transactions over $days days into $data (once) ..." >&2
-    rm -rf "$data"
-    java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$data/input" --rows "$ROWS" --days "$days" \
-      --seed 1 --dirty-ratio 0.02 --datasets transactions,fx_rates >&2
-    touch "$data/.complete"
-  fi
+  generate_once "$data" "$days" 1 --datasets transactions,fx_rates
   build_bench_classes "$data"
   local input_mb lake t0 startup ours job ours_peak duck_wall duck_peak
   input_mb=$(du -sm "$data/input/raw/transactions" | cut -f1)
@@ -171,13 +178,7 @@ bench_transactions() {
 bench_pipeline() {
   local days="${DAYS:-3}"
   local data="$REPO_ROOT/bench-data/pipeline-rows-$ROWS-days-$days"
-  if [ ! -f "$data/.complete" ]; then
-    echo "Generating $ROWS transactions over $days days with every other dataset into $data (once) ..." >&2
-    rm -rf "$data"
-    java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData --out "$data/input" --rows "$ROWS" --days "$days" \
-      --seed 7 --dirty-ratio 0.02 >&2
-    touch "$data/.complete"
-  fi
+  generate_once "$data" "$days" 7
   local lake="$data/lake" raw_mb t0 wall job peak
   raw_mb=$(du -smL "$data/input/raw" | cut -f1)
   rm -rf "$lake" && mkdir -p "$lake/raw"

@@ -21,8 +21,8 @@ import org.apache.hadoop.io.nativeio.NativeIO;
  * of a child process per file. Without Hadoop's native library (never there for a Spark fetched from
  * Maven, as {@code scripts/run-job.sh} runs it, nor in the tests), {@link RawLocalFileSystem} runs
  * {@code chmod} for every directory and file it creates and {@code ls -ld} for every file whose status a
- * listing returns: on the sample pipeline, 1,416 processes forked from a 4 GB JVM, more time than all
- * the Spark work of the run. Same files, same permissions, same statuses; only the system calls differ.
+ * listing returns: on the sample pipeline, 1,416 processes forked from a 4 GB JVM, about 4 s of its 40
+ * (docs/BENCHMARKS.md). Same files, same permissions, same statuses; only the system calls differ.
  *
  * <p>Installed as {@code fs.file.impl} by {@link SparkSessions} in local mode only, when the native
  * library is missing and nobody chose another implementation; where it is present (a Spark distribution
