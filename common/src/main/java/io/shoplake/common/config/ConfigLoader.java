@@ -9,12 +9,12 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.storage.StorageLevel;
 
@@ -225,7 +225,7 @@ public final class ConfigLoader {
    * (the only ones a running session takes) and a scalar value.
    */
   private static Map<String, String> sparkSqlSettings(Config c) {
-    Map<String, String> settings = new TreeMap<>();
+    Map<String, String> settings = new HashMap<>();
     for (Map.Entry<String, ConfigValue> entry : c.getObject("spark.sql-settings").entrySet()) {
       ConfigValue value = entry.getValue();
       if (!entry.getKey().startsWith("spark.sql.")) {

@@ -50,8 +50,8 @@ public class ForklessLocalFileSystem extends LocalFileSystem {
     }
 
     /**
-     * As {@link RawLocalFileSystem#getFileStatus} (following links, lengths and times of
-     * {@link File}), with owner, group and permission from one {@code stat} system call.
+     * As {@link RawLocalFileSystem#getFileStatus} (following links), with length, times, owner, group and
+     * permission from one {@code stat} system call.
      */
     @Override
     public FileStatus getFileStatus(Path f) throws IOException {
@@ -62,8 +62,9 @@ public class ForklessLocalFileSystem extends LocalFileSystem {
       } catch (NoSuchFileException e) {
         throw new FileNotFoundException("File " + f + " does not exist");
       }
-      return new FileStatus(file.length(), attributes.isDirectory(), 1, getDefaultBlockSize(f),
-          file.lastModified(), attributes.lastAccessTime().toMillis(), permission(attributes.permissions()),
+      return new FileStatus(attributes.size(), attributes.isDirectory(), 1, getDefaultBlockSize(f),
+          attributes.lastModifiedTime().toMillis(), attributes.lastAccessTime().toMillis(),
+          permission(attributes.permissions()),
           attributes.owner().getName(), attributes.group().getName(),
           new Path(file.getPath()).makeQualified(getUri(), getWorkingDirectory()));
     }
