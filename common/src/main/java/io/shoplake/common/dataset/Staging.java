@@ -85,7 +85,8 @@ public final class Staging {
   /**
    * Read rows (from {@link #read}, or another source with the same string columns) cleaned, with
    * {@code reject_reason}, typed, derived, with the ingest columns and, for a day-partitioned dataset,
-   * {@code year/month/day}. One projection chain; no shuffle, nothing cached.
+   * {@code year/month/day}. One projection chain; no shuffle, nothing cached. Each typed field is parsed
+   * once, before the rules ({@link Typing#withParsed}), and the rules and the typing share it.
    */
   public static Dataset<Row> validated(Dataset<Row> read, RawDataset dataset, Run run) {
     return validated(read, dataset, run, List.of());
@@ -94,6 +95,7 @@ public final class Staging {
   /** As {@link #validated(Dataset, RawDataset, Run)}, with the source's own rules before the reader's. */
   public static Dataset<Row> validated(Dataset<Row> read, RawDataset dataset, Run run, List<RowRule> sourceRules) {
     Dataset<Row> typed = RawFields.clean(read, dataset.fields(), dataset.normalisers(), dataset.name())
+        .transform(Typing.withParsed(dataset.typed()))
         .transform(RowRules.withRejectReason(rules(dataset, run, sourceRules)))
         .transform(Typing.to(dataset.typed()))
         .transform(dataset.derive())

@@ -65,18 +65,18 @@ public final class ProductRules {
     return List.of(
         rule("missing_product_id", col("product_id").isNull()),
         rule("missing_updated_at", col("updated_at").isNull()),
-        rule("invalid_updated_at", Clean.timestamp("updated_at").isNull()),
-        FutureTimes.notAfter("updated_at", Clean.timestamp("updated_at"), latestAccepted),
+        rule("invalid_updated_at", Typing.parsed("updated_at").isNull()),
+        FutureTimes.notAfter("updated_at", Typing.parsed("updated_at"), latestAccepted),
         rule("invalid_price", not(col("price").rlike(MONEY_PATTERN))),
-        rule("negative_price", col("price").cast(MONEY).lt(0)),
+        rule("negative_price", Typing.parsed("price").lt(0)),
         rule("invalid_cost", not(col("cost").rlike(MONEY_PATTERN))),
-        rule("negative_cost", col("cost").cast(MONEY).lt(0)),
+        rule("negative_cost", Typing.parsed("cost").lt(0)),
         rule("invalid_currency", not(col("currency").rlike("^[A-Z]{3}$"))),
         rule("invalid_stock_quantity", not(col("stock_quantity").rlike(Clean.INT_PATTERN))),
-        rule("negative_stock_quantity", col("stock_quantity").cast("int").lt(0)),
+        rule("negative_stock_quantity", Typing.parsed("stock_quantity").lt(0)),
         rule("invalid_reorder_level", not(col("reorder_level").rlike(Clean.INT_PATTERN))),
         rule("invalid_is_active", not(col("is_active").rlike(Clean.BOOLEAN_PATTERN))),
         rule("invalid_attributes", col("attributes").isNotNull()
-            .and(Typing.typedValue("attributes", ATTRIBUTES).isNull())));
+            .and(Typing.parsed("attributes").isNull())));
   }
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.shoplake.common.dataset.Dedup;
 import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Typing;
 import io.shoplake.common.rules.FutureTimes;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
@@ -42,7 +43,7 @@ public final class ReviewRules {
 
   /** @param latestAccepted the latest review time accepted (the run's start plus the future tolerance) */
   static List<RowRule> rules(Instant latestAccepted) {
-    Column rating = col("rating").cast("int");
+    Column rating = Typing.parsed("rating");
     return List.of(
         rule("missing_review_id", col("review_id").isNull()),
         rule("missing_product_id", col("product_id").isNull()),
@@ -51,8 +52,8 @@ public final class ReviewRules {
         rule("invalid_rating", not(col("rating").rlike(Clean.INT_PATTERN))),
         rule("rating_out_of_range", rating.lt(1).or(rating.gt(5))),
         rule("missing_review_ts", col("review_ts").isNull()),
-        rule("invalid_review_ts", Clean.timestamp("review_ts").isNull()),
-        FutureTimes.notAfter("review_ts", Clean.timestamp("review_ts"), latestAccepted),
+        rule("invalid_review_ts", Typing.parsed("review_ts").isNull()),
+        FutureTimes.notAfter("review_ts", Typing.parsed("review_ts"), latestAccepted),
         rule("invalid_verified_purchase", not(col("verified_purchase").rlike(Clean.BOOLEAN_PATTERN))));
   }
 }

@@ -8,11 +8,11 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.upper;
 
 import io.shoplake.common.dataset.Dedup;
 import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Typing;
 import io.shoplake.common.rules.RowRule;
 import java.util.Map;
 import io.shoplake.common.transform.Clean;
@@ -65,13 +65,13 @@ public final class FxRates {
     return List.of(
         rule("missing_rate_date", col("rate_date").isNull()),
         rule("invalid_rate_date", not(col("rate_date").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
-            .or(to_date(col("rate_date")).isNull())),
-        FutureTimes.dateNotAfter("rate_date", to_date(col("rate_date")), latestAccepted),
+            .or(Typing.parsed("rate_date").isNull())),
+        FutureTimes.dateNotAfter("rate_date", Typing.parsed("rate_date"), latestAccepted),
         rule("missing_currency", col("currency").isNull()),
         rule("invalid_currency", not(col("currency").rlike("^[A-Z]{3}$"))),
         rule("missing_usd_rate", col("usd_rate").isNull()),
         rule("invalid_usd_rate", not(col("usd_rate").rlike(RATE_PATTERN))),
-        rule("non_positive_usd_rate", col("usd_rate").cast(TransactionSchema.FX_RATE).leq(0)));
+        rule("non_positive_usd_rate", Typing.parsed("usd_rate").leq(0)));
   }
 
   /**
