@@ -45,36 +45,50 @@ public final class CsvRecordScan {
   /** Feeds the next characters of the file (after its UTF-8 decoding; a BOM already removed). */
   public void accept(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      countLines(c);
-      if (pendingCr) {
-        pendingCr = false;
-        if (c == '\n') {
-          if (separator == UNKNOWN) {
-            separator = CRLF;
-          }
-          if (separator == CRLF && state != State.QUOTED) {
-            endRecord();
-            continue;
-          }
-          whole('\r');
-          whole('\n');
-          continue;
-        }
+      accept(text.charAt(i));
+    }
+  }
+
+  /**
+   * Feeds the next bytes of a UTF-8 file (a BOM already removed), without decoding them: every character
+   * the scan tells apart (quote, comma, CR, LF, space and below) is ASCII, and every byte of a multi-byte
+   * character is above them, as is the character it encodes, so the counts are those of the decoded text.
+   */
+  public void accept(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      accept((char) (bytes[i] & 0xff));
+    }
+  }
+
+  private void accept(char c) {
+    countLines(c);
+    if (pendingCr) {
+      pendingCr = false;
+      if (c == '\n') {
         if (separator == UNKNOWN) {
-          separator = CR;
+          separator = CRLF;
+        }
+        if (separator == CRLF && state != State.QUOTED) {
+          endRecord();
+          return;
         }
         whole('\r');
+        whole('\n');
+        return;
       }
-      if (c == '\r') {
-        pendingCr = true;
-        continue;
+      if (separator == UNKNOWN) {
+        separator = CR;
       }
-      if (c == '\n' && separator == UNKNOWN) {
-        separator = LF;
-      }
-      whole(c);
+      whole('\r');
     }
+    if (c == '\r') {
+      pendingCr = true;
+      return;
+    }
+    if (c == '\n' && separator == UNKNOWN) {
+      separator = LF;
+    }
+    whole(c);
   }
 
   /** Call once after the last character. */

@@ -17,6 +17,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,31 +89,30 @@ public final class FileInspector implements Serializable {
     String firstMalformed = null;
     boolean headerSeen = false;
     List<String> extra = List.of();
-    ByteBuffer bytes;
-    while ((bytes = reader.next()) != null) {
+    while (reader.next()) {
       lineNumber++;
-      String text;
-      try {
-        text = utf8.decode(bytes).toString();
-      } catch (CharacterCodingException e) {
+      byte[] bytes = reader.bytes();
+      int start = reader.start();
+      int end = start + reader.length();
+      if (!isAscii(bytes, start, end) && !isUtf8(utf8, bytes, start, end)) {
         return Check.fail("not_utf8", "line " + lineNumber + " is not valid UTF-8");
       }
-      if (text.startsWith("\uFEFF")) {
-        text = text.substring(1); // a byte order mark: tolerated at the start of a line, as the readers do
+      if (startsWithBom(bytes, start, end)) {
+        start += BOM.length; // tolerated at the start of a line, as the readers do
       }
       if (csv != null) {
-        csv.accept(text);
+        csv.accept(bytes, start, end - start);
         if (reader.endedWithNewline()) {
-          csv.accept("\n");
+          csv.accept(NEWLINE, 0, 1);
         }
       }
-      String line = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-      if (isBlank(line)) {
+      int lineEnd = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
+      if (isBlank(bytes, start, lineEnd)) {
         continue;
       }
       if (format.csv() && !headerSeen) {
         headerSeen = true;
-        List<String> header = CsvHeaders.parseHeaderLine(line.strip());
+        List<String> header = CsvHeaders.parseHeaderLine(text(bytes, start, lineEnd).strip());
         List<String> missing = new ArrayList<>(format.requiredColumns());
         missing.removeAll(header);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
@@ -125,7 +125,7 @@ public final class FileInspector implements Serializable {
         continue;
       }
       dataLines++;
-      String fault = format.csv() ? null : JsonLineCheck.fault(line);
+      String fault = format.csv() ? null : JsonLineCheck.fault(text(bytes, start, lineEnd));
       if (fault != null) {
         malformed++;
         if (firstMalformed == null) {
@@ -148,10 +148,45 @@ public final class FileInspector implements Serializable {
     return new Check(null, null, csv.dataRecords(), csv.needsWholeFileRead(), extra);
   }
 
-  /** Nothing but spaces and control characters: not a record (the readers skip such lines too). */
-  static boolean isBlank(String line) {
-    for (int i = 0; i < line.length(); i++) {
-      if (line.charAt(i) > ' ') {
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+  private static final byte[] NEWLINE = {'\n'};
+
+  private static boolean isAscii(byte[] bytes, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Strict UTF-8 (no malformed or overlong sequence, no surrogate); only lines with a non-ASCII byte get here. */
+  private static boolean isUtf8(CharsetDecoder utf8, byte[] bytes, int start, int end) {
+    try {
+      utf8.reset().decode(ByteBuffer.wrap(bytes, start, end - start));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static boolean startsWithBom(byte[] bytes, int start, int end) {
+    return end - start >= BOM.length && bytes[start] == BOM[0] && bytes[start + 1] == BOM[1]
+        && bytes[start + 2] == BOM[2];
+  }
+
+  /** The line's text; its bytes are valid UTF-8 (checked before). */
+  private static String text(byte[] bytes, int start, int end) {
+    return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Nothing but spaces and control characters: not a record (the readers skip such lines too). On UTF-8
+   * bytes: a byte of a multi-byte character is never blank, nor is its character.
+   */
+  private static boolean isBlank(byte[] bytes, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if ((bytes[i] & 0xff) > ' ') {
         return false;
       }
     }
@@ -160,32 +195,101 @@ public final class FileInspector implements Serializable {
 
   /**
    * Splits a byte stream on '\n' (keeping a '\r' before it, which the CSV record count needs), so that
-   * each line is decoded on its own and an encoding error is reported with its true line number.
+   * each line is checked on its own and an encoding error is reported with its true line number. Reads
+   * the stream in blocks and hands out each line as a view of the block it lies in (copied only when it
+   * spans two blocks): the check costs about one pass over the bytes, not a call per byte.
    */
   private static final class LineReader {
     private final InputStream in;
-    private byte[] line = new byte[8192];
+    private final byte[] block = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private boolean endOfStream;
+    private byte[] spanning = new byte[8192];
+    private byte[] lineBytes;
+    private int lineStart;
+    private int lineLength;
     private boolean newline;
 
     LineReader(InputStream in) {
-      this.in = new java.io.BufferedInputStream(in, 1 << 16);
+      this.in = in;
     }
 
-    /** The next line's bytes, or null at the end. */
-    ByteBuffer next() throws IOException {
-      int length = 0;
-      int b;
-      while ((b = in.read()) != -1 && b != '\n') {
-        if (length == line.length) {
-          line = java.util.Arrays.copyOf(line, length * 2);
+    /** Moves to the next line; false at the end. */
+    boolean next() throws IOException {
+      int carried = 0;
+      while (true) {
+        if (position == limit && !fill()) {
+          if (carried == 0) {
+            return false;
+          }
+          return line(spanning, 0, carried, false);
         }
-        line[length++] = (byte) b;
+        int newlineAt = indexOfNewline(block, position, limit);
+        if (newlineAt >= 0) {
+          int from = position;
+          position = newlineAt + 1;
+          if (carried == 0) {
+            return line(block, from, newlineAt - from, true);
+          }
+          carried = carry(carried, from, newlineAt);
+          return line(spanning, 0, carried, true);
+        }
+        carried = carry(carried, position, limit);
+        position = limit;
       }
-      if (b == -1 && length == 0) {
-        return null;
+    }
+
+    private boolean fill() throws IOException {
+      if (endOfStream) {
+        return false;
       }
-      newline = b == '\n';
-      return ByteBuffer.wrap(line, 0, length);
+      int read = in.read(block, 0, block.length);
+      if (read < 0) {
+        endOfStream = true;
+        return false;
+      }
+      position = 0;
+      limit = read;
+      return true;
+    }
+
+    private int carry(int carried, int from, int to) {
+      int length = to - from;
+      if (carried + length > spanning.length) {
+        spanning = Arrays.copyOf(spanning, Math.max(spanning.length * 2, carried + length));
+      }
+      System.arraycopy(block, from, spanning, carried, length);
+      return carried + length;
+    }
+
+    private boolean line(byte[] bytes, int start, int length, boolean endedWithNewline) {
+      lineBytes = bytes;
+      lineStart = start;
+      lineLength = length;
+      newline = endedWithNewline;
+      return true;
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (bytes[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    byte[] bytes() {
+      return lineBytes;
+    }
+
+    int start() {
+      return lineStart;
+    }
+
+    int length() {
+      return lineLength;
     }
 
     /** True when the line last returned ended with '\n' (false only for a last line without one). */

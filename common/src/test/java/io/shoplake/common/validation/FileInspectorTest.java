@@ -1,0 +1,120 @@
+package io.shoplake.common.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoplake.common.io.SerializableHadoopConf;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file check reads lines as byte views of 64 KB blocks: the records, the UTF-8 verdict with its line
+ * and the hash must be those of the file, wherever its lines fall on the blocks. No Spark needed.
+ */
+class FileInspectorTest {
+  private static final RawFormat CSV = new RawFormat("t", true, List.of("id", "name"));
+  private static final RawFormat JSON = new RawFormat("t", false, List.of());
+
+  @TempDir
+  Path dir;
+
+  private final FileInspector inspector =
+      new FileInspector(new SerializableHadoopConf(new Configuration()), 1L << 30, 0.5);
+
+  @Test
+  void countsCsvRecordsWithBomCrlfBlankLinesAndNoFinalNewline() throws Exception {
+    FileInspection result = inspect("a.csv", CSV, bytes("\uFEFFid,name\r\n1,Ann\r\n\r\n  \r\n2,\"Bo, Jr\"\r\n3,Zoë"));
+    assertNull(result.reason(), result.detail());
+    assertEquals(3, result.records());
+    assertFalse(result.wholeFileRead());
+  }
+
+  @Test
+  void aQuotedLineBreakNeedsTheWholeFileReadAndCountsOneRecord() throws Exception {
+    FileInspection result = inspect("q.csv", CSV, bytes("id,name\n1,\"two\nlines\"\n2,b\n"));
+    assertNull(result.reason(), result.detail());
+    assertTrue(result.wholeFileRead());
+    assertEquals(2, result.records());
+  }
+
+  @Test
+  void linesLongerThanABlockAndLinesAcrossBlocksAreCountedAndHashedWhole() throws Exception {
+    StringBuilder text = new StringBuilder("id,name\n");
+    text.append("1,").append("x".repeat(200_000)).append('\n'); // longer than three blocks
+    int row = 2;
+    while (text.length() < 3 * 65_536) { // many lines, some of them across a block boundary
+      text.append(row++).append(",name é ").append(row).append('\n');
+    }
+    byte[] content = bytes(text.toString());
+    FileInspection result = inspect("long.csv", CSV, content);
+    assertNull(result.reason(), result.detail());
+    assertEquals(row - 1, result.records());
+    assertEquals(sha256(content), result.sha256());
+    assertEquals(content.length, result.sizeBytes());
+  }
+
+  @Test
+  void invalidUtf8IsReportedWithItsLineEvenAfterABlockBoundary() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(bytes("id,name\n"));
+    for (int i = 0; i < 10_000; i++) {
+      out.writeBytes(bytes(i + ",ok\n"));
+    }
+    out.writeBytes(new byte[] {'9', ',', (byte) 0xC3, '\n'}); // a truncated two-byte character
+    out.writeBytes(bytes("10001,after\n"));
+    byte[] content = out.toByteArray();
+    FileInspection result = inspect("bad.csv", CSV, content);
+    assertEquals("not_utf8", result.reason());
+    assertEquals("line 10002 is not valid UTF-8", result.detail());
+    assertEquals(sha256(content), result.sha256(), "the rest of a rejected file is hashed too");
+  }
+
+  @Test
+  void overlongEncodingsAndSurrogatesAreNotUtf8() throws Exception {
+    byte[] overlong = {'i', 'd', ',', 'n', 'a', 'm', 'e', '\n', '1', ',', (byte) 0xC0, (byte) 0xAF, '\n'};
+    assertEquals("not_utf8", inspect("overlong.csv", CSV, overlong).reason());
+    byte[] surrogate = {'i', 'd', ',', 'n', 'a', 'm', 'e', '\n', '1', ',', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'};
+    assertEquals("not_utf8", inspect("surrogate.csv", CSV, surrogate).reason());
+  }
+
+  @Test
+  void jsonLinesCountNonBlankLinesAndTellTheFirstMalformedOne() throws Exception {
+    FileInspection fine = inspect("a.jsonl", JSON, bytes("{\"a\":\"ü\"}\n\n{\"a\":2}\r\n{\"a\":3}"));
+    assertNull(fine.reason(), fine.detail());
+    assertEquals(3, fine.records());
+    FileInspection bad = inspect("b.jsonl", JSON, bytes("{\"a\":1}\nnot json\n[1]\n"));
+    assertEquals("not_json_lines", bad.reason());
+    assertTrue(bad.detail().startsWith("2 of 3 lines") && bad.detail().contains("first: line 2"), bad.detail());
+  }
+
+  @Test
+  void aHeaderWithoutTheContractColumnsIsToldAsSuch() throws Exception {
+    FileInspection result = inspect("h.csv", CSV, bytes("\uFEFFid;name\n1;a\n"));
+    assertEquals("missing_columns", result.reason());
+  }
+
+  private FileInspection inspect(String name, RawFormat format, byte[] content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.write(file, content);
+    return inspector.inspect(file.toUri().toString(), format);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String sha256(byte[] content) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+  }
+}
