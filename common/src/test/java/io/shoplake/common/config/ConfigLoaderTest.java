@@ -64,13 +64,15 @@ class ConfigLoaderTest {
 
   @Test
   void sparkSqlSettingsArePerEnvironmentAndOnlySqlOnes() throws Exception {
-    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false"),
+    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false",
+            "spark.sql.inMemoryColumnarStorage.compressed", "false"),
         ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
     for (String env : java.util.List.of("dev", "staging", "prod")) {
       assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
           "a setting for one machine must not reach " + env);
     }
-    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false", "spark.sql.files.maxPartitionBytes", "64m"),
+    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false",
+            "spark.sql.inMemoryColumnarStorage.compressed", "false", "spark.sql.files.maxPartitionBytes", "64m"),
         loadWith("shoplake.spark.sql-settings { \"spark.sql.files.maxPartitionBytes\" = 64m }\n").sparkSqlSettings());
     UsageException notSql = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.executor.memory\" = 4g }\n"));
