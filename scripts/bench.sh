@@ -3,7 +3,8 @@
 #
 #   scripts/bench.sh [--rows N] [--days D]   the small-data floor, then the transaction ETL on N rows
 #                                            against a DuckDB reference of the same work (default
-#                                            10,000,000 rows, about 1 GB of CSV, over 10 days)
+#                                            10,000,000 rows, about 1 GB of CSV, over 10 days), and
+#                                            Spark's own floor for that input (read, cast, write)
 #   scripts/bench.sh --small                 only the small-data floor: a minimal Spark job (JVM start,
 #                                            local session, read a small CSV, group and count, write
 #                                            Parquet, stop) and the README's sample pipeline, whole
@@ -122,7 +123,7 @@ bench_transactions() {
   local data="$REPO_ROOT/bench-data/rows-$ROWS-days-$days"
   generate_once "$data" "$days" 1 --datasets transactions,fx_rates
   build_bench_classes "$data"
-  local input_mb lake t0 startup ours job ours_peak duck_wall duck_peak
+  local input_mb lake t0 startup ours job ours_peak duck_wall duck_peak spark_floor
   input_mb=$(du -sm "$data/input/raw/transactions" | cut -f1)
   lake="$data/lake"
   reset_lake() {
@@ -145,6 +146,18 @@ bench_transactions() {
   ours_peak=$(peak_rss_mb "io.shoplake.jobs.JobMain" "$job")
   wait "$job" || { cat "$data/ours.log" >&2; die "Cannot benchmark: the transaction job failed"; }
   ours=$(calc "$(now) - $t0")
+
+  echo "Running Spark's floor for the same input (read, cast, partitioned write; no rules) ..." >&2
+  rm -rf "$data/floor-out"
+  t0=$(now)
+  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
+    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.sql.session.timeZone=UTC \
+    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
+    --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class io.shoplake.bench.SparkCsvFloor \
+    "$JOBS_JAR" "$data/input/raw/transactions" "$data/floor-out" > "$data/floor.log" 2>&1 \
+    || { cat "$data/floor.log" >&2; die "Cannot benchmark: Spark's floor job failed"; }
+  spark_floor=$(calc "$(now) - $t0")
+  rm -rf "$data/floor-out"
 
   echo "Running the DuckDB reference ..." >&2
   rm -rf "$data/duckdb-out"
@@ -173,6 +186,8 @@ bench_transactions() {
     "$(calc "$input_mb / $ours")" "$ours_peak" "$SPARK_DRIVER_MEMORY" "$(glue_cost "$ours")"
   printf '%-34s %.1f s  (query %.1f s, %.1f MB/s), peak RSS %s MB\n' "DuckDB $duck_version: wall" "$duck_wall" \
     "$duck_sql" "$(calc "$input_mb / $duck_wall")" "$duck_peak"
+  printf '%-34s %.1f s  (%.2fx DuckDB: Spark reading, casting and writing the same rows, nothing else)\n' \
+    "Spark floor: wall" "$spark_floor" "$(calc "$spark_floor / $duck_wall")"
   printf '%-34s %.2f  (target: 2.0 at 10M rows, 3.0 at 1M)\n' "ratio ours/DuckDB (wall)" "$(calc "$ours / $duck_wall")"
   printf '%-34s %s\n' "seed architecture, for scale" "1 GB in 5 min for about \$0.10 on Glue"
 }
