@@ -16,6 +16,7 @@ import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
+import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Ingest;
 import io.shoplake.common.validation.RegistryScreen;
@@ -168,11 +169,10 @@ public final class ClickstreamEtl implements LakeJob {
    * @param from the first raw date read ({@link LocalDate#MIN}: all)
    * @param to the last raw date read ({@link LocalDate#MAX}: all)
    */
-  private record Window(List<InputFile> files, Staged staged, Dataset<Row> events, Dataset<Row> classified,
+  private record Window(List<InputFile> files, Staged staged, Dataset<Row> classified,
       LocalDate from, LocalDate to) {
     void release() {
       classified.unpersist();
-      events.unpersist();
       staged.release();
     }
   }
@@ -197,10 +197,11 @@ public final class ClickstreamEtl implements LakeJob {
           + runDate.map(d -> " (raw dates " + lo + " to " + to + " for " + d + ")").orElse(""));
       Staged staged = Staging.stage(ctx.spark(), declared, files, Staging.Run.of(ctx));
       ctx.stage("sessionize");
-      // Cached: the deduplicated events feed three branches (duplicates, sessions, bots); without the
-      // cache each would re-plan and re-run the dedup join, and planning alone took seconds per action.
-      Dataset<Row> events = staged.deduplicated().persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
+      Dataset<Row> events = staged.deduplicated();
+      // A kept event's fields as read are never written (only quarantine writes them): dropped before
+      // the sessionization's shuffle and sort, which would otherwise carry every field twice.
+      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull())
+          .withColumn(RawFields.RAW, lit(null).cast(events.schema().apply(RawFields.RAW).dataType()));
       Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
           .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
           .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
@@ -209,7 +210,7 @@ public final class ClickstreamEtl implements LakeJob {
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Window window = new Window(files, staged, events, classified, from, to);
+      Window window = new Window(files, staged, classified, from, to);
       if (runDate.isEmpty() || !from.isAfter(earliest)) {
         return window;
       }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.not;
 
 import io.shoplake.common.dataset.Dedup;
 import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Typing;
 import io.shoplake.common.rules.FutureTimes;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
@@ -54,8 +55,8 @@ public final class ClickstreamRules {
         rule("missing_event_type", col("event_type").isNull()),
         rule("invalid_event_type", not(col("event_type").isin(EVENT_TYPES.toArray()))),
         rule("missing_event_ts", col("event_ts").isNull()),
-        rule("invalid_event_ts", Clean.timestamp("event_ts").isNull()),
-        FutureTimes.notAfter("event_ts", Clean.timestamp("event_ts"), latestAccepted));
+        rule("invalid_event_ts", Typing.parsed("event_ts").isNull()),
+        FutureTimes.notAfter("event_ts", Typing.parsed("event_ts"), latestAccepted));
   }
 
   /**
