@@ -19,10 +19,11 @@ import org.apache.spark.sql.Row;
  * A dataset's staged rows ({@link Staging#stage}): every row read, cached, with its outcome. Reading
  * its parts costs nothing until an action; {@link #release} drops the caches.
  *
- * @param rows every row read, validated and typed, cached
+ * @param rows every row read, validated and typed, with the ingest columns (over the cache)
  * @param marked the valid rows with deduplication's verdict, or null for a dataset without a key
+ * @param cached what {@link #release} unpersists: the rows as cached, before the ingest columns
  */
-public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked marked) {
+public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked marked, Dataset<Row> cached) {
   /** The skip reason of a row that lost to a newer version of its key ({@link Dedup.Losers}). */
   public static final String OLDER_VERSION = "older_version";
 
@@ -39,7 +40,7 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
     if (marked == null) {
       return rows.filter(col(RowRules.REJECT_REASON).isNull());
     }
-    Dataset<Row> verdicts = marked.rows().drop(Staging.ROW_HASH);
+    Dataset<Row> verdicts = marked.rows();
     if (dataset.dedup().orElseThrow().losers() == Dedup.Losers.QUARANTINED) {
       return verdicts;
     }
@@ -81,6 +82,6 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
     if (marked != null) {
       marked.release();
     }
-    rows.unpersist();
+    cached.unpersist();
   }
 }

@@ -14,6 +14,7 @@ import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.transform.Deduplication;
 import io.shoplake.common.transform.Ingest;
+import io.shoplake.common.transform.Transform;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The one path that stages any declared {@link RawDataset}: read its files -> clean -> rules ->
- * typed -> derived -> ingest columns -> day partition columns, cached, then deduplicated on its key.
+ * typed -> derived -> day partition columns, cached, then the ingest columns and deduplicated on its key.
  * Every job that reads a raw dataset goes through here, so a rule, a reader fault or a lineage column
  * behaves the same in each.
  *
@@ -34,9 +35,6 @@ import org.apache.spark.storage.StorageLevel;
  * ({@link Deduplication}).
  */
 public final class Staging {
-  /** The tie-break column every deduplication ends its preference with. */
-  static final String ROW_HASH = "_row_hash";
-
   private Staging() {}
 
   /**
@@ -58,17 +56,28 @@ public final class Staging {
 
   /** As {@link #stage(SparkSession, RawDataset, List, Run)}, for rows already read as {@link #read} reads them. */
   public static Staged stage(Dataset<Row> read, RawDataset dataset, Run run) {
-    Dataset<Row> rows = validated(read, dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cached = validated(read, dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = cached.transform(withIngestColumns(run));
     if (dataset.dedup().isEmpty()) {
-      return new Staged(dataset, rows, null);
+      return new Staged(dataset, rows, null, cached);
     }
     Dedup dedup = dataset.dedup().get();
-    Dataset<Row> valid = rows.filter(col(RowRules.REJECT_REASON).isNull()).withColumn(ROW_HASH, dedup.hashOfRawFields()
-        ? xxhash64(col(RawFields.RAW))
-        : xxhash64(dataset.fields().stream().map(c -> col(c)).toArray(Column[]::new)));
+    Dataset<Row> valid = rows.filter(col(RowRules.REJECT_REASON).isNull());
+    // The content hash is the last tie-break, an expression of the ranking only: computed for the rows of
+    // repeated keys, not for every row.
     List<Column> preference = new ArrayList<>(dedup.preference());
-    preference.add(col(ROW_HASH).desc());
-    return new Staged(dataset, rows, Deduplication.deduplicate(valid, dedup.key(), preference));
+    preference.add((dedup.hashOfRawFields() ? xxhash64(col(RawFields.RAW))
+        : xxhash64(dataset.fields().stream().map(c -> col(c)).toArray(Column[]::new))).desc());
+    return new Staged(dataset, rows, Deduplication.deduplicate(valid, dedup.key(), preference), cached);
+  }
+
+  /**
+   * Adds the ingest columns of {@code run} ({@code ingested_at}, {@code run_id}, {@code job_name}). Why
+   * apart from {@link #validated}: they are the same literal in every row, so they are added after the
+   * cache, where they cost nothing, instead of being stored in it (about 45 bytes a row uncompressed).
+   */
+  public static Transform withIngestColumns(Run run) {
+    return Ingest.withIngestColumns(run.runId(), run.jobName(), run.startedAt());
   }
 
   /**
@@ -84,8 +93,8 @@ public final class Staging {
 
   /**
    * Read rows (from {@link #read}, or another source with the same string columns) cleaned, with
-   * {@code reject_reason}, typed, derived, with the ingest columns and, for a day-partitioned dataset,
-   * {@code year/month/day}. One projection chain; no shuffle, nothing cached. Each typed field is parsed
+   * {@code reject_reason}, typed, derived and, for a day-partitioned dataset, {@code year/month/day};
+   * without the ingest columns ({@link #withIngestColumns}: after a cache). One projection chain; no shuffle, nothing cached. Each typed field is parsed
    * once, before the rules ({@link Typing#withParsed}), and the rules and the typing share it.
    */
   public static Dataset<Row> validated(Dataset<Row> read, RawDataset dataset, Run run) {
@@ -98,8 +107,7 @@ public final class Staging {
         .transform(Typing.withParsed(dataset.typed()))
         .transform(RowRules.withRejectReason(rules(dataset, run, sourceRules)))
         .transform(Typing.to(dataset.typed()))
-        .transform(dataset.derive())
-        .transform(Ingest.withIngestColumns(run.runId(), run.jobName(), run.startedAt()));
+        .transform(dataset.derive());
     return dataset.dayOf().map(ts -> typed.transform(DayPartitions.withDayOf(col(ts)))).orElse(typed);
   }
 

@@ -106,7 +106,8 @@ public final class TransactionEtl implements LakeJob {
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));
 
     ctx.stage("read, validate and derive " + files.size() + " input(s)");
-    Dataset<Row> staged = staged(ctx, input, fx);
+    Dataset<Row> cached = staged(ctx, input, fx);
+    Dataset<Row> staged = cached.transform(Staging.withIngestColumns(Staging.Run.of(ctx)));
     TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
         staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
     Dataset<Row> classified = merged.marked().rows();
@@ -124,7 +125,7 @@ public final class TransactionEtl implements LakeJob {
         InputFile.rawDates(files), counts.datesWithRejects(), files.stream().map(InputFile::relativePath).toList(),
         ctx.spark().sparkContext().hadoopConfiguration());
     merged.marked().release();
-    staged.unpersist();
+    cached.unpersist();
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("rows_missing_fx_rate", counts.missingFx());
@@ -156,7 +157,8 @@ public final class TransactionEtl implements LakeJob {
   /**
    * The input through the declared dataset's path, then the e-mail hash, the amounts, USD and the hour;
    * cached (unless {@code shoplake.transactions.persist-level} is NONE): every later step (the merge, the
-   * counts, the two writes) reads these rows, never the source again.
+   * counts, the two writes) reads these rows, never the source again. Without the ingest columns, which
+   * the caller adds over the cache ({@link Staging#withIngestColumns}).
    */
   private static Dataset<Row> staged(JobContext ctx, TransactionInput input, FxRateSource.Loaded fx) {
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);

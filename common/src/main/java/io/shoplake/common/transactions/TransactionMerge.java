@@ -89,10 +89,10 @@ final class TransactionMerge {
           .withColumn(ORIGIN, lit(FROM_LAKE));
       candidates = candidates.unionByName(carried);
     }
-    candidates = candidates.withColumn("_row_hash", xxhash64(businessColumns()));
-    // Latest ts, then this run's rows ("input" sorts before "lake"), then the latest file, then the content.
+    // Latest ts, then this run's rows ("input" sorts before "lake"), then the latest file, then the content
+    // (a hash computed only for the rows of repeated ids, in the ranking).
     Deduplication.Marked marked = Deduplication.deduplicate(candidates, "transaction_id", List.of(
-        col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), col("_row_hash").desc()));
+        col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), xxhash64(businessColumns()).desc()));
     return new Merged(marked, touchedPartitions);
   }
 
