@@ -94,8 +94,9 @@ public final class Staging {
   /**
    * Read rows (from {@link #read}, or another source with the same string columns) cleaned, with
    * {@code reject_reason}, typed, derived and, for a day-partitioned dataset, {@code year/month/day};
-   * without the ingest columns ({@link #withIngestColumns}: after a cache). One projection chain; no shuffle, nothing cached. Each typed field is parsed
-   * once, before the rules ({@link Typing#withParsed}), and the rules and the typing share it.
+   * without the ingest columns ({@link #withIngestColumns}: after a cache). One projection chain; no
+   * shuffle, nothing cached. Each typed field is parsed once, before the rules ({@link Typing#withParsed}),
+   * and the rules and the typing share it.
    */
   public static Dataset<Row> validated(Dataset<Row> read, RawDataset dataset, Run run) {
     return validated(read, dataset, run, List.of());

@@ -1,6 +1,7 @@
 package io.shoplake.common.ingest;
 
 import io.shoplake.common.dataset.RawDataset;
+import io.shoplake.common.dataset.Typing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,11 +50,14 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
       "processing_job", "ingested_at", "run_id", "job_name", "year", "month", "day", "raw_date", "reject_reason",
       "skip_reason", "_raw", "_corrupt_record", "_line_fault", "_row_hash");
 
-  /** The lake's name of a source column: lower case, {@code a-z 0-9 _} only, never a {@link #RESERVED} one. */
+  /**
+   * The lake's name of a source column: lower case, {@code a-z 0-9 _} only, never a {@link #RESERVED} one
+   * nor one of staging's parsed values ({@link Typing#PARSED_PREFIX}).
+   */
   public static String lakeName(String source) {
     String name = source.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     name = name.isEmpty() ? "_" : name;
-    return RESERVED.contains(name) ? name + "_value" : name;
+    return RESERVED.contains(name) || name.startsWith(Typing.PARSED_PREFIX) ? name + "_value" : name;
   }
 
   public List<String> sources() {
