@@ -12,12 +12,18 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Keeps one row per key (the most preferred) and labels the others {@code duplicate}, without
  * shuffling the whole dataset: only the keys are aggregated to find the ones that occur more than
  * once, and only the rows of those keys are ranked with a window. In a typical batch, where few keys
  * repeat, the cost is one narrow aggregation of the key column plus a map-side (broadcast) join.
+ *
+ * <p>{@link #deduplicate} caches the ranked rows of the repeated keys (few, in a typical batch): the
+ * marked rows are the union of the unique rows and those, and without the cache every action on the
+ * union (the counts, each write) scanned the whole input a second time for its ranked branch. With no
+ * repeated key there is nothing to rank and the rows are marked without any join.
  */
 public final class Deduplication {
   public static final String DUPLICATE = "duplicate";
@@ -36,20 +42,28 @@ public final class Deduplication {
    * {@link Marked#release()} when the marked rows are no longer read.
    */
   public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference) {
-    Dataset<Row> repeated = repeatedKeys(rows, key).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> repeated = repeatedKeys(rows, key).persist(StorageLevel.MEMORY_AND_DISK());
     long count = repeated.count();
-    return new Marked(markDuplicates(rows, key, preference, repeated, count <= BROADCAST_REPEATED_KEYS_LIMIT),
-        repeated, count);
+    if (count == 0) {
+      return new Marked(rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
+    }
+    Split split = split(rows, key, preference, repeated, count <= BROADCAST_REPEATED_KEYS_LIMIT);
+    Dataset<Row> ranked = split.ranked().persist(StorageLevel.MEMORY_AND_DISK());
+    return new Marked(split.unique().unionByName(ranked), repeated, count, ranked);
   }
 
   /**
    * @param rows the input with {@code reject_reason} (null or {@code duplicate})
    * @param repeatedKeys the cached repeated keys
    * @param repeatedKeyCount how many keys occur more than once
+   * @param ranked the cached rows of the repeated keys with their verdicts, or null when none repeats
    */
-  public record Marked(Dataset<Row> rows, Dataset<Row> repeatedKeys, long repeatedKeyCount) {
+  public record Marked(Dataset<Row> rows, Dataset<Row> repeatedKeys, long repeatedKeyCount, Dataset<Row> ranked) {
     public void release() {
       repeatedKeys.unpersist();
+      if (ranked != null) {
+        ranked.unpersist();
+      }
     }
   }
 
@@ -73,6 +87,15 @@ public final class Deduplication {
    */
   public static Dataset<Row> markDuplicates(Dataset<Row> rows, String key, List<Column> preference,
       Dataset<Row> repeatedKeys, boolean broadcastKeys) {
+    Split split = split(rows, key, preference, repeatedKeys, broadcastKeys);
+    return split.unique().unionByName(split.ranked());
+  }
+
+  /** The rows of keys that occur once (valid), and the ranked rows of the repeated keys (one valid each). */
+  private record Split(Dataset<Row> unique, Dataset<Row> ranked) {}
+
+  private static Split split(Dataset<Row> rows, String key, List<Column> preference, Dataset<Row> repeatedKeys,
+      boolean broadcastKeys) {
     Contracts.requireColumns(rows, "deduplicate on " + key, key);
     // The keys come from the same rows: a renamed key column keeps the self-join unambiguous.
     Dataset<Row> keys = repeatedKeys.select(col(key).as(KEY)).withColumn(FLAG, lit(true));
@@ -87,6 +110,6 @@ public final class Deduplication {
         .withColumn(RowRules.REJECT_REASON,
             when(col(RANK).equalTo(1), lit(null).cast("string")).otherwise(lit(DUPLICATE)))
         .drop(FLAG, RANK);
-    return unique.unionByName(ranked);
+    return new Split(unique, ranked);
   }
 }
