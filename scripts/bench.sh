@@ -93,6 +93,18 @@ build_bench_classes() {
   BENCH_CP="$REPO_ROOT/jobs/target/test-classes:$(cat "$out/bench.classpath")"
 }
 
+# Runs the bench class $1 (jobs/src/bench) through the jobs' spark-submit, with their master, driver memory,
+# UTC session and logging, output to $2; a failure stops the benchmark, naming $3.
+submit_bench_class() {
+  local class="$1" log="$2" what="$3"
+  shift 3
+  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
+    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.sql.session.timeZone=UTC \
+    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
+    --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class "io.shoplake.bench.$class" \
+    "$JOBS_JAR" "$@" > "$log" 2>&1 || { cat "$log" >&2; die "Cannot benchmark: $what failed"; }
+}
+
 # The small-data floor: a minimal Spark job and the sample pipeline, one after the other, whole processes.
 bench_small() {
   local work="$REPO_ROOT/bench-data/small" t0 floor pipeline
@@ -100,12 +112,8 @@ bench_small() {
   rm -rf "$work/floor-out" "$work/lake"
   echo "Running the minimal Spark job ..." >&2
   t0=$(now)
-  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
-    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" \
-    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
-    --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class io.shoplake.bench.MinimalSparkJob \
-    "$JOBS_JAR" "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out" \
-    > "$work/floor.log" 2>&1 || { cat "$work/floor.log" >&2; die "Cannot benchmark: the minimal Spark job failed"; }
+  submit_bench_class MinimalSparkJob "$work/floor.log" "the minimal Spark job" \
+    "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out"
   floor=$(calc "$(now) - $t0")
   echo "Running the sample pipeline (scripts/run-local.sh) ..." >&2
   t0=$(now)
@@ -150,12 +158,8 @@ bench_transactions() {
   echo "Running Spark's floor for the same input (read, cast, partitioned write; no rules) ..." >&2
   rm -rf "$data/floor-out"
   t0=$(now)
-  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
-    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.sql.session.timeZone=UTC \
-    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
-    --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class io.shoplake.bench.SparkCsvFloor \
-    "$JOBS_JAR" "$data/input/raw/transactions" "$data/floor-out" > "$data/floor.log" 2>&1 \
-    || { cat "$data/floor.log" >&2; die "Cannot benchmark: Spark's floor job failed"; }
+  submit_bench_class SparkCsvFloor "$data/floor.log" "Spark's floor job" \
+    "$data/input/raw/transactions" "$data/floor-out"
   spark_floor=$(calc "$(now) - $t0")
   rm -rf "$data/floor-out"
 
