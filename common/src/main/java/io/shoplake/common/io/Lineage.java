@@ -1,9 +1,8 @@
 package io.shoplake.common.io;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,15 +23,18 @@ import org.apache.spark.sql.Row;
  * empty strings, as the regular expression gave.
  */
 public final class Lineage {
+  private static final String DATE_FOLDER = "date=";
+
   private Lineage() {}
 
   public static Dataset<Row> withSourceFile(Dataset<Row> scanned) {
     Column lastFour = substring_index(input_file_name(), "/", -4);
     Column dateFolder = substring_index(substring_index(lastFour, "/", 3), "/", -1);
     Column shaped = substring_index(lastFour, "/", 1).equalTo("raw")
-        .and(dateFolder.startsWith("date=")).and(length(dateFolder).gt(5));
+        .and(dateFolder.startsWith(DATE_FOLDER)).and(length(dateFolder).gt(DATE_FOLDER.length()));
     return scanned
         .withColumn("source_file", when(shaped, lastFour).otherwise(""))
-        .withColumn("raw_date", substring(substring_index(substring_index(col("source_file"), "/", 3), "/", -1), 6, 1000));
+        .withColumn("raw_date", when(shaped, dateFolder.substr(lit(DATE_FOLDER.length() + 1), length(dateFolder)))
+            .otherwise(""));
   }
 }

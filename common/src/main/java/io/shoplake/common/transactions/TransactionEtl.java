@@ -106,8 +106,9 @@ public final class TransactionEtl implements LakeJob {
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));
 
     ctx.stage("read, validate and derive " + files.size() + " input(s)");
-    Dataset<Row> cached = staged(ctx, input, fx);
-    Dataset<Row> staged = cached.transform(Staging.withIngestColumns(Staging.Run.of(ctx)));
+    Staging.Run run = Staging.Run.of(ctx);
+    Dataset<Row> cached = staged(ctx, run, input, fx);
+    Dataset<Row> staged = cached.transform(Staging.withIngestColumns(run));
     TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
         staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
     Dataset<Row> classified = merged.marked().rows();
@@ -160,9 +161,9 @@ public final class TransactionEtl implements LakeJob {
    * counts, the two writes) reads these rows, never the source again. Without the ingest columns, which
    * the caller adds over the cache ({@link Staging#withIngestColumns}).
    */
-  private static Dataset<Row> staged(JobContext ctx, TransactionInput input, FxRateSource.Loaded fx) {
+  private static Dataset<Row> staged(JobContext ctx, Staging.Run run, TransactionInput input, FxRateSource.Loaded fx) {
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
-    Dataset<Row> staged = Staging.validated(input.rows(), TransactionRules.DATASET, Staging.Run.of(ctx),
+    Dataset<Row> staged = Staging.validated(input.rows(), TransactionRules.DATASET, run,
             input.sourceRules())
         .drop(input.helperColumns().toArray(new String[0]))
         .transform(TransactionTransforms.withMaskedEmail(emailHash))

@@ -58,7 +58,12 @@ public final class TransactionRules {
 
   /** An optional amount as the rules see it: 0 when missing. */
   static Column moneyOrZero(String column) {
-    return coalesce(money(column), lit(0).cast(TransactionSchema.MONEY));
+    return orZero(money(column));
+  }
+
+  /** {@code amount}, 0 when missing. */
+  private static Column orZero(Column amount) {
+    return coalesce(amount, lit(0).cast(TransactionSchema.MONEY));
   }
 
   /**
@@ -77,8 +82,8 @@ public final class TransactionRules {
           TransactionRules::rules)
       .normalising(Map.of("currency", c -> upper(c), "shipping_country", c -> upper(c), "status", c -> lower(c)))
       .deriving(typed -> typed
-          .withColumn("discount_amount", coalesce(col("discount_amount"), lit(0).cast(TransactionSchema.MONEY)))
-          .withColumn("tax_amount", coalesce(col("tax_amount"), lit(0).cast(TransactionSchema.MONEY))))
+          .withColumn("discount_amount", orZero(col("discount_amount")))
+          .withColumn("tax_amount", orZero(col("tax_amount"))))
       .partitionedByDayOf("transaction_ts");
 
   /**
