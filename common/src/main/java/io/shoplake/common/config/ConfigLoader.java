@@ -97,6 +97,17 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.spark.shuffle-partitions " + shufflePartitions
           + ": expected 0 (keep Spark's) or a positive number");
     }
+    long shufflePartitionBytes;
+    try {
+      shufflePartitionBytes = c.getBytes("spark.shuffle-partition-bytes");
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot use shoplake.spark.shuffle-partition-bytes '"
+          + c.getValue("spark.shuffle-partition-bytes").unwrapped() + "': expected 0 or a size such as 64 MiB");
+    }
+    if (shufflePartitionBytes < 0) {
+      throw new UsageException("Cannot use shoplake.spark.shuffle-partition-bytes " + shufflePartitionBytes
+          + ": expected 0 (a fixed count) or a positive size");
+    }
     Map<String, String> sparkSettings = sparkSqlSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
@@ -107,6 +118,7 @@ public final class ConfigLoader {
         c.getString("env"),
         root,
         shufflePartitions,
+        shufflePartitionBytes,
         sparkSettings,
         aws(c),
         new LakeConfig.Pii(

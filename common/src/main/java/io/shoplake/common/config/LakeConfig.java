@@ -8,6 +8,8 @@ package io.shoplake.common.config;
  * @param environment local, dev, staging or prod
  * @param lakeRoot root URI of the lake, as configured or given by {@code --lake-root}
  * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
+ * @param shufflePartitionBytes with a positive {@code shufflePartitions}, the input bytes per shuffle partition
+ *     each run sizes its shuffles by (at most {@code shufflePartitions}), or 0 for a fixed count
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
  *     sets those for small inputs on one machine; none elsewhere)
  * @param aws region and endpoint override of AWS API calls
@@ -30,6 +32,7 @@ public record LakeConfig(
     String environment,
     String lakeRoot,
     int shufflePartitions,
+    long shufflePartitionBytes,
     java.util.Map<String, String> sparkSqlSettings,
     Aws aws,
     Pii pii,

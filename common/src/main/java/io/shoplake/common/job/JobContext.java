@@ -7,6 +7,7 @@ import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.spark.ProgressListener;
+import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.state.PendingState;
 import io.shoplake.common.state.StateCommit;
 import java.time.Instant;
@@ -47,6 +48,31 @@ public record JobContext(
   public void stage(String description) {
     org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {}", jobName, description);
     spark.sparkContext().setJobDescription(jobName + ": " + description);
+  }
+
+  /**
+   * Sizes this run's shuffles for the {@code inputBytes} it reads ({@link SparkSessions#sizeShuffles}); call
+   * it before staging, as the count applies to plans built afterwards. Logs the count chosen.
+   */
+  public void sizeShuffles(long inputBytes) {
+    int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
+    if (partitions > 0) {
+      org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} shuffle partition(s) for {} bytes of input",
+          jobName, partitions, inputBytes);
+    }
+  }
+
+  /** {@link #sizeShuffles(long)} for the total size of {@code files}. */
+  public void sizeShufflesFor(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
+    sizeShuffles(files.stream().mapToLong(io.shoplake.common.lake.InputFile::sizeBytes).sum());
+  }
+
+  /**
+   * {@link #sizeShuffles(long)} for what {@code frames} read: the size of their files as Spark's plan
+   * statistics know them from the listing made when they were created (no further IO).
+   */
+  public void sizeShufflesForReads(java.util.Collection<? extends org.apache.spark.sql.Dataset<?>> frames) {
+    sizeShuffles(frames.stream().mapToLong(SparkSessions::fileBytes).sum());
   }
 
   /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore} get one. */

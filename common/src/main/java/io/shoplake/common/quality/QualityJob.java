@@ -158,9 +158,10 @@ public final class QualityJob implements LakeJob {
     if (!unfit.isEmpty()) {
       throw new UsageException("Cannot check " + dataset.name() + ": " + String.join("; ", unfit));
     }
-    Optional<String> quarantine = dataset.quarantine().map(q -> root + "/" + q)
-        .filter(q -> PartitionedParquet.exists(hadoopConf, q));
-    return MetricsPass.measure(rows, quarantine.map(q -> ctx.spark().read().parquet(q)), dataset.checks());
+    Optional<Dataset<Row>> quarantined = dataset.quarantine().map(q -> root + "/" + q)
+        .filter(q -> PartitionedParquet.exists(hadoopConf, q)).map(q -> ctx.spark().read().parquet(q));
+    ctx.sizeShufflesForReads(java.util.stream.Stream.concat(java.util.stream.Stream.of(rows), quarantined.stream()).toList());
+    return MetricsPass.measure(rows, quarantined, dataset.checks());
   }
 
   private static List<DatasetChecks> selected(JobContext ctx) {

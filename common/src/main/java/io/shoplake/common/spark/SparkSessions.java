@@ -48,6 +48,47 @@ public final class SparkSessions {
     return builder;
   }
 
+  /**
+   * Lowers {@code spark.sql.shuffle.partitions} to what a run reading {@code inputBytes} needs: one partition
+   * per {@code shoplake.spark.shuffle-partition-bytes} of input, at least 1, at most the configured
+   * {@code shoplake.spark.shuffle-partitions}. Without adaptive execution (conf/local.conf turns it off) a
+   * fixed count runs every shuffle of a 300-row input as that many near-empty tasks, each with its own
+   * scheduling and cold code. Applies to the plans built after it, so a job calls it once it knows its
+   * input and before it stages anything; {@link #applyJobSettings} restores the configured count for the
+   * next job of a shared session. Does nothing when either setting is 0 (Glue: AQE coalesces).
+   *
+   * @return the count now in force, or 0 when the sizing is off
+   */
+  public static int sizeShuffles(SparkSession spark, LakeConfig config, long inputBytes) {
+    int partitions = shufflePartitionsFor(config.shufflePartitions(), config.shufflePartitionBytes(), inputBytes);
+    if (partitions > 0) {
+      spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(partitions));
+    }
+    return partitions;
+  }
+
+  /**
+   * {@code ceil(inputBytes / bytesPerPartition)} clamped to {@code [1, maxPartitions]}; 0 when either setting
+   * is 0 (no sizing).
+   */
+  public static int shufflePartitionsFor(int maxPartitions, long bytesPerPartition, long inputBytes) {
+    if (maxPartitions <= 0 || bytesPerPartition <= 0) {
+      return 0;
+    }
+    long needed = Math.max(1, (Math.max(0, inputBytes) + bytesPerPartition - 1) / bytesPerPartition);
+    return (int) Math.min(maxPartitions, needed);
+  }
+
+  /**
+   * The bytes of the files {@code frame} reads, from its optimised plan's statistics: for a file source
+   * that is the size of the files its index listed when it was created (no IO); for other plans, Spark's
+   * estimate. Cost: analysing and optimising the plan once (kept on the frame).
+   */
+  public static long fileBytes(org.apache.spark.sql.Dataset<?> frame) {
+    return frame.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger()
+        .min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+  }
+
   public static void applyJobSettings(SparkSession spark, LakeConfig config) {
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     spark.conf().set("spark.sql.ansi.enabled", "false");

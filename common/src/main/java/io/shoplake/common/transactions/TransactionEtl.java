@@ -102,6 +102,9 @@ public final class TransactionEtl implements LakeJob {
     if (ctx.piiKey().map(k -> k.isDevelopmentKey()).orElse(false)) {
       warnings.add("customer e-mails hashed with the DEVELOPMENT key (no " + ctx.config().pii().hashKeyEnv() + " set)");
     }
+    if (!ctx.config().transactions().fromStgCore()) {
+      ctx.sizeShufflesFor(files);
+    }
     FxRateSource.Loaded fx = fxRates(ctx, rawZone, warnings);
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));
 

@@ -49,6 +49,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void onlyTheLocalEnvironmentSizesShufflesByItsInput() throws Exception {
+    LakeConfig local = ConfigLoader.load(JobArguments.parse("--env", "local"));
+    assertEquals(8, local.shufflePartitions());
+    assertEquals(64L * 1024 * 1024, local.shufflePartitionBytes());
+    for (String env : java.util.List.of("dev", "staging", "prod")) {
+      LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", env));
+      assertEquals(0, config.shufflePartitions(), env + " keeps Spark's count (AQE coalesces)");
+      assertEquals(0, config.shufflePartitionBytes(), env);
+    }
+    assertEquals(1000, loadWith("shoplake.spark.shuffle-partition-bytes = 1000\n").shufflePartitionBytes(),
+        "a plain number is bytes");
+    UsageException e = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.shuffle-partition-bytes = lots\n"));
+    assertEquals("Cannot use shoplake.spark.shuffle-partition-bytes 'lots': expected 0 or a size such as 64 MiB",
+        e.getMessage());
+  }
+
+  @Test
   void aBadStorageLevelIsRejected() throws Exception {
     UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.persist-level = FAST\n"));
     assertEquals("Cannot use shoplake.transactions.persist-level 'FAST': expected NONE or a Spark storage level"
