@@ -193,7 +193,7 @@ public final class ClickstreamEtl implements LakeJob {
       LocalDate lo = from;
       List<InputFile> files = allFiles.stream().filter(f -> !LocalDate.parse(f.rawDate()).isBefore(lo)
           && !LocalDate.parse(f.rawDate()).isAfter(to)).toList();
-      ctx.sizeShufflesFor(files);
+      ctx.fitToInputFiles(files);
       ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)"
           + runDate.map(d -> " (raw dates " + lo + " to " + to + " for " + d + ")").orElse(""));
       Staged staged = Staging.stage(ctx.spark(), declared, files, Staging.Run.of(ctx));

@@ -97,17 +97,8 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.spark.shuffle-partitions " + shufflePartitions
           + ": expected 0 (keep Spark's) or a positive number");
     }
-    long shufflePartitionBytes;
-    try {
-      shufflePartitionBytes = c.getBytes("spark.shuffle-partition-bytes");
-    } catch (ConfigException e) {
-      throw new UsageException("Cannot use shoplake.spark.shuffle-partition-bytes '"
-          + c.getValue("spark.shuffle-partition-bytes").unwrapped() + "': expected 0 or a size such as 64 MiB");
-    }
-    if (shufflePartitionBytes < 0) {
-      throw new UsageException("Cannot use shoplake.spark.shuffle-partition-bytes " + shufflePartitionBytes
-          + ": expected 0 (a fixed count) or a positive size");
-    }
+    long shufflePartitionBytes = bytes(c, "spark.shuffle-partition-bytes");
+    long codegenMinInputBytes = bytes(c, "spark.codegen-min-input-bytes");
     Map<String, String> sparkSettings = sparkSqlSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
@@ -119,6 +110,7 @@ public final class ConfigLoader {
         root,
         shufflePartitions,
         shufflePartitionBytes,
+        codegenMinInputBytes,
         sparkSettings,
         aws(c),
         new LakeConfig.Pii(
@@ -230,6 +222,16 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.export.compression '" + compression + "': expected none or gzip");
     }
     return new LakeConfig.Export(compression, c.getStringList("export.pipeline-tables"));
+  }
+
+  /** A size setting under {@code shoplake.}: 0, or a size such as {@code 64 MiB}; else a usage error. */
+  private static long bytes(Config c, String path) {
+    try {
+      return c.getBytes(path); // a negative size is a ConfigException too
+    } catch (ConfigException e) {
+      throw new UsageException("Cannot use shoplake." + path + " '" + c.getValue(path).unwrapped()
+          + "': expected 0 or a size such as 64 MiB");
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ package io.shoplake.common.config;
  * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
  * @param shufflePartitionBytes with a positive {@code shufflePartitions}, the input bytes per shuffle partition
  *     each run sizes its shuffles by (at most {@code shufflePartitions}), or 0 for a fixed count
+ * @param codegenMinInputBytes the smallest input a run generates code for: a run that reads less evaluates
+ *     its plans interpreted; 0 always generates code (Spark's default)
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
  *     sets those for small inputs on one machine; none elsewhere)
  * @param aws region and endpoint override of AWS API calls
@@ -33,6 +35,7 @@ public record LakeConfig(
     String lakeRoot,
     int shufflePartitions,
     long shufflePartitionBytes,
+    long codegenMinInputBytes,
     java.util.Map<String, String> sparkSqlSettings,
     Aws aws,
     Pii pii,

@@ -121,7 +121,7 @@ public final class MasterMerge implements LakeJob {
     ctx.stage("fingerprint the inputs");
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
     inputs.forEach((name, path) -> frames.put(name, ctx.spark().read().parquet(path)));
-    ctx.sizeShufflesForReads(frames.values());
+    ctx.fitToInputReads(frames.values());
     Map<String, SortedMap<String, String>> now = fingerprints(frames);
     JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
     RecomputePlan plan = RecomputePlan.of(fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of()), now);

@@ -129,6 +129,7 @@ public final class ParquetToJson implements LakeJob {
 
     ctx.stage("export " + request.source() + " to " + target);
     Dataset<Row> rows = ctx.spark().read().parquet(request.source());
+    ctx.fitToInputReads(List.of(rows));
     long exported = ObservedWrite.write(rows, NAME + "_rows", r -> r.write()
         .mode(SaveMode.Overwrite)
         .option("compression", request.compression())

@@ -141,7 +141,7 @@ public final class IngestJob implements LakeJob {
   private static Written write(JobContext ctx, SchemaContract contract, List<InputFile> files) {
     String dataset = contract.dataset();
     RawDataset declared = declaration(contract);
-    ctx.sizeShufflesFor(files);
+    ctx.fitToInputFiles(files);
     ctx.stage("read and validate " + files.size() + " file(s) with contract v" + contract.version());
     Staged staged = Staging.stage(IngestRead.read(ctx.spark(), contract, files), declared, Staging.Run.of(ctx));
     RowCounts counts = staged.counts(files);

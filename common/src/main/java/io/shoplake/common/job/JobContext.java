@@ -51,28 +51,43 @@ public record JobContext(
   }
 
   /**
-   * Sizes this run's shuffles for the {@code inputBytes} it reads ({@link SparkSessions#sizeShuffles}); call
-   * it before staging, as the count applies to plans built afterwards. Logs the count chosen.
+   * How many times more rows a byte of the lake's Parquet holds than a byte of the raw CSV or JSON the
+   * code-generation threshold was measured on, at most: clickstream events 9x (182 MB of raw JSON lines
+   * made 20 MB of Parquet at 100k transactions), transactions 1.6x. A Parquet read counts this many times
+   * its size against the threshold, so a large table measured or merged is never interpreted (the quality
+   * job spent 8 s instead of 2 s on 568,000 events of 20 MB interpreted); tiny ones still are.
    */
-  public void sizeShuffles(long inputBytes) {
-    int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
-    if (partitions > 0) {
-      org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} shuffle partition(s) for {} bytes of input",
-          jobName, partitions, inputBytes);
-    }
-  }
+  static final long PARQUET_ROWS_PER_RAW_BYTE = 10;
 
-  /** {@link #sizeShuffles(long)} for the total size of {@code files}. */
-  public void sizeShufflesFor(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
-    sizeShuffles(files.stream().mapToLong(io.shoplake.common.lake.InputFile::sizeBytes).sum());
+  /**
+   * Fits the session to the raw files this run reads, of {@code files}' total size: its shuffle partitions
+   * ({@link SparkSessions#sizeShuffles}) and, for a small input, no code generation
+   * ({@link SparkSessions#interpretSmallInput}). Call it before staging: both apply to the plans built
+   * afterwards. Logs what it chose.
+   */
+  public void fitToInputFiles(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
+    long bytes = files.stream().mapToLong(io.shoplake.common.lake.InputFile::sizeBytes).sum();
+    fitToInput(bytes, bytes);
   }
 
   /**
-   * {@link #sizeShuffles(long)} for what {@code frames} read: the size of their files as Spark's plan
-   * statistics know them from the listing made when they were created (no further IO).
+   * {@link #fitToInputFiles} for the lake's Parquet that {@code frames} read: the size of their files as
+   * Spark's plan statistics know them from the listing made when they were created (no further IO), which
+   * counts {@link #PARQUET_ROWS_PER_RAW_BYTE} times against the code-generation threshold.
    */
-  public void sizeShufflesForReads(java.util.Collection<? extends org.apache.spark.sql.Dataset<?>> frames) {
-    sizeShuffles(frames.stream().mapToLong(SparkSessions::fileBytes).sum());
+  public void fitToInputReads(java.util.Collection<? extends org.apache.spark.sql.Dataset<?>> frames) {
+    long bytes = frames.stream().mapToLong(SparkSessions::fileBytes).sum();
+    fitToInput(bytes, bytes * PARQUET_ROWS_PER_RAW_BYTE);
+  }
+
+  private void fitToInput(long inputBytes, long rawEquivalentBytes) {
+    int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
+    boolean interpreted = SparkSessions.interpretSmallInput(spark, config, rawEquivalentBytes);
+    if (partitions > 0 || interpreted) {
+      org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} bytes of input: {}{}", jobName,
+          inputBytes, partitions > 0 ? partitions + " shuffle partition(s)" : "shuffle partitions as configured",
+          interpreted ? ", plans interpreted (no code generation)" : "");
+    }
   }
 
   /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore} get one. */

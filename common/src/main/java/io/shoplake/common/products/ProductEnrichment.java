@@ -99,7 +99,7 @@ public final class ProductEnrichment implements LakeJob {
       return JobResult.nothingToDo(outputs, warnings);
     }
 
-    ctx.sizeShufflesFor(java.util.stream.Stream.concat(files.stream(), categoryFiles.stream()).toList());
+    ctx.fitToInputFiles(java.util.stream.Stream.concat(files.stream(), categoryFiles.stream()).toList());
     ctx.stage("read and resolve " + categoryFiles.size() + " category file(s)");
     Dataset<Row> categories = categories(ctx, categoryFiles, metrics, warnings, outputs);
 

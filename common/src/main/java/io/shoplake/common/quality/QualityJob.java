@@ -160,7 +160,7 @@ public final class QualityJob implements LakeJob {
     }
     Optional<Dataset<Row>> quarantined = dataset.quarantine().map(q -> root + "/" + q)
         .filter(q -> PartitionedParquet.exists(hadoopConf, q)).map(q -> ctx.spark().read().parquet(q));
-    ctx.sizeShufflesForReads(java.util.stream.Stream.concat(java.util.stream.Stream.of(rows), quarantined.stream()).toList());
+    ctx.fitToInputReads(java.util.stream.Stream.concat(java.util.stream.Stream.of(rows), quarantined.stream()).toList());
     return MetricsPass.measure(rows, quarantined, dataset.checks());
   }
 

@@ -60,7 +60,7 @@ public final class ReviewEtl implements LakeJob {
       return JobResult.nothingToDo(outputs, warnings);
     }
 
-    ctx.sizeShufflesFor(files);
+    ctx.fitToInputFiles(files);
     ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)");
     Staged staged = Staging.stage(ctx.spark(), ReviewRules.DATASET, files, Staging.Run.of(ctx));
     RowCounts counts = staged.counts(files);

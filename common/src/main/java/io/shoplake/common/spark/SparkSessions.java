@@ -67,6 +67,39 @@ public final class SparkSessions {
     return partitions;
   }
 
+  /** The settings {@link #interpretSmallInput} changes, restored by {@link #applyJobSettings}. */
+  static final java.util.List<String> CODEGEN_KEYS = java.util.List.of(
+      "spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
+
+  /**
+   * Turns code generation off for a run that reads less than {@code shoplake.spark.codegen-min-input-bytes}
+   * of raw input ({@code inputBytes}: JobContext counts a Parquet read at the raw size of its rows): no
+   * whole-stage code and expressions evaluated by Spark's interpreted projections, predicates and
+   * orderings ({@code spark.sql.codegen.factoryMode = NO_CODEGEN}). A cold JVM spends most of a small
+   * run compiling: Janino for every plan's generated classes, then the JIT for those classes, on the
+   * same cores as the tasks; interpreted, a plan costs its rows, which on a small input are few. Both
+   * settings are needed: without whole-stage code but with expression code, each expression is compiled
+   * apart, which measured slower. {@code factoryMode} is an internal Spark setting (SparkSessionsTest fails
+   * if an upgrade stops honouring it). Applies to the plans built afterwards, like {@link #sizeShuffles};
+   * {@link #applyJobSettings} restores code generation for the next job. Does nothing when the setting
+   * is 0 (always generate: dev, staging, prod) or the input is at least that large.
+   *
+   * @return whether this run is interpreted
+   */
+  public static boolean interpretSmallInput(SparkSession spark, LakeConfig config, long inputBytes) {
+    if (!interpreted(config.codegenMinInputBytes(), inputBytes)) {
+      return false;
+    }
+    spark.conf().set("spark.sql.codegen.wholeStage", "false");
+    spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    return true;
+  }
+
+  /** Whether a run reading {@code inputBytes} is interpreted under a {@code minInputBytes} threshold (0: never). */
+  public static boolean interpreted(long minInputBytes, long inputBytes) {
+    return minInputBytes > 0 && inputBytes < minInputBytes;
+  }
+
   /**
    * {@code ceil(inputBytes / bytesPerPartition)} clamped to {@code [1, maxPartitions]}; 0 when either setting
    * is 0 (no sizing).
@@ -98,8 +131,16 @@ public final class SparkSessions {
     if (config.shufflePartitions() > 0) {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     }
-    // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).
     SparkConf launched = spark.sparkContext().getConf();
+    // Code generation as launched (or Spark's default) after a previous job of the session interpreted.
+    for (String key : CODEGEN_KEYS) {
+      if (launched.contains(key)) {
+        spark.conf().set(key, launched.get(key));
+      } else {
+        spark.conf().unset(key);
+      }
+    }
+    // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).
     config.sparkSqlSettings().forEach((key, value) -> {
       if (!launched.contains(key)) {
         spark.conf().set(key, value);

@@ -103,7 +103,7 @@ public final class TransactionEtl implements LakeJob {
       warnings.add("customer e-mails hashed with the DEVELOPMENT key (no " + ctx.config().pii().hashKeyEnv() + " set)");
     }
     if (!ctx.config().transactions().fromStgCore()) {
-      ctx.sizeShufflesFor(files);
+      ctx.fitToInputFiles(files);
     }
     FxRateSource.Loaded fx = fxRates(ctx, rawZone, warnings);
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));

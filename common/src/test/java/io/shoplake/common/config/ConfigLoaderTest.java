@@ -67,6 +67,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void onlyTheLocalEnvironmentInterpretsSmallInputs() throws Exception {
+    assertEquals(32L * 1024 * 1024, ConfigLoader.load(JobArguments.parse("--env", "local")).codegenMinInputBytes());
+    for (String env : java.util.List.of("dev", "staging", "prod")) {
+      assertEquals(0, ConfigLoader.load(JobArguments.parse("--env", env)).codegenMinInputBytes(),
+          env + " always generates code");
+    }
+    UsageException e = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.codegen-min-input-bytes = -1\n"));
+    assertEquals("Cannot use shoplake.spark.codegen-min-input-bytes '-1': expected 0 or a size such as 64 MiB",
+        e.getMessage());
+  }
+
+  @Test
   void aBadStorageLevelIsRejected() throws Exception {
     UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.persist-level = FAST\n"));
     assertEquals("Cannot use shoplake.transactions.persist-level 'FAST': expected NONE or a Spark storage level"
