@@ -81,18 +81,32 @@ public final class SparkSessions {
    * settings are needed: without whole-stage code but with expression code, each expression is compiled
    * apart, which measured slower. {@code factoryMode} is an internal Spark setting (SparkSessionsTest fails
    * if an upgrade stops honouring it). Applies to the plans built afterwards, like {@link #sizeShuffles};
-   * {@link #applyJobSettings} restores code generation for the next job. Does nothing when the setting
-   * is 0 (always generate: dev, staging, prod) or the input is at least that large.
+   * {@link #applyJobSettings} restores code generation for the next job. When the setting is 0 (always
+   * generate: dev, staging, prod) or the input is at least that large, restores code generation as
+   * launched, in case an earlier, smaller input of the same job turned it off.
    *
    * @return whether this run is interpreted
    */
   public static boolean interpretSmallInput(SparkSession spark, LakeConfig config, long inputBytes) {
     if (!interpreted(config.codegenMinInputBytes(), inputBytes)) {
+      restoreCodegen(spark); // a job sizing several inputs (quality) may have interpreted a smaller one
       return false;
     }
     spark.conf().set("spark.sql.codegen.wholeStage", "false");
     spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
     return true;
+  }
+
+  /** Code generation as launched, or Spark's default: {@link #CODEGEN_KEYS} back to the launcher's values. */
+  private static void restoreCodegen(SparkSession spark) {
+    SparkConf launched = spark.sparkContext().getConf();
+    for (String key : CODEGEN_KEYS) {
+      if (launched.contains(key)) {
+        spark.conf().set(key, launched.get(key));
+      } else {
+        spark.conf().unset(key);
+      }
+    }
   }
 
   /** Whether a run reading {@code inputBytes} is interpreted under a {@code minInputBytes} threshold (0: never). */
@@ -132,14 +146,7 @@ public final class SparkSessions {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     }
     SparkConf launched = spark.sparkContext().getConf();
-    // Code generation as launched (or Spark's default) after a previous job of the session interpreted.
-    for (String key : CODEGEN_KEYS) {
-      if (launched.contains(key)) {
-        spark.conf().set(key, launched.get(key));
-      } else {
-        spark.conf().unset(key);
-      }
-    }
+    restoreCodegen(spark); // after a previous job of the session interpreted
     // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).
     config.sparkSqlSettings().forEach((key, value) -> {
       if (!launched.contains(key)) {

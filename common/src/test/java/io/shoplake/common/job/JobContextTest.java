@@ -44,6 +44,12 @@ class JobContextTest {
       SparkSessions.applyJobSettings(spark, ctx.config());
       ctx.fitToInputReads(List.of(read));
       assertEquals("FALLBACK", spark.conf().get("spark.sql.codegen.factoryMode"), "Parquet of the same size");
+
+      ctx.fitToInputFiles(List.of(new InputFile("file:/raw/x.csv", "x.csv", "2025-01-01", parquetBytes, 0)));
+      ctx.fitToInputReads(List.of(read));
+      assertEquals("FALLBACK", spark.conf().get("spark.sql.codegen.factoryMode"),
+          "a larger input after a small one in the same job (quality) generates code again");
+      assertEquals("true", spark.conf().get("spark.sql.codegen.wholeStage"));
     } finally {
       SparkSessions.applyJobSettings(spark, context(spark, "").config());
     }
