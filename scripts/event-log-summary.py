@@ -70,4 +70,9 @@ def main(path):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: scripts/event-log-summary.py <Spark event log file>")
-    main(sys.argv[1])
+    try:
+        main(sys.argv[1])
+    except OSError as error:
+        sys.exit(f"Cannot read {sys.argv[1]}: {error.strerror}")
+    except (ValueError, KeyError) as error:
+        sys.exit(f"Cannot summarise {sys.argv[1]}: not an uncompressed, single-file Spark event log ({error})")
