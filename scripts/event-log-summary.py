@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Where a run's time goes, from a Spark event log: one line per SQL execution and one per job step.
 
+    mkdir -p /tmp/ev   # Spark does not create the event log folder
     SPARK_SUBMIT_EXTRA="--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file:///tmp/ev" \
       scripts/run-local.sh --lake-root /tmp/lake
     scripts/event-log-summary.py /tmp/ev/local-*
