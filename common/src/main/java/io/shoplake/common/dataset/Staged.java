@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A dataset's staged rows ({@link Staging#stage}): every row read, cached, with its outcome. Reading
@@ -66,6 +67,15 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
    */
   public RowCounts counts(List<InputFile> files) {
     return RowCounts.of(classified(), partitionColumns()).verifiedAgainst(dataset.name() + " files", files);
+  }
+
+  /**
+   * As {@link #counts(List)}, for {@link #classified()} already collected to the driver (a small
+   * reference table): no Spark job.
+   */
+  public RowCounts counts(List<Row> classifiedRows, StructType schema, List<InputFile> files) {
+    return RowCounts.ofCollected(classifiedRows, schema, partitionColumns())
+        .verifiedAgainst(dataset.name() + " files", files);
   }
 
   /** The output's partition columns: {@code year, month, day} for a day-partitioned dataset, else none. */

@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The row accounting of a classified batch, from one aggregation: every row read carries its outcome,
@@ -34,6 +36,7 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
     Map<String, Long> skippedByReason, SortedSet<String> rawDatesWithRejects, SortedSet<String> partitionsToWrite,
     Map<String, Long> rowsBySourceFile) {
   public static final String SKIP_REASON = "skip_reason";
+  private static final String[] REQUIRED = {RowRules.REJECT_REASON, "raw_date", "source_file"};
 
   /**
    * @param classified rows with {@code reject_reason}, {@code raw_date}, the partition columns and
@@ -41,11 +44,48 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
    * @param partitionColumns the output's partition columns, in path order (may be empty)
    */
   public static RowCounts of(Dataset<Row> classified, List<String> partitionColumns) {
-    Contracts.requireColumns(classified, "count rows", RowRules.REJECT_REASON, "raw_date", "source_file");
+    List<Row> groups = classified.groupBy(keys(classified, partitionColumns).toArray(new Column[0])).count()
+        .collectAsList();
+    return ofGroups(groups, partitionColumns);
+  }
+
+  /**
+   * As {@link #of}, for a classified batch already on the driver (a small reference table collected once):
+   * counted here, no Spark job.
+   *
+   * @param schema the columns of {@code classified}, as {@link #of} requires them
+   */
+  public static RowCounts ofCollected(List<Row> classified, StructType schema, List<String> partitionColumns) {
+    Contracts.requireColumns(schema, "count rows", REQUIRED);
+    Contracts.requireColumns(schema, "count rows", partitionColumns.toArray(new String[0]));
+    List<String> keyNames = new ArrayList<>(List.of(RowRules.REJECT_REASON, SKIP_REASON, "raw_date", "source_file"));
+    keyNames.addAll(partitionColumns);
+    List<String> present = List.of(schema.fieldNames());
+    int[] index = keyNames.stream().mapToInt(present::indexOf).toArray(); // -1: no skip_reason column
+    List<Row> groups = new ArrayList<>(classified.size());
+    for (Row r : classified) {
+      Object[] values = new Object[index.length + 1];
+      for (int i = 0; i < index.length; i++) {
+        values[i] = index[i] < 0 ? null : r.get(index[i]);
+      }
+      values[index.length] = 1L;
+      groups.add(RowFactory.create(values));
+    }
+    return ofGroups(groups, partitionColumns);
+  }
+
+  /** The grouping columns of {@link #of}: outcome, raw date, source file, then the partition columns. */
+  private static List<Column> keys(Dataset<Row> classified, List<String> partitionColumns) {
+    Contracts.requireColumns(classified, "count rows", REQUIRED);
     boolean hasSkip = List.of(classified.columns()).contains(SKIP_REASON);
     List<Column> keys = new ArrayList<>(List.of(col(RowRules.REJECT_REASON),
         hasSkip ? col(SKIP_REASON) : lit(null).cast("string"), col("raw_date"), col("source_file")));
     partitionColumns.forEach(c -> keys.add(col(c)));
+    return keys;
+  }
+
+  /** Adds up rows of (reject reason, skip reason, raw date, source file, partition values..., count). */
+  private static RowCounts ofGroups(List<Row> groups, List<String> partitionColumns) {
     long read = 0;
     long toWrite = 0;
     Map<String, Long> rejected = new TreeMap<>();
@@ -53,7 +93,7 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
     SortedSet<String> datesWithRejects = new TreeSet<>();
     SortedSet<String> partitions = new TreeSet<>();
     Map<String, Long> byFile = new TreeMap<>();
-    for (Row r : classified.groupBy(keys.toArray(new Column[0])).count().collectAsList()) {
+    for (Row r : groups) {
       long n = r.getLong(r.length() - 1);
       read += n;
       byFile.merge(r.isNullAt(3) ? "" : r.getString(3), n, Long::sum);

@@ -6,7 +6,6 @@ import static io.shoplake.common.rules.RowRule.rule;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.upper;
 
@@ -16,11 +15,13 @@ import io.shoplake.common.dataset.Typing;
 import io.shoplake.common.rules.RowRule;
 import java.util.Map;
 import io.shoplake.common.transform.Clean;
-import io.shoplake.common.transform.Contracts;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -74,17 +75,32 @@ public final class FxRates {
         rule("non_positive_usd_rate", Typing.parsed("usd_rate").leq(0)));
   }
 
+  /** The columns of {@link #validityRanges}. */
+  public static final StructType RANGES = new StructType()
+      .add("fx_currency", DataTypes.StringType)
+      .add("valid_from", DataTypes.DateType)
+      .add("valid_until", DataTypes.DateType)
+      .add("usd_rate", TransactionSchema.FX_RATE);
+
   /**
    * For each rate, the dates it applies to: {@code fx_currency}, {@code valid_from} (its rate_date,
    * inclusive), {@code valid_until} (the next rate_date of the currency, exclusive; null for the
-   * newest) and {@code usd_rate}. Input: deduplicated typed rates (one per currency and date).
+   * newest) and {@code usd_rate}, as a local relation ({@link #RANGES}). Input: deduplicated typed rates
+   * (one per currency and date; fields {@code rate_date}, {@code currency}, {@code usd_rate}), already on
+   * the driver: a sort of a few thousand rows here costs less than planning and running a Spark window.
    */
-  public static Dataset<Row> validityRanges(Dataset<Row> rates) {
-    Contracts.requireColumns(rates, "build FX validity ranges", "rate_date", "currency", "usd_rate");
-    return rates.select(
-        col("currency").as("fx_currency"),
-        col("rate_date").as("valid_from"),
-        lead(col("rate_date"), 1).over(Window.partitionBy("currency").orderBy("rate_date")).as("valid_until"),
-        col("usd_rate"));
+  public static Dataset<Row> validityRanges(SparkSession spark, List<Row> rates) {
+    List<Row> sorted = new ArrayList<>(rates);
+    sorted.sort(Comparator.comparing((Row r) -> r.<String>getAs("currency"))
+        .thenComparing(r -> r.<Comparable<Object>>getAs("rate_date")));
+    List<Row> ranges = new ArrayList<>(sorted.size());
+    for (int i = 0; i < sorted.size(); i++) {
+      Row rate = sorted.get(i);
+      Row next = i + 1 < sorted.size() ? sorted.get(i + 1) : null;
+      boolean sameCurrency = next != null && next.<String>getAs("currency").equals(rate.getAs("currency"));
+      ranges.add(RowFactory.create(rate.getAs("currency"), rate.getAs("rate_date"),
+          sameCurrency ? next.getAs("rate_date") : null, rate.getAs("usd_rate")));
+    }
+    return spark.createDataFrame(ranges, RANGES);
   }
 }

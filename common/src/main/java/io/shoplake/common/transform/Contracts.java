@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks at a transformation's boundary that its input has the columns it needs, so a wrong input
@@ -15,7 +16,12 @@ public final class Contracts {
   private Contracts() {}
 
   public static void requireColumns(Dataset<Row> ds, String action, String... required) {
-    List<String> present = Arrays.asList(ds.columns());
+    requireColumns(ds.schema(), action, required);
+  }
+
+  /** As {@link #requireColumns(Dataset, String, String...)}, for rows known by their schema only. */
+  public static void requireColumns(StructType schema, String action, String... required) {
+    List<String> present = Arrays.asList(schema.fieldNames());
     List<String> missing = new ArrayList<>();
     for (String column : required) {
       if (!present.contains(column)) {

@@ -48,8 +48,25 @@ class TransactionTransformsTest {
     Dataset<Row> expected = spark.sql("select * from values ('a', 11.00BD, false), ('b', 12.00BD, false),"
         + " ('c', null, true), ('d', null, true) as e(id, usd, missing)")
         .selectExpr("id", "cast(usd as decimal(37,10)) net_amount_usd", "missing as missing_fx_rate");
-    assertSameRows(expected, tx.transform(TransactionTransforms.withUsdAmounts(FxRates.validityRanges(rates)))
+    assertSameRows(expected, tx.transform(TransactionTransforms.withUsdAmounts(FxRates.validityRanges(spark, rates.collectAsList())))
         .select("id", "net_amount_usd", "missing_fx_rate"));
+  }
+
+  @Test
+  void eachRateIsValidUntilTheNextRateOfItsCurrency() {
+    Dataset<Row> rates = spark.sql("select * from values"
+        + " (date'2025-01-10', 'EUR', 1.20BD), (date'2025-01-05', 'GBP', 1.25BD), (date'2025-01-01', 'EUR', 1.10BD),"
+        + " (date'2025-01-03', 'EUR', 1.15BD) as r(rate_date, currency, usd_rate)")
+        .selectExpr("usd_rate", "currency", "rate_date"); // any column order: read by name
+    Dataset<Row> ranges = FxRates.validityRanges(spark, rates.collectAsList());
+    assertEquals(FxRates.RANGES, ranges.schema());
+    Dataset<Row> expected = spark.sql("select * from values"
+        + " ('EUR', date'2025-01-01', date'2025-01-03', 1.10BD), ('EUR', date'2025-01-03', date'2025-01-10', 1.15BD),"
+        + " ('EUR', date'2025-01-10', null, 1.20BD), ('GBP', date'2025-01-05', null, 1.25BD)"
+        + " as e(fx_currency, valid_from, valid_until, usd_rate)")
+        .selectExpr("fx_currency", "valid_from", "valid_until", "cast(usd_rate as decimal(18,8)) usd_rate");
+    assertSameRows(expected, ranges);
+    assertEquals(0, FxRates.validityRanges(spark, java.util.List.of()).count());
   }
 
   @Test
