@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.ParquetRead;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
@@ -120,7 +121,7 @@ public final class MasterMerge implements LakeJob {
 
     ctx.stage("fingerprint the inputs");
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
-    inputs.forEach((name, path) -> frames.put(name, ctx.spark().read().parquet(path)));
+    inputs.forEach((name, path) -> frames.put(name, ParquetRead.read(ctx.spark(), path)));
     ctx.fitToInputReads(frames.values());
     Map<String, SortedMap<String, String>> now = fingerprints(frames);
     JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);

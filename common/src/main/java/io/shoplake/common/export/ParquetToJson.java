@@ -5,6 +5,7 @@ import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
 import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.ParquetRead;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
@@ -128,7 +129,7 @@ public final class ParquetToJson implements LakeJob {
     }
 
     ctx.stage("export " + request.source() + " to " + target);
-    Dataset<Row> rows = ctx.spark().read().parquet(request.source());
+    Dataset<Row> rows = ParquetRead.read(ctx.spark(), request.source());
     ctx.fitToInputReads(List.of(rows));
     long exported = ObservedWrite.write(rows, NAME + "_rows", r -> r.write()
         .mode(SaveMode.Overwrite)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.ParquetRead;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
@@ -188,7 +189,7 @@ public final class JdbcExtract implements LakeJob {
     TreeSet<String> touched = new TreeSet<>(batchPartitions.keySet());
     Dataset<Row> out = batch;
     if (!fullReload && PartitionedParquet.exists(hadoopConf, path)) {
-      Dataset<Row> existing = ctx.spark().read().parquet(path);
+      Dataset<Row> existing = ParquetRead.read(ctx.spark(), path);
       Dataset<Row> ids = batch.select(col("id").as("_batch_id"));
       touched.addAll(DayPartitions.rowCounts(existing.join(broadcast(ids), col("id").equalTo(col("_batch_id")),
           "left_semi")).keySet());

@@ -6,6 +6,7 @@ import io.shoplake.common.dataset.EveryRawDate;
 import io.shoplake.common.dataset.Staged;
 import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.io.ObservedWrite;
+import io.shoplake.common.io.ParquetRead;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
@@ -132,7 +133,7 @@ public final class ProductEnrichment implements LakeJob {
         counts.rawDatesWithRejects());
     outputs.put("quarantine", ctx.paths().quarantine(folder));
 
-    flagMetrics(spark.read().parquet(processedPath), metrics, warnings);
+    flagMetrics(ParquetRead.read(spark, processedPath), metrics, warnings);
     metrics.put("repeated_product_ids", staged.repeatedKeys());
     staged.release();
     return new JobResult(input.all(), counts.rowsRead(), written, counts.rejectedByReason(), counts.skippedByReason(),
@@ -235,7 +236,7 @@ public final class ProductEnrichment implements LakeJob {
 
   /** Completed units by product over [end - days + 1, end]: a filter on the partition columns prunes the scan. */
   private static Dataset<Row> unitsSold(JobContext ctx, LocalDate end, int days) {
-    Dataset<Row> transactions = ctx.spark().read().parquet(ctx.paths().processed(ctx.config().transactions().dataset()));
+    Dataset<Row> transactions = ParquetRead.read(ctx.spark(), ctx.paths().processed(ctx.config().transactions().dataset()));
     return DayPartitions.between(transactions, end.minusDays(days - 1L), end)
         .filter(col("status").equalTo("completed"))
         .groupBy(col("product_id"))

@@ -3,6 +3,7 @@ package io.shoplake.common.quality;
 import io.shoplake.common.config.JobOption;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.config.UsageException;
+import io.shoplake.common.io.ParquetRead;
 import io.shoplake.common.io.PartitionedParquet;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
@@ -148,7 +149,7 @@ public final class QualityJob implements LakeJob {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String root = ctx.paths().root();
     String path = root + "/" + dataset.path();
-    Dataset<Row> rows = ctx.spark().read().parquet(path);
+    Dataset<Row> rows = ParquetRead.read(ctx.spark(), path);
     List<String> missing = MetricsPass.missingColumns(rows, dataset.checks());
     if (!missing.isEmpty()) {
       throw new UsageException("Cannot check " + dataset.name() + ": its checks name column(s) " + missing
@@ -159,7 +160,7 @@ public final class QualityJob implements LakeJob {
       throw new UsageException("Cannot check " + dataset.name() + ": " + String.join("; ", unfit));
     }
     Optional<Dataset<Row>> quarantined = dataset.quarantine().map(q -> root + "/" + q)
-        .filter(q -> PartitionedParquet.exists(hadoopConf, q)).map(q -> ctx.spark().read().parquet(q));
+        .filter(q -> PartitionedParquet.exists(hadoopConf, q)).map(q -> ParquetRead.read(ctx.spark(), q));
     ctx.fitToInputReads(java.util.stream.Stream.concat(java.util.stream.Stream.of(rows), quarantined.stream()).toList());
     return MetricsPass.measure(rows, quarantined, dataset.checks());
   }
