@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -70,12 +71,37 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
   }
 
   /**
-   * As {@link #counts(List)}, for {@link #classified()} already collected to the driver (a small
-   * reference table): no Spark job.
+   * {@link #classified()} brought to the driver in one collect, with its row accounting counted there: for
+   * a small reference table (FX rates, categories), where every further Spark execution would cost more
+   * planning than its rows. The collected rows no longer need the cache; {@link #release} may follow.
    */
-  public RowCounts counts(List<Row> classifiedRows, StructType schema, List<InputFile> files) {
-    return RowCounts.ofCollected(classifiedRows, schema, partitionColumns())
+  public Collected collect(List<InputFile> files) {
+    Dataset<Row> plan = classified();
+    List<Row> rows = plan.collectAsList();
+    RowCounts counts = RowCounts.ofCollected(rows, plan.schema(), partitionColumns())
         .verifiedAgainst(dataset.name() + " files", files);
+    return new Collected(rows, plan.schema(), counts);
+  }
+
+  /**
+   * A staged dataset's classified rows on the driver ({@link #collect}).
+   *
+   * @param classified every row read with its outcome, as {@link #classified()} has them
+   * @param schema their columns
+   * @param counts their row accounting, verified against the files' records
+   */
+  public record Collected(List<Row> classified, StructType schema, RowCounts counts) {
+    /** The rows with neither a reject nor a skip reason, every column, by name ({@code getAs}). */
+    public List<Row> kept() {
+      int reject = schema.fieldIndex(RowRules.REJECT_REASON);
+      int skip = List.of(schema.fieldNames()).indexOf(RowCounts.SKIP_REASON); // -1: losers are quarantined
+      return classified.stream().filter(r -> r.isNullAt(reject) && (skip < 0 || r.isNullAt(skip))).toList();
+    }
+
+    /** Every classified row as a local relation: what a write of them reads, without touching the cache. */
+    public Dataset<Row> asDataset(SparkSession spark) {
+      return spark.createDataFrame(classified, schema);
+    }
   }
 
   /** The output's partition columns: {@code year, month, day} for a day-partitioned dataset, else none. */

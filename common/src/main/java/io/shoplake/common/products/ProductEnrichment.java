@@ -173,7 +173,8 @@ public final class ProductEnrichment implements LakeJob {
   /**
    * Stages the categories (the latest file's row of each id wins), resolves their paths on the driver,
    * writes processed/categories and quarantine/categories, and returns the resolved categories for the
-   * product join.
+   * product join. A reference table of a few hundred rows: collected once ({@link Staged#collect}), so its
+   * counts and paths cost no Spark execution; the scan, the key aggregation and the writes remain.
    */
   private Dataset<Row> categories(JobContext ctx, List<InputFile> files, Map<String, Object> metrics,
       List<String> warnings, Map<String, String> outputs) {
@@ -181,12 +182,15 @@ public final class ProductEnrichment implements LakeJob {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     String folder = ctx.config().products().categoriesDataset();
     Staged staged = Staging.stage(spark, ProductRules.CATEGORIES, files, Staging.Run.of(ctx));
-    Dataset<Row> classified = staged.classified();
-    RowCounts counts = staged.counts(files);
+    Staged.Collected collected = staged.collect(files);
+    staged.release();
+    RowCounts counts = collected.counts();
 
     List<CategoryPaths.Category> latest = new ArrayList<>();
-    for (Row r : DatasetSink.kept(classified, ProductRules.CATEGORY_FIELDS).collectAsList()) {
-      latest.add(new CategoryPaths.Category(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
+    for (Row r : collected.kept()) {
+      latest.add(new CategoryPaths.Category(r.getAs(ProductRules.CATEGORY_FIELDS.get(0)),
+          r.getAs(ProductRules.CATEGORY_FIELDS.get(1)), r.getAs(ProductRules.CATEGORY_FIELDS.get(2)),
+          r.getAs(ProductRules.CATEGORY_FIELDS.get(3))));
     }
     List<Row> rows = new ArrayList<>();
     long broken = 0;
@@ -204,9 +208,8 @@ public final class ProductEnrichment implements LakeJob {
     String processedPath = ctx.paths().processed(folder);
     PartitionedParquet.replaceWhole(resolved.coalesce(1)
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt())), processedPath, ctx.runId(), hadoopConf);
-    DatasetSink.quarantine(ctx, classified, ProductRules.CATEGORIES, folder, InputFile.rawDates(files),
+    DatasetSink.quarantine(ctx, collected.asDataset(spark), ProductRules.CATEGORIES, folder, InputFile.rawDates(files),
         counts.rawDatesWithRejects());
-    staged.release();
 
     outputs.put("categories", processedPath);
     outputs.put("categories_quarantine", ctx.paths().quarantine(folder));

@@ -4,15 +4,12 @@ import io.shoplake.common.dataset.DatasetSink;
 import io.shoplake.common.dataset.Staged;
 import io.shoplake.common.dataset.Staging;
 import io.shoplake.common.job.JobContext;
-import io.shoplake.common.job.RowCounts;
 import io.shoplake.common.lake.InputFile;
-import io.shoplake.common.rules.RowRules;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads every raw FX rate file through the shared staging path ({@link FxRates#DATASET}: bad rows and
@@ -42,16 +39,11 @@ public final class FxRateSource {
       return new Loaded(FxRates.validityRanges(spark, List.of()), 0, Map.of());
     }
     Staged staged = Staging.stage(spark, FxRates.DATASET, files, Staging.Run.of(ctx));
-    Dataset<Row> classifiedPlan = staged.classified();
-    StructType schema = classifiedPlan.schema();
-    List<Row> classified = classifiedPlan.collectAsList();
+    Staged.Collected rates = staged.collect(files);
     staged.release();
-    RowCounts counts = staged.counts(classified, schema, files);
-    DatasetSink.quarantine(ctx, spark.createDataFrame(classified, schema), FxRates.DATASET, folder,
-        InputFile.rawDates(files), counts.rawDatesWithRejects());
-    int reason = schema.fieldIndex(RowRules.REJECT_REASON);
-    int skip = List.of(schema.fieldNames()).indexOf(RowCounts.SKIP_REASON); // -1: losers are quarantined
-    List<Row> kept = classified.stream().filter(r -> r.isNullAt(reason) && (skip < 0 || r.isNullAt(skip))).toList();
-    return new Loaded(FxRates.validityRanges(spark, kept), counts.rowsRead(), counts.rejectedByReason());
+    DatasetSink.quarantine(ctx, rates.asDataset(spark), FxRates.DATASET, folder, InputFile.rawDates(files),
+        rates.counts().rawDatesWithRejects());
+    return new Loaded(FxRates.validityRanges(spark, rates.kept()), rates.counts().rowsRead(),
+        rates.counts().rejectedByReason());
   }
 }
