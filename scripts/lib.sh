@@ -5,6 +5,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS_JAR="$REPO_ROOT/jobs/target/shoplake-jobs.jar"
 SPARK_VERSION="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$REPO_ROOT/pom.xml" | head -n1)"
 LOCAL_SPARK_HOME="$REPO_ROOT/.cache/spark-$SPARK_VERSION"
+# Driver JVM options for a run on a small local raw zone (scripts/run-local.sh says when and why).
+SMALL_INPUT_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 die() { echo "ERROR: $*" >&2; exit 2; }
 

@@ -6,7 +6,9 @@
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set; otherwise Spark's own SparkSubmit from
 # jars that Maven fetches once into .cache/. Builds the jar first when it is missing or stale.
 # Environment: SPARK_MASTER (default local[*]), SPARK_DRIVER_MEMORY (default 4g),
-# SPARK_SUBMIT_EXTRA (more spark-submit options, e.g. "--conf spark.ui.enabled=true").
+# SPARK_SUBMIT_EXTRA (more spark-submit options, e.g. "--conf spark.ui.enabled=true"),
+# SPARK_DRIVER_JAVA_OPTIONS (more JVM options for the driver, which in local mode runs the tasks too;
+# scripts/run-local.sh sets them for a small raw zone).
 # Exit code: the job's (0 succeeded, 1 failed, 2 wrong argument or configuration).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,7 +27,7 @@ exec "${SPARK_SUBMIT[@]}" \
   --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" \
   --conf spark.ui.enabled=false \
   --conf spark.driver.host="$SPARK_LOCAL_IP" \
-  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties" \
+  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties ${SPARK_DRIVER_JAVA_OPTIONS:-}" \
   ${SPARK_SUBMIT_EXTRA:-} \
   --class io.shoplake.jobs.JobMain \
   "$JOBS_JAR" "$@"
