@@ -99,11 +99,7 @@ public final class ConfigLoader {
     }
     long shufflePartitionBytes = bytes(c, "spark.shuffle-partition-bytes");
     long codegenMinInputBytes = bytes(c, "spark.codegen-min-input-bytes");
-    Map<String, String> sparkSettings = sparkSettings(c, "spark.sql-settings", key -> key.startsWith("spark.sql."),
-        "only spark.sql.* settings can be set on a job's session (others go to spark.context-settings or spark-submit --conf)");
-    Map<String, String> contextSettings = sparkSettings(c, "spark.context-settings",
-        key -> key.startsWith("spark.") && !key.startsWith("spark.sql."),
-        "only spark.* settings other than spark.sql.* (those go to spark.sql-settings)");
+    Map<String, String> sparkSettings = sparkSqlSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
       throw new UsageException("Cannot use shoplake.lake.root: the value is empty");
@@ -116,7 +112,6 @@ public final class ConfigLoader {
         shufflePartitionBytes,
         codegenMinInputBytes,
         sparkSettings,
-        contextSettings,
         aws(c),
         new LakeConfig.Pii(
             c.getString("pii.hash-key-env"),
@@ -240,20 +235,20 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code path} ({@code spark.sql-settings} or {@code spark.context-settings}): Spark settings of the
-   * environment, each a key {@code allowed} accepts and a scalar value; {@code why} says which keys belong.
+   * {@code spark.sql-settings}: Spark SQL settings of the environment, each a {@code spark.sql.*} key
+   * (the only ones a running session takes) and a scalar value.
    */
-  private static Map<String, String> sparkSettings(Config c, String path, java.util.function.Predicate<String> allowed,
-      String why) {
+  private static Map<String, String> sparkSqlSettings(Config c) {
     Map<String, String> settings = new HashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : c.getObject(path).entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry : c.getObject("spark.sql-settings").entrySet()) {
       ConfigValue value = entry.getValue();
-      if (!allowed.test(entry.getKey())) {
-        throw new UsageException("Cannot use shoplake." + path + " \"" + entry.getKey() + "\": " + why);
+      if (!entry.getKey().startsWith("spark.sql.")) {
+        throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey()
+            + "\": only spark.sql.* settings can be set on a job's session (others go to spark-submit --conf)");
       }
       if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
           || value.valueType() == ConfigValueType.NULL) {
-        throw new UsageException("Cannot use shoplake." + path + " \"" + entry.getKey() + "\" = "
+        throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey() + "\" = "
             + value.render(ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
       }
       settings.put(entry.getKey(), String.valueOf(value.unwrapped()));
@@ -262,8 +257,7 @@ public final class ConfigLoader {
   }
 
   /** The subtrees whose keys are not declared in reference.conf: the quality checks per dataset, Spark's settings. */
-  static final List<String> OPEN_SUBTREES = List.of("shoplake.quality.datasets", "shoplake.spark.sql-settings",
-      "shoplake.spark.context-settings");
+  static final List<String> OPEN_SUBTREES = List.of("shoplake.quality.datasets", "shoplake.spark.sql-settings");
 
   /** Every leaf of {@code config} must be declared in {@code reference}, with a compatible type. */
   static void checkKnownKeys(Config config, Config reference, String origin) {

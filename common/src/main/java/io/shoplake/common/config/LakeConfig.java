@@ -14,8 +14,6 @@ package io.shoplake.common.config;
  *     its plans interpreted; 0 always generates code (Spark's default)
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
  *     sets those for small inputs on one machine; none elsewhere)
- * @param sparkContextSettings further {@code spark.*} settings (not {@code spark.sql.*}) fixed when the
- *     context starts, set only when the job starts it and the launcher did not give the key
  * @param aws region and endpoint override of AWS API calls
  * @param pii where the e-mail hashing key comes from
  * @param transactions settings of the transaction ETL job
@@ -39,7 +37,6 @@ public record LakeConfig(
     long shufflePartitionBytes,
     long codegenMinInputBytes,
     java.util.Map<String, String> sparkSqlSettings,
-    java.util.Map<String, String> sparkContextSettings,
     Aws aws,
     Pii pii,
     Transactions transactions,

@@ -24,25 +24,12 @@ public final class SparkSessions {
 
   public static SparkSession getOrCreate(String appName, LakeConfig config) {
     SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
-    SparkConf launched = new SparkConf();
-    if (!launched.contains("spark.master")) {
+    if (!new SparkConf().contains("spark.master")) {
       builder.master("local[*]");
     }
-    contextSettings(config, launched).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     applyJobSettings(spark, config);
     return spark;
-  }
-
-  /**
-   * The environment's {@code shoplake.spark.context-settings} the launcher did not set itself
-   * (spark-submit --conf wins). They reach the context only if this job starts it; a context already
-   * running (tests, a notebook) keeps its own.
-   */
-  static java.util.Map<String, String> contextSettings(LakeConfig config, SparkConf launched) {
-    java.util.Map<String, String> settings = new java.util.TreeMap<>(config.sparkContextSettings());
-    settings.keySet().removeIf(launched::contains);
-    return settings;
   }
 
   /**

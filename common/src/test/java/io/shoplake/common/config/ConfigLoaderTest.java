@@ -2,7 +2,6 @@ package io.shoplake.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -109,31 +108,11 @@ class ConfigLoaderTest {
     UsageException notSql = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.executor.memory\" = 4g }\n"));
     assertEquals("Cannot use shoplake.spark.sql-settings \"spark.executor.memory\": only spark.sql.* settings can be"
-        + " set on a job's session (others go to spark.context-settings or spark-submit --conf)", notSql.getMessage());
+        + " set on a job's session (others go to spark-submit --conf)", notSql.getMessage());
     UsageException notScalar = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.sql.x\" = [1, 2] }\n"));
     assertEquals("Cannot use shoplake.spark.sql-settings \"spark.sql.x\" = [1,2]: expected a string, number or boolean",
         notScalar.getMessage());
-  }
-
-  @Test
-  void sparkContextSettingsArePerEnvironmentAndNeverSqlOnes() throws Exception {
-    assertEquals(java.util.Map.of("spark.buffer.pageSize", "2m"),
-        ConfigLoader.load(JobArguments.parse("--env", "local")).sparkContextSettings());
-    for (String env : java.util.List.of("dev", "staging", "prod")) {
-      assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkContextSettings(),
-          "a setting for one machine must not reach " + env);
-    }
-    assertEquals(java.util.Map.of("spark.buffer.pageSize", "2m", "spark.broadcast.blockSize", "1m"),
-        loadWith("shoplake.spark.context-settings { \"spark.broadcast.blockSize\" = 1m }\n").sparkContextSettings());
-    UsageException sql = assertThrows(UsageException.class,
-        () -> loadWith("shoplake.spark.context-settings { \"spark.sql.adaptive.enabled\" = true }\n"));
-    assertEquals("Cannot use shoplake.spark.context-settings \"spark.sql.adaptive.enabled\": only spark.* settings"
-        + " other than spark.sql.* (those go to spark.sql-settings)", sql.getMessage());
-    UsageException notSpark = assertThrows(UsageException.class,
-        () -> loadWith("shoplake.spark.context-settings { \"buffer.pageSize\" = 1m }\n"));
-    assertTrue(notSpark.getMessage().startsWith("Cannot use shoplake.spark.context-settings \"buffer.pageSize\""),
-        notSpark.getMessage());
   }
 
   private LakeConfig loadWith(String text) throws Exception {

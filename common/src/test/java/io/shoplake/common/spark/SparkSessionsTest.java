@@ -68,16 +68,6 @@ class SparkSessionsTest {
   }
 
   @Test
-  void contextSettingsGiveWayToTheLaunchers() throws Exception {
-    LakeConfig config = load("shoplake.spark.context-settings { \"spark.buffer.pageSize\" = 2m,"
-        + " \"spark.broadcast.blockSize\" = 1m }\n");
-    assertEquals(java.util.Map.of("spark.buffer.pageSize", "2m", "spark.broadcast.blockSize", "1m"),
-        SparkSessions.contextSettings(config, new org.apache.spark.SparkConf(false)));
-    assertEquals(java.util.Map.of("spark.broadcast.blockSize", "1m"), SparkSessions.contextSettings(config,
-        new org.apache.spark.SparkConf(false).set("spark.buffer.pageSize", "8m")), "spark-submit --conf wins");
-  }
-
-  @Test
   void onlyInputsUnderTheThresholdAreInterpreted() {
     assertEquals(true, SparkSessions.interpreted(32 * MIB, 0));
     assertEquals(true, SparkSessions.interpreted(32 * MIB, 32 * MIB - 1));
