@@ -98,29 +98,28 @@ build_bench_classes() {
 submit_bench_class() {
   local class="$1" log="$2" what="$3"
   shift 3
-  "${SPARK_SUBMIT[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$SPARK_DRIVER_MEMORY" \
-    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP" --conf spark.sql.session.timeZone=UTC \
-    --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties ${SPARK_DRIVER_JAVA_OPTIONS:-}" \
+  submit_profile
+  "${SPARK_SUBMIT[@]}" "${SUBMIT_PROFILE[@]}" --conf spark.sql.session.timeZone=UTC \
     --driver-class-path "$REPO_ROOT/jobs/target/test-classes" --class "io.shoplake.bench.$class" \
     "$JOBS_JAR" "$@" > "$log" 2>&1 || { cat "$log" >&2; die "Cannot benchmark: $what failed"; }
 }
 
 # The small-data floor: a minimal Spark job and the sample pipeline, one after the other, whole processes.
-# The minimal job runs twice: on the JVM's defaults (the floor of the ratio: a Spark job as anyone runs
-# it), and with the JVM options run-local.sh gives a small raw zone, to show what they alone are worth.
+# The minimal job runs twice: on the defaults (the floor of the ratio: a Spark job as anyone runs it), and
+# on the small-input launch profile run-local.sh gives the sample, to show what the profile alone is worth.
 bench_small() {
   local work="$REPO_ROOT/bench-data/small" t0 floor floor_small pipeline
   build_bench_classes "$work"
   rm -rf "$work/floor-out" "$work/lake"
   echo "Running the minimal Spark job ..." >&2
   t0=$(now)
-  SPARK_DRIVER_JAVA_OPTIONS="" submit_bench_class MinimalSparkJob "$work/floor.log" "the minimal Spark job" \
+  SHOPLAKE_SMALL_INPUT=0 submit_bench_class MinimalSparkJob "$work/floor.log" "the minimal Spark job" \
     "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out"
   floor=$(calc "$(now) - $t0")
   rm -rf "$work/floor-out"
-  echo "Running the minimal Spark job with the small-input JVM options ..." >&2
+  echo "Running the minimal Spark job on the small-input launch profile ..." >&2
   t0=$(now)
-  SPARK_DRIVER_JAVA_OPTIONS="$SMALL_INPUT_JAVA_OPTIONS" submit_bench_class MinimalSparkJob "$work/floor-small.log" \
+  SHOPLAKE_SMALL_INPUT=1 submit_bench_class MinimalSparkJob "$work/floor-small.log" \
     "the minimal Spark job" "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out"
   floor_small=$(calc "$(now) - $t0")
   echo "Running the sample pipeline (scripts/run-local.sh) ..." >&2
@@ -129,10 +128,11 @@ bench_small() {
     || { cat "$work/pipeline.log" >&2; die "Cannot benchmark: the sample pipeline failed"; }
   pipeline=$(calc "$(now) - $t0")
   printf '\n%-34s %.1f s   %s\n' "minimal Spark job (whole process)" "$floor" "$(glue_cost "$floor")"
-  printf '%-34s %.1f s   (%s)\n' "  with the small-input JVM options" "$floor_small" "$SMALL_INPUT_JAVA_OPTIONS"
+  printf '%-34s %.1f s   (%s %s)\n' "  on the small-input profile" "$floor_small" "$SMALL_INPUT_JAVA_OPTIONS" \
+    "${SMALL_INPUT_SPARK_CONF[*]}"
   printf '%-34s %.1f s   %s\n' "sample pipeline (whole process)" "$pipeline" "$(glue_cost "$pipeline")"
   printf '%-34s %s\n' "  its steps" "$(grep '^pipeline ' "$work/pipeline.log")"
-  printf '%-34s %.2f  (target 2.0; %.2f against the minimal job on the same JVM options)\n' \
+  printf '%-34s %.2f  (target 2.0; %.2f against the minimal job on the same profile)\n' \
     "ratio pipeline/minimal job" "$(calc "$pipeline / $floor")" "$(calc "$pipeline / $floor_small")"
 }
 

@@ -5,8 +5,24 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS_JAR="$REPO_ROOT/jobs/target/shoplake-jobs.jar"
 SPARK_VERSION="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$REPO_ROOT/pom.xml" | head -n1)"
 LOCAL_SPARK_HOME="$REPO_ROOT/.cache/spark-$SPARK_VERSION"
-# Driver JVM options for a run on a small local raw zone (scripts/run-local.sh says when and why).
+# The small-input launch profile, used when SHOPLAKE_SMALL_INPUT=1 (scripts/run-local.sh sets it for a raw
+# zone under 32 MiB and says why): driver JVM options, and Spark settings fixed when the context starts.
 SMALL_INPUT_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+SMALL_INPUT_SPARK_CONF=(--conf spark.buffer.pageSize=2m)
+
+# Sets SUBMIT_PROFILE to the spark-submit options every launch of a job or bench class shares: the master,
+# driver memory, logging, and the small-input profile when SHOPLAKE_SMALL_INPUT=1. SPARK_DRIVER_JAVA_OPTIONS
+# come after the profile's JVM options (the JVM takes the last of two), SPARK_SUBMIT_EXTRA is the caller's.
+submit_profile() {
+  local java_options="-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties"
+  SUBMIT_PROFILE=(--master "${SPARK_MASTER:-local[*]}" --driver-memory "${SPARK_DRIVER_MEMORY:-4g}"
+    --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP")
+  if [ "${SHOPLAKE_SMALL_INPUT:-0}" = 1 ]; then
+    java_options="$java_options $SMALL_INPUT_JAVA_OPTIONS"
+    SUBMIT_PROFILE+=("${SMALL_INPUT_SPARK_CONF[@]}")
+  fi
+  SUBMIT_PROFILE+=(--conf "spark.driver.extraJavaOptions=$java_options ${SPARK_DRIVER_JAVA_OPTIONS:-}")
+}
 
 die() { echo "ERROR: $*" >&2; exit 2; }
 

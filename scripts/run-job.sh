@@ -7,8 +7,8 @@
 # jars that Maven fetches once into .cache/. Builds the jar first when it is missing or stale.
 # Environment: SPARK_MASTER (default local[*]), SPARK_DRIVER_MEMORY (default 4g),
 # SPARK_SUBMIT_EXTRA (more spark-submit options, e.g. "--conf spark.ui.enabled=true"),
-# SPARK_DRIVER_JAVA_OPTIONS (more JVM options for the driver, which in local mode runs the tasks too;
-# scripts/run-local.sh sets them for a small raw zone).
+# SPARK_DRIVER_JAVA_OPTIONS (more JVM options for the driver, which in local mode runs the tasks too),
+# SHOPLAKE_SMALL_INPUT=1 (the small-input launch profile of lib.sh; scripts/run-local.sh sets it).
 # Exit code: the job's (0 succeeded, 1 failed, 2 wrong argument or configuration).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,14 +20,11 @@ fi
 
 ensure_jar
 ensure_spark
+submit_profile
 
 # shellcheck disable=SC2086
 exec "${SPARK_SUBMIT[@]}" \
-  --master "${SPARK_MASTER:-local[*]}" \
-  --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" \
-  --conf spark.ui.enabled=false \
-  --conf spark.driver.host="$SPARK_LOCAL_IP" \
-  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties ${SPARK_DRIVER_JAVA_OPTIONS:-}" \
+  "${SUBMIT_PROFILE[@]}" \
   ${SPARK_SUBMIT_EXTRA:-} \
   --class io.shoplake.jobs.JobMain \
   "$JOBS_JAR" "$@"

@@ -63,16 +63,19 @@ else
   cp -R -p "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
 fi
 
-# A small raw zone runs faster on a JVM that compiles less: the client compiler only and the serial
-# collector. On two cores the optimising compiler's threads took CPU the run was waiting for (sample
-# pipeline 33.3 -> 30.1 s, mean of 3 paired runs), but on 188 MB (100k transactions) the same flags cost
-# 81 -> 94 s, so only below the size under which the jobs interpret their plans too (conf/local.conf,
-# spark.codegen-min-input-bytes, 32 MiB). Local lakes only: an S3 raw zone is not measured here.
-# SPARK_DRIVER_JAVA_OPTIONS set by the caller (even empty) wins.
+# A small raw zone runs on the small-input launch profile (scripts/lib.sh), measured on the sample pipeline
+# (docs/BENCHMARKS.md): the client compiler only and the serial collector, since on two cores the optimising
+# compiler's threads took CPU the run was waiting for (33.3 -> 30.1 s, mean of 3 paired runs); and 2 MiB
+# Tungsten pages instead of the 64 MiB Spark derives from a 4g driver, which every aggregation and sort
+# took zeroed (GC pauses 4.3 -> 1.5 s; 32.8 -> 27.6 s, mean of 4 paired runs). Not for big inputs: on the
+# 100k-transaction pipeline (188 MB) the JVM options cost 81 -> 94 s, and at 10M rows under G1 the small
+# pages measured 178 -> 189 s. So only under 32 MiB, the size under which the jobs interpret their plans
+# too (conf/local.conf, spark.codegen-min-input-bytes), and for local lakes (an S3 raw zone is not
+# measured here). SHOPLAKE_SMALL_INPUT set by the caller (1 or 0) wins.
 SMALL_RAW_ZONE_KB=32768
-if [ -z "${SPARK_DRIVER_JAVA_OPTIONS+set}" ] && [[ "$LAKE" != *://* ]] \
+if [ -z "${SHOPLAKE_SMALL_INPUT:-}" ] && [[ "$LAKE" != *://* ]] \
     && [ "$(du -skL "$LAKE/raw" | cut -f1)" -lt "$SMALL_RAW_ZONE_KB" ]; then
-  export SPARK_DRIVER_JAVA_OPTIONS="$SMALL_INPUT_JAVA_OPTIONS"
+  export SHOPLAKE_SMALL_INPUT=1
 fi
 
 if [ "$WITH_STG_CORE" = 0 ]; then
