@@ -26,9 +26,8 @@ import org.apache.spark.util.HadoopFSUtils;
  * 0.1 s of scheduling for a few kilobytes, and the pipeline reads some twenty datasets that way. Here
  * the same footer is read on the driver and turned into a schema by Spark's own conversion
  * ({@link ParquetFileFormat#readSchemaFromFooter}, with the session's Parquet settings, as Spark's
- * inference calls it), so the schema is the one
- * Spark would have inferred from that file, and the partition columns are still discovered from the
- * folders as before.
+ * inference calls it), so the schema is the one Spark would have inferred from that file, and the
+ * partition columns are still discovered from the folders as before.
  *
  * <p>Cost: a LIST per folder level down to the first data file (the partitioned datasets are 3 levels
  * deep: 4 LISTs), and a read of that file's footer. When there is no visible data file or its footer
@@ -40,6 +39,9 @@ public final class ParquetRead {
 
   /** The dataset at {@code path}, as {@code spark.read().parquet(path)} reads it. */
   public static Dataset<Row> read(SparkSession spark, String path) {
+    if (spark.sessionState().conf().isParquetSchemaMergingEnabled()) {
+      return spark.read().parquet(path); // Spark then reads every footer, not one: its own inference
+    }
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     return schema(spark, hadoopConf, path)
         .map(schema -> spark.read().schema(schema).parquet(path))

@@ -9,6 +9,7 @@ import io.shoplake.common.testing.SharedSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,6 +70,20 @@ class ParquetReadTest {
     String missing = dir.resolve("missing").toString();
     assertEquals(assertThrows(AnalysisException.class, () -> spark.read().parquet(missing)).getMessage(),
         assertThrows(AnalysisException.class, () -> ParquetRead.read(spark, missing)).getMessage());
+  }
+
+  @Test
+  void withSchemaMergingOnEveryFooterIsSparks() {
+    String path = dir.resolve("merged").toString();
+    typedRows().drop("xs").write().partitionBy("year", "month", "day").parquet(path);
+    typedRows().withColumn("day", org.apache.spark.sql.functions.lit(3)).write().mode(SaveMode.Append).partitionBy("year", "month", "day").parquet(path);
+    spark.conf().set("spark.sql.parquet.mergeSchema", "true");
+    try {
+      assertReadsAsSpark(path);
+      assertTrue(List.of(ParquetRead.read(spark, path).columns()).contains("xs"));
+    } finally {
+      spark.conf().unset("spark.sql.parquet.mergeSchema");
+    }
   }
 
   @Test
