@@ -77,10 +77,11 @@ public record Staged(RawDataset dataset, Dataset<Row> rows, Deduplication.Marked
    */
   public Collected collect(List<InputFile> files) {
     Dataset<Row> plan = classified();
+    StructType schema = plan.schema();
     List<Row> rows = plan.collectAsList();
-    RowCounts counts = RowCounts.ofCollected(rows, plan.schema(), partitionColumns())
+    RowCounts counts = RowCounts.ofCollected(rows, schema, partitionColumns())
         .verifiedAgainst(dataset.name() + " files", files);
-    return new Collected(rows, plan.schema(), counts);
+    return new Collected(rows, schema, counts);
   }
 
   /**

@@ -44,9 +44,11 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
    * @param partitionColumns the output's partition columns, in path order (may be empty)
    */
   public static RowCounts of(Dataset<Row> classified, List<String> partitionColumns) {
-    List<Row> groups = classified.groupBy(keys(classified, partitionColumns).toArray(new Column[0])).count()
-        .collectAsList();
-    return ofGroups(groups, partitionColumns);
+    List<String> present = List.of(classified.columns());
+    Column[] keys = keyNames(classified.schema(), partitionColumns).stream()
+        .map(k -> present.contains(k) ? col(k) : lit(null).cast("string")) // only skip_reason may be absent
+        .toArray(Column[]::new);
+    return ofGroups(classified.groupBy(keys).count().collectAsList(), partitionColumns);
   }
 
   /**
@@ -56,12 +58,8 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
    * @param schema the columns of {@code classified}, as {@link #of} requires them
    */
   public static RowCounts ofCollected(List<Row> classified, StructType schema, List<String> partitionColumns) {
-    Contracts.requireColumns(schema, "count rows", REQUIRED);
-    Contracts.requireColumns(schema, "count rows", partitionColumns.toArray(new String[0]));
-    List<String> keyNames = new ArrayList<>(List.of(RowRules.REJECT_REASON, SKIP_REASON, "raw_date", "source_file"));
-    keyNames.addAll(partitionColumns);
     List<String> present = List.of(schema.fieldNames());
-    int[] index = keyNames.stream().mapToInt(present::indexOf).toArray(); // -1: no skip_reason column
+    int[] index = keyNames(schema, partitionColumns).stream().mapToInt(present::indexOf).toArray(); // -1: no skip_reason
     List<Row> groups = new ArrayList<>(classified.size());
     for (Row r : classified) {
       Object[] values = new Object[index.length + 1];
@@ -74,14 +72,16 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
     return ofGroups(groups, partitionColumns);
   }
 
-  /** The grouping columns of {@link #of}: outcome, raw date, source file, then the partition columns. */
-  private static List<Column> keys(Dataset<Row> classified, List<String> partitionColumns) {
-    Contracts.requireColumns(classified, "count rows", REQUIRED);
-    boolean hasSkip = List.of(classified.columns()).contains(SKIP_REASON);
-    List<Column> keys = new ArrayList<>(List.of(col(RowRules.REJECT_REASON),
-        hasSkip ? col(SKIP_REASON) : lit(null).cast("string"), col("raw_date"), col("source_file")));
-    partitionColumns.forEach(c -> keys.add(col(c)));
-    return keys;
+  /**
+   * The grouping keys, in the order {@link #ofGroups} reads them: reject reason, skip reason, raw date,
+   * source file, then the partition columns; fails unless {@code schema} has all but the skip reason.
+   */
+  private static List<String> keyNames(StructType schema, List<String> partitionColumns) {
+    Contracts.requireColumns(schema, "count rows", REQUIRED);
+    Contracts.requireColumns(schema, "count rows", partitionColumns.toArray(new String[0]));
+    List<String> names = new ArrayList<>(List.of(RowRules.REJECT_REASON, SKIP_REASON, "raw_date", "source_file"));
+    names.addAll(partitionColumns);
+    return names;
   }
 
   /** Adds up rows of (reject reason, skip reason, raw date, source file, partition values..., count). */

@@ -38,14 +38,6 @@ public final class FxRates {
 
   private FxRates() {}
 
-  public static StructType rawCsv() {
-    StructType schema = new StructType();
-    for (String column : RAW_COLUMNS) {
-      schema = schema.add(column, DataTypes.StringType, true);
-    }
-    return schema.add(RawFields.CORRUPT_RECORD, DataTypes.StringType, true);
-  }
-
   /** The typed fields: the rate's date and the rate; currency stays a (cleaned, upper-case) string. */
   public static final StructType TYPED = new StructType()
       .add("rate_date", DataTypes.DateType)
