@@ -19,9 +19,11 @@ import java.util.Set;
  * <p>A stage is a list of branches, each an ordered list of steps: one branch of one step is a single
  * task; several branches run in parallel. Stages are cut at <em>barriers</em>, steps that every other
  * step comes before or after (validate, quality, master-merge); the steps between two barriers split
- * into branches by the edges among them (transactions then products; reviews; clickstream). Every edge
- * of the graph is kept: an edge within a stage lies within one branch, in order, and every other edge
- * goes to a later stage. Cost: a transitive closure over a dozen steps, nothing else.
+ * into branches by the edges among them (transactions then products; reviews; clickstream), and steps of
+ * the same job (the exports) into one branch, as they share the job's lock. Steps that form a single
+ * branch become a stage each, one after another. Every edge of the graph is kept: an edge within a stage
+ * lies within one branch, in order, and every other edge goes to a later stage. Cost: a transitive
+ * closure over a dozen steps, nothing else.
  */
 public final class StepGraph {
   private final List<PipelineStep> steps;
@@ -72,19 +74,28 @@ public final class StepGraph {
     List<String> between = new ArrayList<>();
     for (PipelineStep step : steps) {
       if (isBarrier(step.name())) {
-        if (!between.isEmpty()) {
-          stages.add(branches(between));
-          between = new ArrayList<>();
-        }
+        addBetween(stages, between);
+        between = new ArrayList<>();
         stages.add(List.of(List.of(step.name())));
       } else {
         between.add(step.name());
       }
     }
-    if (!between.isEmpty()) {
-      stages.add(branches(between));
-    }
+    addBetween(stages, between);
     return stages;
+  }
+
+  /** The steps between two barriers as one stage of branches, or as a stage per step when they form one branch. */
+  private void addBetween(List<List<List<String>>> stages, List<String> between) {
+    if (between.isEmpty()) {
+      return;
+    }
+    List<List<String>> branches = branches(between);
+    if (branches.size() == 1) {
+      branches.get(0).forEach(name -> stages.add(List.of(List.of(name))));
+    } else {
+      stages.add(branches);
+    }
   }
 
   private boolean isBarrier(String name) {
@@ -96,11 +107,19 @@ public final class StepGraph {
   private List<List<String>> branches(List<String> names) {
     Map<String, String> group = new LinkedHashMap<>();
     names.forEach(n -> group.put(n, n));
+    Map<String, String> firstOfJob = new HashMap<>();
     for (PipelineStep step : steps) {
       if (!group.containsKey(step.name())) {
         continue;
       }
-      for (String predecessor : step.predecessors()) {
+      List<String> joined = new ArrayList<>(step.predecessors());
+      // Steps of the same job share its lock (_state/<job>/) and, on Glue, its one concurrent run: side
+      // by side, all but one would be refused. One branch runs them one after another.
+      String sameJob = firstOfJob.putIfAbsent(step.job().name(), step.name());
+      if (sameJob != null) {
+        joined.add(sameJob);
+      }
+      for (String predecessor : joined) {
         if (group.containsKey(predecessor)) {
           String from = root(group, predecessor);
           String to = root(group, step.name());

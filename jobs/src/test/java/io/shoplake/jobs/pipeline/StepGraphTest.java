@@ -24,8 +24,10 @@ class StepGraphTest {
         List.of(List.of("transactions", "products"), List.of("reviews"), List.of("clickstream")),
         List.of(List.of("quality")),
         List.of(List.of("master-merge")),
-        List.of(List.of("catalog")),
-        CONFIG.export().pipelineTables().stream().map(t -> List.of("export " + t)).toList()), stages);
+        List.of(List.of("catalog"))), stages.subList(0, 5));
+    // The exports run one job, parquet-to-json, whose lock they share: one after another.
+    assertEquals(CONFIG.export().pipelineTables().stream().map(t -> List.of(List.of("export " + t))).toList(),
+        stages.subList(5, stages.size()));
   }
 
   @Test
@@ -80,6 +82,20 @@ class StepGraphTest {
     assertEquals(List.of(List.of(List.of("a", "c"), List.of("b"))), StepGraph.of(steps).stages());
   }
 
+  @Test
+  void stepsOfOneJobShareABranch() {
+    List<PipelineStep> steps = List.of(step("a", List.of()), step("b", List.of()), step("c", List.of()),
+        step("a2", "a", List.of()));
+    assertEquals(List.of(List.of(List.of("a", "a2"), List.of("b"), List.of("c"))), StepGraph.of(steps).stages());
+  }
+
+  @Test
+  void stepsThatCanOnlyRunInTurnAreAStageEach() {
+    List<PipelineStep> steps = List.of(step("x", List.of()), step("x2", "x", List.of()), step("x3", "x", List.of()));
+    assertEquals(List.of(List.of(List.of("x")), List.of(List.of("x2")), List.of(List.of("x3"))),
+        StepGraph.of(steps).stages());
+  }
+
   private static int[] position(List<List<List<String>>> stages, String name) {
     for (int s = 0; s < stages.size(); s++) {
       for (int b = 0; b < stages.get(s).size(); b++) {
@@ -93,10 +109,15 @@ class StepGraphTest {
   }
 
   private static PipelineStep step(String name, List<String> dependsOn) {
+    return step(name, name, dependsOn);
+  }
+
+  /** A step named {@code name} that runs the job named {@code jobName}. */
+  private static PipelineStep step(String name, String jobName, List<String> dependsOn) {
     LakeJob job = new LakeJob() {
       @Override
       public String name() {
-        return name;
+        return jobName;
       }
 
       @Override
