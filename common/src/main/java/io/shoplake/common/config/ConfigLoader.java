@@ -140,7 +140,8 @@ public final class ConfigLoader {
         positiveDuration(c, "state.lock-lease"),
         c.getConfig("quality"),
         new Backoff(positive(c, "pipeline.retry-attempts"),
-            positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")));
+            positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")),
+        positive(c, "pipeline.parallel-steps"), bytes(c, "pipeline.parallel-max-input-bytes"));
   }
 
   private static LakeConfig.Aws aws(Config c) {

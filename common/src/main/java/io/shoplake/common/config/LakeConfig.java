@@ -28,6 +28,10 @@ package io.shoplake.common.config;
  * @param quality the {@code shoplake.quality} settings, as HOCON: the checks are the quality package's
  *     types, parsed (strictly) there by {@code QualityConfig}, so config does not depend on the engine
  * @param pipelineRetry how the local pipeline retries a step that failed for a transient reason
+ * @param pipelineParallelSteps how many steps of one stage the local pipeline runs side by side (1: one after
+ *     another)
+ * @param pipelineParallelMaxInputBytes the local pipeline runs steps side by side only while the raw zone holds
+ *     less than this (0: whatever its size)
  */
 public record LakeConfig(
     String project,
@@ -48,7 +52,9 @@ public record LakeConfig(
     Validate validate,
     java.time.Duration lockLease,
     com.typesafe.config.Config quality,
-    Backoff pipelineRetry) {
+    Backoff pipelineRetry,
+    int pipelineParallelSteps,
+    long pipelineParallelMaxInputBytes) {
 
   /**
    * @param region AWS region, or empty for the SDK's default

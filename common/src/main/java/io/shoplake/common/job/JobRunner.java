@@ -289,18 +289,23 @@ public final class JobRunner {
     manifest.setDurationSeconds(Duration.between(startedAt, end).toMillis() / 1000.0);
   }
 
+  /** A run's summary lines, printed in one piece: the local pipeline runs steps side by side on one stdout. */
   private void printSummary(RunManifest m, String manifestPath) {
-    out.printf("%s run %s %s in %.1f s: rows read %d, written %d, rejected %d%n", m.getJob(), m.getRunId(),
-        m.getStatus(), m.getDurationSeconds(), m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected());
+    StringBuilder lines = new StringBuilder(String.format("%s run %s %s in %.1f s: rows read %d, written %d,"
+        + " rejected %d%n", m.getJob(), m.getRunId(), m.getStatus(), m.getDurationSeconds(), m.getRowsRead(),
+        m.getRowsWritten(), m.getRowsRejected()));
     if (!m.getRejectedByReason().isEmpty()) {
-      out.println("  rejected by reason: " + m.getRejectedByReason());
+      lines.append("  rejected by reason: ").append(m.getRejectedByReason()).append(System.lineSeparator());
     }
     if (!m.getSkippedByReason().isEmpty()) {
-      out.println("  skipped (not errors): " + m.getSkippedByReason());
+      lines.append("  skipped (not errors): ").append(m.getSkippedByReason()).append(System.lineSeparator());
     }
-    m.getOutputs().forEach((name, location) -> out.println("  " + name + ": " + location));
-    out.println("  manifest: " + manifestPath);
-    m.getWarnings().forEach(w -> out.println("  warning: " + w));
+    m.getOutputs().forEach((name, location) -> lines.append("  ").append(name).append(": ").append(location)
+        .append(System.lineSeparator()));
+    lines.append("  manifest: ").append(manifestPath).append(System.lineSeparator());
+    m.getWarnings().forEach(w -> lines.append("  warning: ").append(w).append(System.lineSeparator()));
+    out.print(lines);
+    out.flush();
   }
 
   private static String newRunId(Instant startedAt) {

@@ -80,6 +80,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thePipelineRunsSmallInputsSideBySide() throws Exception {
+    LakeConfig local = ConfigLoader.load(JobArguments.parse("--env", "local"));
+    assertEquals(4, local.pipelineParallelSteps());
+    assertEquals(32L * 1024 * 1024, local.pipelineParallelMaxInputBytes());
+    assertEquals(1, loadWith("shoplake.pipeline.parallel-steps = 1\n").pipelineParallelSteps());
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.pipeline.parallel-steps = 0\n"));
+    assertEquals("Cannot use shoplake.pipeline.parallel-steps 0: expected a positive number", e.getMessage());
+  }
+
+  @Test
   void aBadStorageLevelIsRejected() throws Exception {
     UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.persist-level = FAST\n"));
     assertEquals("Cannot use shoplake.transactions.persist-level 'FAST': expected NONE or a Spark storage level"

@@ -10,7 +10,6 @@ import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.TransientRetry;
 import io.shoplake.common.manifest.RunManifest;
-import io.shoplake.common.pii.PiiKey;
 import io.shoplake.common.quality.QualityJob;
 import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.validation.FileValidation;
@@ -23,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,14 @@ import org.slf4j.LoggerFactory;
  * quarantine/_files/ and are not read), the raw-zone jobs (transactions, products, reviews,
  * clickstream), then quality, master-merge, the catalog, then the export of the curated tables to JSON
  * Lines. The steps and their order are not listed here: they are derived from the job catalog, each job
- * declaring the data it needs, comes after and produces ({@link FlowGraph}). Each step is a normal job run (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that
- * depend on it, with the reason, while independent steps still run. Prints one summary table at the
- * end; exit code 0 only when every step succeeded.
+ * declaring the data it needs, comes after and produces ({@link FlowGraph}). Each step is a normal job run
+ * (its own manifest under {@code _runs/<job>/}); a failing step stops the steps that depend on it, with the
+ * reason, while independent steps still run. Prints one summary table at the end, in step order; exit code
+ * 0 only when every step succeeded.
+ *
+ * <p>The steps run stage by stage ({@link StepGraph#stages()}), the branches of a stage side by side, up to
+ * {@code shoplake.pipeline.parallel-steps} at once and only for a small raw zone, as the state machine runs
+ * them: each concurrent step in a session of its own over the one SparkContext ({@link StageRunner}).
  *
  * <p>Arguments are the jobs' ({@code --lake-root}, {@code --env}, {@code --run-date}, ...), passed to
  * every step. Arguments, configuration and the PII key are checked once, before Spark starts.
@@ -99,52 +105,77 @@ public final class LocalPipeline {
     }
     JobArguments arguments = launch.arguments();
     LakeConfig config = launch.config();
-    Optional<PiiKey> piiKey = launch.piiKey();
     long started = System.nanoTime();
     SparkSession spark = SparkSessions.getOrCreate(NAME, config);
-    List<PipelineStep> steps = StepGraph.of(stepsFor.apply(config)).steps();
-    Map<String, StepResult> results = new LinkedHashMap<>();
-    int index = 0;
-    for (PipelineStep step : steps) {
-      index++;
-      Optional<String> blocker = step.dependsOn().stream()
-          .filter(d -> !results.containsKey(d) || !results.get(d).status().equals("succeeded"))
-          .findFirst();
-      if (blocker.isPresent()) {
-        String note = "not run: " + blocker.get() + " " + results.get(blocker.get()).status();
-        LOG.warn("[{}/{}] {} {}", index, steps.size(), step.name(), note);
-        results.put(step.name(), new StepResult(step.name(), "not run", 0, 0, 0, 0, 0, note, List.of()));
-        continue;
-      }
-      LOG.info("[{}/{}] {} ...", index, steps.size(), step.name());
-      List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
-      stepArgs.addAll(step.arguments());
-      TransientRetry.Result run = TransientRetry.run("[" + index + "/" + steps.size() + "] " + step.name(),
-          config::pipelineRetry, () -> {
-            try {
-              JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
-              return runner.run(step.job(), spark, parsed, config,
-                  step.job().needsPiiKey() ? piiKey : Optional.empty(),
-                  step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
-            } catch (UsageException e) {
-              err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
-              return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
-            }
-          });
-      JobOutcome outcome = run.outcome();
-      results.put(step.name(), toResult(step.name(), outcome, run.attempts()));
-      if (lakeUnusable(outcome)) {
-        // Every later step would fail the same way on the same lake root: stop here, exit 2.
-        for (PipelineStep rest : steps.subList(index, steps.size())) {
-          results.put(rest.name(), new StepResult(rest.name(), "not run", 0, 0, 0, 0, 0,
-              "not run: the lake cannot be used (see " + step.name() + ")", List.of()));
+    StepGraph graph = StepGraph.of(stepsFor.apply(config));
+    List<PipelineStep> steps = graph.steps();
+    Map<String, StepResult> results = new ConcurrentHashMap<>();
+    AtomicReference<String> unusableAt = new AtomicReference<>();
+    Map<String, PipelineStep> byName = new LinkedHashMap<>();
+    steps.forEach(s -> byName.put(s.name(), s));
+    String lakeRoot = arguments.lakeRoot().orElse(config.lakeRoot());
+    try (StageRunner stages = new StageRunner(spark, config, lakeRoot, List.copyOf(byName.keySet()))) {
+      for (List<List<String>> stage : graph.stages()) {
+        stages.run(stage, (name, session) -> {
+          if (unusableAt.get() == null) { // else another branch found the lake unusable: marked not run below
+            PipelineStep step = byName.get(name);
+            results.put(name, runStep(step, steps.indexOf(step) + 1, steps.size(), session, results, launch, args,
+                unusableAt));
+          }
+        });
+        if (unusableAt.get() != null) {
+          break;
         }
-        printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
-        return JobOutcome.USAGE;
       }
     }
-    printSummary(results, config, arguments, (System.nanoTime() - started) / 1e9);
-    return results.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
+    Map<String, StepResult> ordered = new LinkedHashMap<>();
+    for (PipelineStep step : steps) {
+      ordered.put(step.name(), results.getOrDefault(step.name(), new StepResult(step.name(), "not run", 0, 0, 0, 0, 0,
+          "not run: the lake cannot be used (see " + unusableAt.get() + ")", List.of())));
+    }
+    printSummary(ordered, config, arguments, (System.nanoTime() - started) / 1e9);
+    if (unusableAt.get() != null) {
+      // Every later step would fail the same way on the same lake root: stopped there, exit 2.
+      return JobOutcome.USAGE;
+    }
+    return ordered.values().stream().allMatch(r -> r.status().equals("succeeded")) ? JobOutcome.OK : JobOutcome.FAILED;
+  }
+
+  /**
+   * Runs {@code step} in {@code session} unless a step it depends on did not succeed, retrying a transient
+   * failure; its line of the summary. Sets {@code unusableAt} to the step's name when the step found that
+   * the lake root cannot be used.
+   */
+  private StepResult runStep(PipelineStep step, int index, int total, SparkSession session,
+      Map<String, StepResult> results, JobRunner.Launch launch, String[] args, AtomicReference<String> unusableAt) {
+    Optional<String> blocker = step.dependsOn().stream()
+        .filter(d -> !results.containsKey(d) || !results.get(d).status().equals("succeeded"))
+        .findFirst();
+    if (blocker.isPresent()) {
+      String note = "not run: " + blocker.get() + " " + results.get(blocker.get()).status();
+      LOG.warn("[{}/{}] {} {}", index, total, step.name(), note);
+      return new StepResult(step.name(), "not run", 0, 0, 0, 0, 0, note, List.of());
+    }
+    LOG.info("[{}/{}] {} ...", index, total, step.name());
+    List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
+    stepArgs.addAll(step.arguments());
+    LakeConfig config = launch.config();
+    TransientRetry.Result run = TransientRetry.run("[" + index + "/" + total + "] " + step.name(),
+        config::pipelineRetry, () -> {
+          try {
+            JobArguments parsed = JobArguments.parse(stepArgs.toArray(new String[0]));
+            return runner.run(step.job(), session, parsed, config,
+                step.job().needsPiiKey() ? launch.piiKey() : Optional.empty(),
+                step.job().needsStgCore(config) ? launch.stgCore() : Optional.empty());
+          } catch (UsageException e) {
+            err.println("ERROR " + step.name() + ": " + ErrorMessages.oneLine(e));
+            return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
+          }
+        });
+    if (lakeUnusable(run.outcome())) {
+      unusableAt.compareAndSet(null, step.name());
+    }
+    return toResult(step.name(), run.outcome(), run.attempts());
   }
 
   private static boolean extractStgCore(JobArguments arguments) {
