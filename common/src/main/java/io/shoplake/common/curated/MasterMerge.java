@@ -177,16 +177,22 @@ public final class MasterMerge implements LakeJob {
     return inputs;
   }
 
-  /** Per input, the fingerprint of each day partition (products: of the whole table). One aggregation each. */
+  /**
+   * Per input, the fingerprint of each day partition (products: of the whole table). One aggregation each,
+   * all in one execution.
+   */
   private static Map<String, SortedMap<String, String>> fingerprints(Map<String, Dataset<Row>> frames) {
-    Map<String, SortedMap<String, String>> now = new TreeMap<>();
-    frames.forEach((name, rows) -> now.put(name, name.equals("products")
-        // Only what the curated tables read of a product: its stock and days of supply change with every
-        // sale, and would otherwise make each new transaction recompute every date.
-        ? PartitionFingerprints.of(rows.select(PRODUCT_COLUMNS_USED.stream().map(c -> col(c)).toArray(Column[]::new)),
-            List.of())
-        : PartitionFingerprints.of(rows, DAY)));
-    return now;
+    Map<String, Dataset<Row>> fingerprinted = new TreeMap<>();
+    Map<String, List<String>> partitionColumns = new TreeMap<>();
+    frames.forEach((name, rows) -> {
+      boolean products = name.equals("products");
+      // Only what the curated tables read of a product: its stock and days of supply change with every
+      // sale, and would otherwise make each new transaction recompute every date.
+      fingerprinted.put(name, products
+          ? rows.select(PRODUCT_COLUMNS_USED.stream().map(c -> col(c)).toArray(Column[]::new)) : rows);
+      partitionColumns.put(name, products ? List.of() : DAY);
+    });
+    return PartitionFingerprints.ofEach(fingerprinted, partitionColumns);
   }
 
   /**
