@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 /**
  * Computes the aggregates every check of a dataset needs in one {@code agg} over the dataset (one
  * scan; a uniqueness check adds a shuffle of its keys) and, when a check needs it, one over the
- * quarantine. Values are made JSON-friendly for {@code _dq/}: decimals become doubles, timestamps
+ * quarantine, both in one Spark execution. Values are made JSON-friendly for {@code _dq/}: decimals become doubles, timestamps
  * ISO-8601 instants.
  */
 final class MetricsPass {
@@ -40,15 +40,32 @@ final class MetricsPass {
     return ids;
   }
 
+  /**
+   * The metrics {@code checks} need: one aggregation over {@code rows} and, when a check reads the quarantine,
+   * one over it, joined into one row so that both run as one Spark execution (one plan, one job).
+   */
   static Map<String, Object> measure(Dataset<Row> rows, Optional<Dataset<Row>> quarantine, List<QualityCheck> checks) {
-    Map<String, Object> values = new LinkedHashMap<>(aggregate(rows, collect(checks, QualityCheck::datasetMetrics)));
+    Map<String, Column> onRows = collect(checks, QualityCheck::datasetMetrics);
     Map<String, Column> onQuarantine = collect(checks, QualityCheck::quarantineMetrics);
+    Map<String, Object> values = new LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
+    Dataset<Row> aggregates = null;
+    if (!onRows.isEmpty()) {
+      aggregates = aggregate(rows, onRows, ids);
+    }
     if (!onQuarantine.isEmpty()) {
       if (quarantine.isPresent()) {
-        values.putAll(aggregate(quarantine.get(), onQuarantine));
+        Dataset<Row> quarantined = aggregate(quarantine.get(), onQuarantine, ids);
+        aggregates = aggregates == null ? quarantined : aggregates.crossJoin(quarantined);
       } else {
         // No quarantine yet: nothing was ever rejected.
         onQuarantine.keySet().forEach(id -> values.put(id, 0L));
+      }
+    }
+    if (aggregates != null) {
+      Row row = aggregates.first();
+      for (int i = 0; i < ids.size(); i++) {
+        values.put(ids.get(i), jsonFriendly(row.get(i)));
       }
     }
     return values;
@@ -61,18 +78,17 @@ final class MetricsPass {
     return all;
   }
 
-  private static Map<String, Object> aggregate(Dataset<Row> rows, Map<String, Column> metrics) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    if (metrics.isEmpty()) {
-      return values;
-    }
-    List<String> ids = new ArrayList<>(metrics.keySet());
-    Column[] columns = ids.stream().map(metrics::get).toArray(Column[]::new);
-    Row row = rows.agg(columns[0], Arrays.copyOfRange(columns, 1, columns.length)).first();
-    for (int i = 0; i < ids.size(); i++) {
-      values.put(ids.get(i), jsonFriendly(row.get(i)));
-    }
-    return values;
+  /**
+   * One row of {@code metrics} over {@code rows}, its columns named by position after those already in
+   * {@code ids}, to which the metrics' ids are added in column order.
+   */
+  private static Dataset<Row> aggregate(Dataset<Row> rows, Map<String, Column> metrics, List<String> ids) {
+    List<Column> columns = new ArrayList<>();
+    metrics.forEach((id, column) -> {
+      columns.add(column.as("_m" + ids.size()));
+      ids.add(id);
+    });
+    return rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(new Column[0]));
   }
 
   private static Object jsonFriendly(Object value) {
