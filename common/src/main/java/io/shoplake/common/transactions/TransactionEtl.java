@@ -149,8 +149,9 @@ public final class TransactionEtl implements LakeJob {
   private static FxRateSource.Loaded fxRates(JobContext ctx, RawZone rawZone, List<String> warnings) {
     String fxDataset = ctx.config().transactions().fxRatesDataset();
     int reported = rawZone.validationWarnings().size();
-    ctx.stage("read and validate the FX rates");
-    FxRateSource.Loaded fx = FxRateSource.load(ctx, rawZone.list(fxDataset, java.util.Optional.empty()), fxDataset);
+    List<InputFile> fxFiles = rawZone.list(fxDataset, java.util.Optional.empty());
+    ctx.stage("read and validate " + fxFiles.size() + " FX rate file(s)");
+    FxRateSource.Loaded fx = FxRateSource.load(ctx, fxFiles, fxDataset);
     List<String> validation = rawZone.validationWarnings(); // now with the FX files left out
     warnings.addAll(validation.subList(reported, validation.size()));
     if (fx.rowsRead() == 0) {
