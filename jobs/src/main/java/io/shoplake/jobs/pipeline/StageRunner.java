@@ -85,8 +85,9 @@ final class StageRunner implements AutoCloseable {
         branch.get();
       } catch (ExecutionException e) {
         if (escaped == null) {
-          escaped = e.getCause() instanceof RuntimeException r ? r
-              : new IllegalStateException("A pipeline step failed: " + ErrorMessages.oneLine(e.getCause()), e.getCause());
+          Throwable cause = e.getCause();
+          escaped = cause instanceof RuntimeException r ? r
+              : new IllegalStateException("A pipeline step failed: " + ErrorMessages.oneLine(cause), cause);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
