@@ -132,10 +132,14 @@ final class StageRunner implements AutoCloseable {
       return false;
     }
     boolean small = bytes < limit;
-    LOG.info("pipeline: {} bytes in raw/: {} (pipeline.parallel-max-input-bytes {})", bytes,
-        small ? "independent steps side by side, up to " + config.pipelineParallelSteps() : "steps one after another",
-        limit);
+    LOG.info("pipeline: raw/ holds {} MiB, {} pipeline.parallel-max-input-bytes ({} MiB): {}", mebibytes(bytes),
+        small ? "under" : "not under", mebibytes(limit),
+        small ? "independent steps side by side, up to " + config.pipelineParallelSteps() : "steps one after another");
     return small;
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
   }
 
   @Override
