@@ -40,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_date;
@@ -72,6 +73,7 @@ public final class ClickstreamEtl implements LakeJob {
   public static final String OUTSIDE_RUN_DATE = "outside_run_date";
   private static final Logger LOG = LoggerFactory.getLogger(ClickstreamEtl.class);
   static final List<String> PARTITION_COLUMNS = DayPartitions.COLUMNS;
+  private static final String BOT_EVENTS = "bot_events";
   private static final List<String> EVENT_COLUMNS = List.of("event_id", "visitor_id", "user_id", "anonymous_id",
       "event_type", "event_ts", "page_url", "product_id", "transaction_id", "referrer", "device_type", "user_agent",
       "is_bot", "session_id", "session_start", "source_file", "ingested_at", "run_id", "job_name", "year", "month",
@@ -132,10 +134,13 @@ public final class ClickstreamEtl implements LakeJob {
     ctx.stage("write processed/clickstream_events");
     String eventsPath = ctx.paths().processed("clickstream_events");
     Dataset<Row> written = outcome.filter(toWrite);
-    long rowsWritten = ObservedWrite.writeExpecting(
+    // The bot events are counted by the write's own tasks: no second pass over the events.
+    ObservedWrite.Observed eventsWritten = ObservedWrite.writeExpecting(
         written.select(EVENT_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)), NAME + "_written",
-        counts.rowsToWrite(), rows -> PartitionedParquet.replacePartitions(rows, eventsPath, PARTITION_COLUMNS,
+        counts.rowsToWrite(), Map.of(BOT_EVENTS, count_if(col("is_bot"))),
+        rows -> PartitionedParquet.replacePartitions(rows, eventsPath, PARTITION_COLUMNS,
             counts.partitionsToWrite(), scopeOr(scope, hadoopConf, eventsPath), hadoopConf));
+    long rowsWritten = eventsWritten.rows();
 
     SortedMap<String, Long> sessionsByDay = writeSessions(ctx, written, scope);
 
@@ -144,7 +149,7 @@ public final class ClickstreamEtl implements LakeJob {
         .orElse(InputFile.rawDates(files));
     DatasetSink.quarantine(ctx, outcome, declared, dataset, quarantineDates, counts.rawDatesWithRejects());
 
-    metrics.put("bot_events", written.filter(col("is_bot")).count());
+    metrics.put(BOT_EVENTS, ((Number) eventsWritten.metrics().getOrDefault(BOT_EVENTS, 0L)).longValue());
     metrics.put("sessions", sessionsByDay.values().stream().mapToLong(Long::longValue).sum());
     metrics.put("repeated_event_ids", window.staged().repeatedKeys());
     window.release();
