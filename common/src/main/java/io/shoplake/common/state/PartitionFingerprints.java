@@ -28,8 +28,8 @@ import org.apache.spark.sql.types.StructField;
  * with the same rows has the same fingerprints: a consumer recomputes only what really changed. Map
  * columns are left out too (Spark cannot hash them).
  *
- * <p>Cost: one scan and one small aggregation of the dataset (hashing is cheap next to the scan);
- * {@link #ofEach} runs those of several datasets as one execution.
+ * <p>Cost: one scan and one small aggregation of each dataset (hashing is cheap next to the scan), all
+ * datasets in one execution.
  */
 public final class PartitionFingerprints {
   /** Columns that differ between two writes of the same rows. */
@@ -38,21 +38,14 @@ public final class PartitionFingerprints {
   private PartitionFingerprints() {}
 
   /**
-   * @param partitionColumns the partition columns in path order; empty: one fingerprint for the whole
-   *     dataset, under the key {@code ""}
-   * @return partition name ({@code year=2025/month=1/day=2}) to fingerprint
-   */
-  public static SortedMap<String, String> of(Dataset<Row> rows, List<String> partitionColumns) {
-    return read(aggregated(rows, partitionColumns).collectAsList(), 0);
-  }
-
-  /**
-   * The fingerprints of several datasets ({@code name -> rows}, each with its {@code partitionColumns}) in one
-   * Spark execution: each dataset's aggregation as in {@link #of}, united, one collect. The same scans as
-   * one call of {@link #of} per dataset, but one plan and one job instead of one each: on a small input
-   * every action is a fixed cost.
+   * The fingerprints of several datasets ({@code name -> rows}) in one Spark execution: each dataset's
+   * aggregation by partition, united, one collect. The same scans as one execution per dataset, but one
+   * plan and one job: on a small input every action is a fixed cost.
    *
-   * @return dataset name to its fingerprints, for every dataset given
+   * @param partitionColumns per dataset, its partition columns in path order; empty: one fingerprint for the
+   *     whole dataset, under the key {@code ""}
+   * @return dataset name to its fingerprints (partition name, e.g. {@code year=2025/month=1/day=2}, to
+   *     fingerprint), for every dataset given
    */
   public static Map<String, SortedMap<String, String>> ofEach(Map<String, Dataset<Row>> datasets,
       Map<String, List<String>> partitionColumns) {
@@ -67,7 +60,7 @@ public final class PartitionFingerprints {
     if (all != null) {
       Map<String, List<Row>> byDataset = all.collectAsList().stream()
           .collect(Collectors.groupingBy(r -> r.getString(0)));
-      byDataset.forEach((name, rows) -> fingerprints.put(name, read(rows, 1)));
+      byDataset.forEach((name, rows) -> fingerprints.put(name, read(rows)));
     }
     return fingerprints;
   }
@@ -90,11 +83,11 @@ public final class PartitionFingerprints {
     return rows.groupBy(name.as("_partition")).agg(count(lit(1)).as("_rows"), sum(hash).as("_hash_sum"));
   }
 
-  /** Partition name to {@code rows:hash sum}, from aggregated rows whose partition name is at {@code at}. */
-  private static SortedMap<String, String> read(List<Row> rows, int at) {
+  /** Partition name to {@code rows:hash sum}, from united aggregated rows (dataset, partition, rows, hash sum). */
+  private static SortedMap<String, String> read(List<Row> rows) {
     SortedMap<String, String> fingerprints = new TreeMap<>();
     for (Row r : rows) {
-      fingerprints.put(r.getString(at), r.getLong(at + 1) + ":" + r.get(at + 2));
+      fingerprints.put(r.getString(1), r.getLong(2) + ":" + r.get(3));
     }
     return fingerprints;
   }
