@@ -47,26 +47,22 @@ final class MetricsPass {
   static Map<String, Object> measure(Dataset<Row> rows, Optional<Dataset<Row>> quarantine, List<QualityCheck> checks) {
     Map<String, Column> onRows = collect(checks, QualityCheck::datasetMetrics);
     Map<String, Column> onQuarantine = collect(checks, QualityCheck::quarantineMetrics);
-    Map<String, Object> values = new LinkedHashMap<>();
     List<String> ids = new ArrayList<>();
-    Dataset<Row> aggregates = null;
-    if (!onRows.isEmpty()) {
-      aggregates = aggregate(rows, onRows, ids);
+    Dataset<Row> aggregates = onRows.isEmpty() ? null : aggregate(rows, onRows, ids);
+    if (!onQuarantine.isEmpty() && quarantine.isPresent()) {
+      Dataset<Row> quarantined = aggregate(quarantine.get(), onQuarantine, ids);
+      aggregates = aggregates == null ? quarantined : aggregates.crossJoin(quarantined);
     }
-    if (!onQuarantine.isEmpty()) {
-      if (quarantine.isPresent()) {
-        Dataset<Row> quarantined = aggregate(quarantine.get(), onQuarantine, ids);
-        aggregates = aggregates == null ? quarantined : aggregates.crossJoin(quarantined);
-      } else {
-        // No quarantine yet: nothing was ever rejected.
-        onQuarantine.keySet().forEach(id -> values.put(id, 0L));
-      }
-    }
+    Map<String, Object> values = new LinkedHashMap<>();
     if (aggregates != null) {
       Row row = aggregates.first();
       for (int i = 0; i < ids.size(); i++) {
         values.put(ids.get(i), jsonFriendly(row.get(i)));
       }
+    }
+    if (quarantine.isEmpty()) {
+      // No quarantine yet: nothing was ever rejected.
+      onQuarantine.keySet().forEach(id -> values.put(id, 0L));
     }
     return values;
   }
