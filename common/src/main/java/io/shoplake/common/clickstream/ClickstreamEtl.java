@@ -18,6 +18,7 @@ import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.transform.Ingest;
 import io.shoplake.common.validation.RegistryScreen;
 import java.sql.Timestamp;
@@ -171,13 +172,15 @@ public final class ClickstreamEtl implements LakeJob {
    * The rows of a window of raw dates, staged, deduplicated and sessionized (cached: the counts and four
    * writes read them).
    *
+   * @param cache the persisted classification, which {@link #release} unpersists
+   * @param classified its rows, read from the cache ({@link CachedPlans#startingAtCache})
    * @param from the first raw date read ({@link LocalDate#MIN}: all)
    * @param to the last raw date read ({@link LocalDate#MAX}: all)
    */
-  private record Window(List<InputFile> files, Staged staged, Dataset<Row> classified,
+  private record Window(List<InputFile> files, Staged staged, Dataset<Row> cache, Dataset<Row> classified,
       LocalDate from, LocalDate to) {
     void release() {
-      classified.unpersist();
+      cache.unpersist();
       staged.release();
     }
   }
@@ -211,12 +214,13 @@ public final class ClickstreamEtl implements LakeJob {
       Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
           .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
           .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
-      Dataset<Row> classified = staged.rejected().withColumns(NO_SESSION)
+      Dataset<Row> cache = staged.rejected().withColumns(NO_SESSION)
           .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Window window = new Window(files, staged, classified, from, to);
+      Dataset<Row> classified = CachedPlans.startingAtCache(cache);
+      Window window = new Window(files, staged, cache, classified, from, to);
       if (runDate.isEmpty() || !from.isAfter(earliest)) {
         return window;
       }
@@ -262,10 +266,11 @@ public final class ClickstreamEtl implements LakeJob {
   private static SortedMap<String, Long> writeSessions(JobContext ctx, Dataset<Row> written, SortedSet<String> scope) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     ctx.stage("build and write processed/sessions");
-    Dataset<Row> sessions = SessionMetrics.toSessions(written.filter(col("session_id").isNotNull()))
+    Dataset<Row> cachedSessions = SessionMetrics.toSessions(written.filter(col("session_id").isNotNull()))
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .select(SESSION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> sessions = CachedPlans.startingAtCache(cachedSessions);
     SortedMap<String, Long> sessionsByDay = DayPartitions.rowCounts(sessions);
     SortedSet<String> sessionPartitions = new TreeSet<>(sessionsByDay.keySet());
     String sessionsPath = ctx.paths().processed("sessions");
@@ -283,7 +288,7 @@ public final class ClickstreamEtl implements LakeJob {
         sessionPartitions, scopeOr(scope, hadoopConf, trafficPath), hadoopConf);
     PartitionedParquet.replacePartitions(SessionMetrics.conversionFunnelDaily(sessions), funnelPath,
         PARTITION_COLUMNS, sessionPartitions, scopeOr(scope, hadoopConf, funnelPath), hadoopConf);
-    sessions.unpersist();
+    cachedSessions.unpersist();
     return sessionsByDay;
   }
 

@@ -12,6 +12,7 @@ import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.transform.Deduplication;
 import io.shoplake.common.transform.Ingest;
 import io.shoplake.common.transform.Transform;
@@ -57,7 +58,7 @@ public final class Staging {
   /** As {@link #stage(SparkSession, RawDataset, List, Run)}, for rows already read as {@link #read} reads them. */
   public static Staged stage(Dataset<Row> read, RawDataset dataset, Run run) {
     Dataset<Row> cached = validated(read, dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> rows = cached.transform(withIngestColumns(run));
+    Dataset<Row> rows = CachedPlans.startingAtCache(cached).transform(withIngestColumns(run));
     if (dataset.dedup().isEmpty()) {
       return new Staged(dataset, rows, null, cached);
     }

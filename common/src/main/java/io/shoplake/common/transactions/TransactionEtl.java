@@ -15,6 +15,7 @@ import io.shoplake.common.lake.RawZone;
 import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.validation.RegistryScreen;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,7 +112,7 @@ public final class TransactionEtl implements LakeJob {
     ctx.stage("read, validate and derive " + files.size() + " input(s)");
     Staging.Run run = Staging.Run.of(ctx);
     Dataset<Row> cached = staged(ctx, run, input, fx);
-    Dataset<Row> staged = cached.transform(Staging.withIngestColumns(run));
+    Dataset<Row> staged = CachedPlans.startingAtCache(cached).transform(Staging.withIngestColumns(run));
     TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
         staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
     Dataset<Row> classified = merged.marked().rows();

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.spark.CachedPlans;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -47,9 +48,10 @@ public final class Deduplication {
     if (count == 0) {
       return new Marked(rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
     }
-    Split split = split(rows, key, preference, repeated, count <= BROADCAST_REPEATED_KEYS_LIMIT);
+    Split split = split(rows, key, preference, CachedPlans.startingAtCache(repeated),
+        count <= BROADCAST_REPEATED_KEYS_LIMIT);
     Dataset<Row> ranked = split.ranked().persist(StorageLevel.MEMORY_AND_DISK());
-    return new Marked(split.unique().unionByName(ranked), repeated, count, ranked);
+    return new Marked(split.unique().unionByName(CachedPlans.startingAtCache(ranked)), repeated, count, ranked);
   }
 
   /**
