@@ -15,6 +15,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.quality.QualityConfig;
 import io.shoplake.common.quality.QualityGate;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.PartitionFingerprints;
 import io.shoplake.common.state.StateCommit;
@@ -129,7 +130,8 @@ public final class MasterMerge implements LakeJob {
     Map<String, Object> metrics = plan.metrics(fullRefresh);
 
     List<String> partitions = new ArrayList<>();
-    Dataset<Row> products = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cachedProducts = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> products = CachedPlans.startingAtCache(cachedProducts);
     long salesRows = 0;
     if (!plan.salesDates().isEmpty()) {
       ctx.stage("build curated/sales for " + plan.salesDates().size() + " date(s)");
@@ -147,7 +149,7 @@ public final class MasterMerge implements LakeJob {
       metrics.put("customer_summary_rows_written", ObservedWrite.write(summary, "customer_summary_written",
           r -> PartitionedParquet.replaceWhole(r.coalesce(1), outputs.get("customer_summary"), ctx.runId(), hadoopConf)));
     }
-    products.unpersist();
+    cachedProducts.unpersist();
 
     if (plan.nothing()) {
       warnings.add("no input changed since the last run: curated tables left as they are");
@@ -201,14 +203,16 @@ public final class MasterMerge implements LakeJob {
    */
   private static long writeSales(Dataset<Row> allTransactions, Dataset<Row> products, SortedSet<LocalDate> dates,
       String output, List<String> partitions, Configuration hadoopConf) {
-    Dataset<Row> transactions = DayPartitions.onDates(allTransactions, dates).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cachedTransactions = DayPartitions.onDates(allTransactions, dates)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> transactions = CachedPlans.startingAtCache(cachedTransactions);
     SortedSet<String> written = new TreeSet<>();
     long rowsRead = countByPartition(transactions, written);
     long rowsWritten = ObservedWrite.writeExpecting(CuratedTables.sales(transactions, products), "sales_written",
         rowsRead, rows -> PartitionedParquet.replacePartitions(rows, output, DAY, written, DayPartitions.names(dates),
             hadoopConf));
     partitions.addAll(written.stream().map(p -> "sales/" + p).toList());
-    transactions.unpersist();
+    cachedTransactions.unpersist();
     return rowsWritten;
   }
 
@@ -225,14 +229,15 @@ public final class MasterMerge implements LakeJob {
     Dataset<Row> productEvents = DayPartitions.onDates(frames.get("clickstream_events"), eventPartitions)
         .filter(not(col("is_bot")).and(col("product_id").isNotNull()))
         .filter(to_date(col("event_ts")).isin(dates.stream().map(Date::valueOf).toArray()));
-    Dataset<Row> performance = CuratedTables.dailyProductPerformance(transactions, productEvents,
+    Dataset<Row> cachedPerformance = CuratedTables.dailyProductPerformance(transactions, productEvents,
             frames.get("reviews"), products)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> performance = CachedPlans.startingAtCache(cachedPerformance);
     SortedSet<String> written = new TreeSet<>();
     long rows = countByPartition(performance, written);
     PartitionedParquet.replacePartitions(performance, output, DAY, written, DayPartitions.names(dates), hadoopConf);
     partitions.addAll(written.stream().map(p -> "daily_product_performance/" + p).toList());
-    performance.unpersist();
+    cachedPerformance.unpersist();
     return rows;
   }
 

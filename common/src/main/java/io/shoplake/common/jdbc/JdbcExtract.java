@@ -12,6 +12,7 @@ import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.pii.HmacSha256;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.StateCommit;
 import io.shoplake.common.transform.Ingest;
@@ -182,6 +183,8 @@ public final class JdbcExtract implements LakeJob {
         .withColumn("month", month(col("updated_at")))
         .withColumn("day", dayofmonth(col("updated_at")))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> persisted = batch;
+    batch = CachedPlans.startingAtCache(persisted);
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
     ctx.stage("merge and write " + table);
@@ -205,7 +208,7 @@ public final class JdbcExtract implements LakeJob {
         path, DayPartitions.COLUMNS, outPartitions.keySet(),
         fullReload ? PartitionedParquet.listPartitions(hadoopConf, path, 3) : touched, hadoopConf));
     Row last = batch.orderBy(col("updated_at").desc(), col("id").desc()).select("updated_at", "id").first();
-    batch.unpersist();
+    persisted.unpersist();
 
     beforeCommit.run();
     Watermark next = new Watermark(((Timestamp) last.get(0)).toLocalDateTime(), String.valueOf(last.get(1)));
