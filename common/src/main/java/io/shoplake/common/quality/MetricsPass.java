@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 /**
  * Computes the aggregates every check of a dataset needs in one {@code agg} over the dataset (one
  * scan; a uniqueness check adds a shuffle of its keys) and, when a check needs it, one over the
- * quarantine, both in one Spark execution. Values are made JSON-friendly for {@code _dq/}: decimals
+ * quarantine; those of every dataset measured in a run in one Spark execution. Values are made JSON-friendly for {@code _dq/}: decimals
  * become doubles, timestamps ISO-8601 instants.
  */
 final class MetricsPass {
@@ -40,31 +40,52 @@ final class MetricsPass {
     return ids;
   }
 
+  /** What a dataset's measurement reads: its rows, its quarantine if there is one, and its checks. */
+  record Input(Dataset<Row> rows, Optional<Dataset<Row>> quarantine, List<QualityCheck> checks) {}
+
   /**
-   * The metrics {@code checks} need: one aggregation over {@code rows} and, when a check reads the quarantine,
-   * one over it, joined into one row so that both run as one Spark execution (one plan, one job).
+   * The metrics each dataset's checks need, by dataset in the order given: per dataset one aggregation over
+   * its rows and, when a check reads the quarantine, one over that, all joined into one row so that every
+   * dataset is measured in one Spark execution (one plan, one job whose scans run side by side). Each
+   * execution avoided saves its planning and scheduling, which on a small lake is most of a measurement.
    */
-  static Map<String, Object> measure(Dataset<Row> rows, Optional<Dataset<Row>> quarantine, List<QualityCheck> checks) {
-    Map<String, Column> onRows = collect(checks, QualityCheck::datasetMetrics);
-    Map<String, Column> onQuarantine = collect(checks, QualityCheck::quarantineMetrics);
-    List<String> ids = new ArrayList<>();
-    Dataset<Row> aggregates = onRows.isEmpty() ? null : aggregate(rows, onRows, ids);
-    if (!onQuarantine.isEmpty() && quarantine.isPresent()) {
-      Dataset<Row> quarantined = aggregate(quarantine.get(), onQuarantine, ids);
-      aggregates = aggregates == null ? quarantined : aggregates.crossJoin(quarantined);
-    }
-    Map<String, Object> values = new LinkedHashMap<>();
-    if (aggregates != null) {
-      Row row = aggregates.first();
-      for (int i = 0; i < ids.size(); i++) {
-        values.put(ids.get(i), jsonFriendly(row.get(i)));
+  static Map<String, Map<String, Object>> measureEach(Map<String, Input> inputs) {
+    Dataset<Row> aggregates = null;
+    Map<String, List<String>> idsByDataset = new LinkedHashMap<>();
+    int column = 0;
+    for (Map.Entry<String, Input> input : inputs.entrySet()) {
+      Input in = input.getValue();
+      Map<String, Column> onRows = collect(in.checks(), QualityCheck::datasetMetrics);
+      Map<String, Column> onQuarantine = collect(in.checks(), QualityCheck::quarantineMetrics);
+      List<String> ids = new ArrayList<>();
+      List<Dataset<Row>> parts = new ArrayList<>();
+      if (!onRows.isEmpty()) {
+        parts.add(aggregate(in.rows(), onRows, ids, column));
       }
+      if (!onQuarantine.isEmpty() && in.quarantine().isPresent()) {
+        parts.add(aggregate(in.quarantine().get(), onQuarantine, ids, column + ids.size()));
+      }
+      column += ids.size();
+      for (Dataset<Row> part : parts) {
+        aggregates = aggregates == null ? part : aggregates.crossJoin(part);
+      }
+      idsByDataset.put(input.getKey(), ids);
     }
-    if (quarantine.isEmpty()) {
-      // No quarantine yet: nothing was ever rejected.
-      onQuarantine.keySet().forEach(id -> values.put(id, 0L));
+    Row row = aggregates == null ? null : aggregates.first();
+    Map<String, Map<String, Object>> measured = new LinkedHashMap<>();
+    int position = 0;
+    for (Map.Entry<String, Input> input : inputs.entrySet()) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (String id : idsByDataset.get(input.getKey())) {
+        values.put(id, jsonFriendly(row.get(position++)));
+      }
+      if (input.getValue().quarantine().isEmpty()) {
+        // No quarantine yet: nothing was ever rejected.
+        collect(input.getValue().checks(), QualityCheck::quarantineMetrics).keySet().forEach(id -> values.put(id, 0L));
+      }
+      measured.put(input.getKey(), values);
     }
-    return values;
+    return measured;
   }
 
   private static Map<String, Column> collect(List<QualityCheck> checks,
@@ -75,13 +96,13 @@ final class MetricsPass {
   }
 
   /**
-   * One row of {@code metrics} over {@code rows}, its columns named by position after those already in
-   * {@code ids}, to which the metrics' ids are added in column order.
+   * One row of {@code metrics} over {@code rows}, its columns named by their position in the joined row
+   * (from {@code first}, unique across datasets); the metrics' ids are added to {@code ids} in column order.
    */
-  private static Dataset<Row> aggregate(Dataset<Row> rows, Map<String, Column> metrics, List<String> ids) {
+  private static Dataset<Row> aggregate(Dataset<Row> rows, Map<String, Column> metrics, List<String> ids, int first) {
     List<Column> columns = new ArrayList<>();
     metrics.forEach((id, column) -> {
-      columns.add(column.as("_m" + ids.size()));
+      columns.add(column.as("_m" + (first + columns.size())));
       ids.add(id);
     });
     return rows.agg(columns.get(0), columns.subList(1, columns.size()).toArray(new Column[0]));

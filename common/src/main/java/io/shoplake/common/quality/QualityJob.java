@@ -32,9 +32,10 @@ import org.apache.spark.sql.Row;
  * dataset until a quality run passes. Failed warning-level checks are reported and the run succeeds.
  *
  * <p>Cost: per dataset, one aggregation pass over its rows (plus a count of its quarantine for a
- * quarantine-ratio check) and a listing for its signature. A dataset whose files did not change since its
- * last record is not scanned again: its checks are evaluated on the stored metrics (freshness still
- * against the current time), so a pipeline run with no new data does no Spark work here.
+ * quarantine-ratio check) and a listing for its signature; the passes of every dataset in one Spark
+ * execution. A dataset whose files did not change since its last record is not scanned again: its checks
+ * are evaluated on the stored metrics (freshness still against the current time), so a pipeline run with
+ * no new data does no Spark work here.
  *
  * <p>The run's counts are checks, not rows: read = checks evaluated, written = passed, rejected = failed
  * (by severity).
@@ -61,6 +62,11 @@ public final class QualityJob implements LakeJob {
     QualityTally tally = new QualityTally();
     Map<String, String> outputs = new LinkedHashMap<>();
     ProducerRuns producers = ProducerRuns.read(new ManifestStore(ctx.paths(), hadoopConf), NAME);
+    // First what each dataset needs (a usage error stops the run before anything is read or recorded),
+    // then every dataset to measure in one execution, then the verdicts recorded in the configured order.
+    List<Runnable> records = new ArrayList<>();
+    Map<String, MetricsPass.Input> toMeasure = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> measured = new LinkedHashMap<>();
     for (DatasetChecks dataset : selected(ctx)) {
       if (dataset.checks().isEmpty()) {
         continue; // every check switched off
@@ -73,13 +79,40 @@ public final class QualityJob implements LakeJob {
       boolean present = PartitionedParquet.exists(hadoopConf, path);
       Optional<String> notCheckable = !present ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
       if (notCheckable.isPresent()) {
-        recordNotChecked(ctx, dataset, history, present, notCheckable.get(), tally);
-      } else {
-        check(ctx, dataset, history, reference, tally);
+        records.add(() -> recordNotChecked(ctx, dataset, history, present, notCheckable.get(), tally));
+        continue;
       }
+      String signature = dataset.signature(root, hadoopConf);
+      int historyNeeded = Math.max(1, dataset.checks().stream().mapToInt(QualityCheck::historyNeeded).max().orElse(0));
+      List<QualityRecord> recent = history.recent(historyNeeded);
+      Optional<QualityRecord> last = recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(recent.size() - 1));
+      Set<String> needed = MetricsPass.metricIds(dataset.checks());
+      boolean unchanged = last.isPresent() && last.get().signature().equals(signature)
+          && last.get().metrics().keySet().containsAll(needed);
+      if (!unchanged) {
+        toMeasure.put(dataset.name(), measurable(ctx, dataset));
+      }
+      records.add(() -> {
+        Measured metrics = unchanged ? new Measured(last.get().metrics(), last.get().measuredInRun())
+            : new Measured(measured.get(dataset.name()), ctx.runId());
+        check(ctx, dataset, history, signature, recent, metrics, reference, tally);
+      });
     }
+    if (!toMeasure.isEmpty()) {
+      int checks = toMeasure.values().stream().mapToInt(m -> m.checks().size()).sum();
+      ctx.stage("measure " + String.join(", ", toMeasure.keySet()) + " (" + checks + " checks)");
+      ctx.fitToInputReads(toMeasure.values().stream()
+          .flatMap(m -> java.util.stream.Stream.concat(java.util.stream.Stream.of(m.rows()), m.quarantine().stream()))
+          .toList());
+      measured.putAll(MetricsPass.measureEach(toMeasure));
+      toMeasure.keySet().forEach(d -> tally.scanned());
+    }
+    records.forEach(Runnable::run);
     return tally.result(outputs, reference);
   }
+
+  /** A dataset's metrics, and the run that measured them (this one, or the last that read its files). */
+  private record Measured(Map<String, Object> metrics, String inRun) {}
 
   /**
    * Records a dataset that cannot be checked like any verdict, so that master-merge's gate, which reads
@@ -101,31 +134,13 @@ public final class QualityJob implements LakeJob {
   }
 
   /**
-   * Evaluates a present dataset's checks and records the verdict. Its metrics are measured in one pass,
-   * or taken from its last record when its files did not change since (then nothing is read).
+   * Evaluates a present dataset's checks on {@code measured} (its metrics as measured in this run, or
+   * taken from its last record when its files did not change since) and records the verdict.
    */
-  private static void check(JobContext ctx, DatasetChecks dataset, QualityHistory history, Instant reference,
-      QualityTally tally) {
-    Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
-    String root = ctx.paths().root();
-    String signature = dataset.signature(root, hadoopConf);
-    int historyNeeded = Math.max(1, dataset.checks().stream().mapToInt(QualityCheck::historyNeeded).max().orElse(0));
-    List<QualityRecord> recent = history.recent(historyNeeded);
-    Optional<QualityRecord> last = recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(recent.size() - 1));
-    Set<String> needed = MetricsPass.metricIds(dataset.checks());
-
-    Map<String, Object> metrics;
-    String measuredIn;
-    if (last.isPresent() && last.get().signature().equals(signature) && last.get().metrics().keySet().containsAll(needed)) {
-      metrics = last.get().metrics();
-      measuredIn = last.get().measuredInRun();
-    } else {
-      metrics = measure(ctx, dataset);
-      measuredIn = ctx.runId();
-      tally.scanned();
-    }
+  private static void check(JobContext ctx, DatasetChecks dataset, QualityHistory history, String signature,
+      List<QualityRecord> recent, Measured measured, Instant reference, QualityTally tally) {
     List<Long> earlierCounts = recent.stream().map(QualityRecord::rows).filter(r -> r >= 0).toList();
-    Measurement measurement = new Measurement(metrics, reference, earlierCounts);
+    Measurement measurement = new Measurement(measured.metrics(), reference, earlierCounts);
 
     List<QualityRecord.CheckOutcome> outcomes = new ArrayList<>();
     for (QualityCheck check : dataset.checks()) {
@@ -138,14 +153,16 @@ public final class QualityJob implements LakeJob {
         : outcomes.stream().allMatch(QualityRecord.CheckOutcome::passed) ? QualityRecord.PASSED
         : QualityRecord.WARNINGS;
     QualityRecord record = new QualityRecord(ctx.runId(), dataset.name(), dataset.path(), Instant.now().toString(),
-        signature, measuredIn, metrics, outcomes, status);
+        signature, measured.inRun(), measured.metrics(), outcomes, status);
     history.write(record);
     tally.checked(record);
   }
 
-  /** One aggregation pass over the dataset (and a count of its quarantine); a usage error for checks that do not fit it. */
-  private static Map<String, Object> measure(JobContext ctx, DatasetChecks dataset) {
-    ctx.stage("measure " + dataset.name() + " (" + dataset.checks().size() + " checks)");
+  /**
+   * What measuring a dataset reads (its rows, its quarantine when there is one); a usage error for checks
+   * that do not fit its columns. Reads only the Parquet footers' schema, no rows.
+   */
+  private static MetricsPass.Input measurable(JobContext ctx, DatasetChecks dataset) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String root = ctx.paths().root();
     String path = root + "/" + dataset.path();
@@ -161,8 +178,7 @@ public final class QualityJob implements LakeJob {
     }
     Optional<Dataset<Row>> quarantined = dataset.quarantine().map(q -> root + "/" + q)
         .filter(q -> PartitionedParquet.exists(hadoopConf, q)).map(q -> ParquetRead.read(ctx.spark(), q));
-    ctx.fitToInputReads(java.util.stream.Stream.concat(java.util.stream.Stream.of(rows), quarantined.stream()).toList());
-    return MetricsPass.measure(rows, quarantined, dataset.checks());
+    return new MetricsPass.Input(rows, quarantined, dataset.checks());
   }
 
   private static List<DatasetChecks> selected(JobContext ctx) {
