@@ -17,8 +17,8 @@ import org.apache.spark.sql.Row;
 /**
  * Computes the aggregates every check of a dataset needs in one {@code agg} over the dataset (one
  * scan; a uniqueness check adds a shuffle of its keys) and, when a check needs it, one over the
- * quarantine; those of every dataset measured in a run in one Spark execution. Values are made JSON-friendly for {@code _dq/}: decimals
- * become doubles, timestamps ISO-8601 instants.
+ * quarantine; those of every dataset a run measures in one Spark execution. Values are made
+ * JSON-friendly for {@code _dq/}: decimals become doubles, timestamps ISO-8601 instants.
  */
 final class MetricsPass {
   private MetricsPass() {}
