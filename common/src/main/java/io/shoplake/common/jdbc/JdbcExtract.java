@@ -176,14 +176,13 @@ public final class JdbcExtract implements LakeJob {
       batch = batch.withColumn("email_hash", udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType)
           .apply(col("email"))).drop("email");
     }
-    batch = batch
+    Dataset<Row> persisted = batch
         .withColumn("source_table", lit("stg_core." + table))
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .withColumn("year", year(col("updated_at")))
         .withColumn("month", month(col("updated_at")))
         .withColumn("day", dayofmonth(col("updated_at")))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> persisted = batch;
     batch = CachedPlans.startingAtCache(persisted);
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
