@@ -1,11 +1,13 @@
 package io.shoplake.common.rules;
 
-import static io.shoplake.common.transform.Clean.text;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import io.shoplake.common.transform.Contracts;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -18,7 +20,13 @@ import org.apache.spark.sql.Row;
  * kept in one {@code _raw} struct (what quarantine writes back), and each field is replaced by its
  * cleaned string: trimmed, empty as missing, then an optional per-field normaliser (upper-case codes,
  * lower-case enums). Rules then read the cleaned strings, before any cast, so a value that cannot be
- * cast is a named rejection and never a silent null. One projection; no shuffle.
+ * cast is a named rejection and never a silent null. No shuffle.
+ *
+ * <p>Two projections: the first keeps {@code _raw} and trims each field, the second turns an empty field
+ * into a missing one and normalises the rest. Why not one: in {@code CASE WHEN trim(f) <> '' THEN trim(f)}
+ * Spark shares no sub-expression between a condition and its branch, so every field was trimmed (copied)
+ * twice a row; a column of the first projection is read twice and computed once, and the optimiser keeps
+ * the two projections apart for that reason.
  */
 public final class RawFields {
   /** The struct column holding the fields exactly as read. */
@@ -47,9 +55,15 @@ public final class RawFields {
       }
     }
     for (String field : fields) {
-      columns.add(normalisers.getOrDefault(field, UnaryOperator.identity()).apply(text(field)).as(field));
+      columns.add(trim(col(field)).as(field));
     }
-    return raw.select(columns.toArray(new Column[0]));
+    Map<String, Column> cleaned = new LinkedHashMap<>();
+    for (String field : fields) {
+      Column trimmed = col(field);
+      cleaned.put(field, when(trimmed.notEqual(""),
+          normalisers.getOrDefault(field, UnaryOperator.identity()).apply(trimmed)));
+    }
+    return raw.select(columns.toArray(new Column[0])).withColumns(cleaned);
   }
 
   /**

@@ -1,16 +1,13 @@
 package io.shoplake.common.transform;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 
 /**
- * Cleaning expressions shared by every raw dataset read as strings: surrounding white space is never
- * meaningful in a CSV or JSON field, and an empty field means "no value".
+ * Patterns and parses shared by every raw dataset read as strings (trimming and empty fields are
+ * {@link io.shoplake.common.rules.RawFields#clean}'s).
  */
 public final class Clean {
   /** An integer that fits a Java int (up to 9 digits, optional sign). */
@@ -32,12 +29,6 @@ public final class Clean {
    */
   public static Column timestamp(String column) {
     return when(col(column).rlike(TIMESTAMP_PATTERN), col(column).cast("timestamp"));
-  }
-
-  /** The trimmed value of {@code column}, null when empty. */
-  public static Column text(String column) {
-    Column trimmed = trim(col(column));
-    return when(length(trimmed).gt(0), trimmed).otherwise(lit(null).cast("string"));
   }
 
   /** A decimal literal that fits {@code decimal(precision, scale)}: at most that many digits. */
