@@ -18,6 +18,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
  * (projections and one broadcast join): none shuffles.
  */
 public final class TransactionTransforms {
+  private static final String TX_DATE = "_transaction_date";
+
   private TransactionTransforms() {}
 
   /** gross_amount = quantity x unit_price; net_amount = gross - discount + tax; both decimal(18,2), exact. */
@@ -56,12 +58,15 @@ public final class TransactionTransforms {
     return typed -> {
       Contracts.requireColumns(typed, "convert to USD", "currency", "transaction_ts", "net_amount");
       Contracts.requireColumns(fxRanges, "convert to USD", "fx_currency", "valid_from", "valid_until", "usd_rate");
-      Column txDate = to_date(col("transaction_ts"));
+      // The date in a column of its own, computed once a row: in the join condition, to_date would be
+      // evaluated twice for every range of the row's currency (a time-zone conversion each).
+      Column txDate = col(TX_DATE);
       Column matches = col("currency").equalTo(col("fx_currency"))
           .and(txDate.geq(col("valid_from")))
           .and(col("valid_until").isNull().or(txDate.lt(col("valid_until"))));
-      return typed.join(broadcast(fxRanges), matches, "left")
-          .drop("fx_currency", "valid_from", "valid_until")
+      return typed.withColumn(TX_DATE, to_date(col("transaction_ts")))
+          .join(broadcast(fxRanges), matches, "left")
+          .drop("fx_currency", "valid_from", "valid_until", TX_DATE)
           .withColumn("net_amount_usd", col("net_amount").multiply(col("usd_rate")).cast(TransactionSchema.AMOUNT_USD))
           .withColumn("missing_fx_rate", col("usd_rate").isNull());
     };
