@@ -56,7 +56,7 @@ import static org.apache.spark.sql.functions.when;
  * {@code transaction_id} and {@code source_file} columns of processed/transactions when it exists.
  *
  * <p>Cost on a fresh lake: one CSV scan whose typed rows are cached, one narrow aggregation of the
- * ids to find the repeated ones, two count aggregations, a broadcast join and two writes. No shuffle
+ * ids to find the repeated ones, one count aggregation, a broadcast join and two writes. No shuffle
  * of whole rows unless many ids repeat.
  */
 public final class TransactionEtl implements LakeJob {
@@ -116,7 +116,7 @@ public final class TransactionEtl implements LakeJob {
     TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
         staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
     Dataset<Row> classified = merged.marked().rows();
-    TransactionMerge.Counts counts = TransactionMerge.counts(staged, classified, files);
+    TransactionMerge.Counts counts = TransactionMerge.counts(staged, merged, files);
 
     ctx.stage("write processed/" + dataset);
     long rowsWritten = writeProcessed(ctx, classified, counts, merged.touchedPartitions(), processedPath);

@@ -15,6 +15,7 @@ import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
+import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.transform.Deduplication;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,17 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Cost: with processed rows, one scan of their {@code transaction_id}, {@code source_file} and
  * partition columns and a broadcast join on the touched days; one narrow aggregation of the ids to find
- * the repeated ones (see {@link Deduplication}); two count aggregations.
+ * the repeated ones (see {@link Deduplication}); one count aggregation.
  */
 final class TransactionMerge {
   static final String ORIGIN = "_origin";
   static final String FROM_INPUT = "input";
   static final String FROM_LAKE = "lake";
+  private static final String REPEATED = "_repeated_id";
+  private static final String PART = "_part";
+  private static final String PART_READ = "read";
+  private static final String PART_RANKED = "ranked";
+  private static final String PART_CARRIED = "carried";
 
   private TransactionMerge() {}
 
@@ -52,9 +58,10 @@ final class TransactionMerge {
    * {@code duplicate}), ready to be counted and written.
    *
    * @param marked the candidates with deduplication's verdict; release it once written
+   * @param carried the processed rows of the touched partitions that are candidates, or null without any
    * @param touchedPartitions every processed partition the merge rewrites (or empties)
    */
-  record Merged(Deduplication.Marked marked, Set<String> touchedPartitions) {}
+  record Merged(Deduplication.Marked marked, Dataset<Row> carried, Set<String> touchedPartitions) {}
 
   /**
    * @param batch this run's valid rows (no {@code reject_reason})
@@ -64,6 +71,7 @@ final class TransactionMerge {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     Set<String> touchedPartitions = new TreeSet<>();
     Dataset<Row> candidates = batch.withColumn(ORIGIN, lit(FROM_INPUT));
+    Dataset<Row> carried = null;
     // Before the processed rows are listed: a commit a killed run left half done is finished first, or the
     // rows of a partition it had deleted but not yet moved back would be missing from the merge.
     PartitionedParquet.removeStaleStaging(hadoopConf, processedPath, null);
@@ -79,7 +87,7 @@ final class TransactionMerge {
       touchedRows.forEach(r -> touchedPartitions.add(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2))));
       Dataset<Row> touchedKeys = spark.createDataFrame(touchedRows, touched.schema())
           .toDF("t_year", "t_month", "t_day");
-      Dataset<Row> carried = existing
+      carried = existing
           .join(broadcast(touchedKeys), col("year").equalTo(col("t_year"))
               .and(col("month").equalTo(col("t_month"))).and(col("day").equalTo(col("t_day"))), "left_semi")
           .filter(not(col("source_file").isin(inputPaths.toArray())))
@@ -93,7 +101,7 @@ final class TransactionMerge {
     // (a hash computed only for the rows of repeated ids, in the ranking).
     Deduplication.Marked marked = Deduplication.deduplicate(candidates, "transaction_id", List.of(
         col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), xxhash64(businessColumns()).desc()));
-    return new Merged(marked, touchedPartitions);
+    return new Merged(marked, carried, touchedPartitions);
   }
 
   /**
@@ -112,52 +120,81 @@ final class TransactionMerge {
       long carriedOver, long superseded, long missingFx, Set<String> writtenPartitions) {}
 
   /**
-   * Two aggregations over the cached rows: every row read by reason, raw date and file (checked against
-   * the files' records), then the merged rows by origin, outcome and partition.
+   * The row accounting in one aggregation: every input row (by reason, raw date, file and day, and whether
+   * its id repeats), the ranked rows of repeated ids (by origin and verdict) and the carried rows whose id
+   * does not repeat. Why one: the staged rows are read once, not once for the rows read and again for the
+   * merged ones; at 10M rows each read of the cache is a full read of a few GB, mostly from disk. An input
+   * row of a repeated id is read here and counted from its ranked copy; the rows read are checked against
+   * the files' records.
+   *
+   * @param staged every input row, with the rules' {@code reject_reason}
    */
-  static Counts counts(Dataset<Row> staged, Dataset<Row> merged, List<InputFile> files) {
+  static Counts counts(Dataset<Row> staged, Merged merged, List<InputFile> files) {
+    Deduplication.Marked marked = merged.marked();
+    Column missingFx = sum(when(col("missing_fx_rate"), 1).otherwise(0));
+    Dataset<Row> accounted = countedPart(marked.withRepeatedKeyFlag(staged, "transaction_id", REPEATED)
+        .withColumn(ORIGIN, lit(FROM_INPUT)), PART_READ, col(REPEATED).isNotNull());
+    if (marked.ranked() != null) {
+      accounted = accounted.unionByName(countedPart(CachedPlans.startingAtCache(marked.ranked()), PART_RANKED,
+          lit(true)));
+    }
+    if (merged.carried() != null) {
+      accounted = accounted.unionByName(countedPart(marked.withRepeatedKeyFlag(merged.carried(), "transaction_id",
+          REPEATED).filter(col(REPEATED).isNull()).withColumn(RowRules.REJECT_REASON, lit(null).cast("string")),
+          PART_CARRIED, lit(false)));
+    }
     Map<String, Long> rejected = new TreeMap<>();
     Set<String> datesWithRejects = new TreeSet<>();
-    long rowsRead = 0;
     Map<String, Long> rowsByFile = new TreeMap<>();
-    for (Row r : staged.groupBy(col(RowRules.REJECT_REASON), col("raw_date"), col("source_file")).count()
-        .collectAsList()) {
-      rowsRead += r.getLong(3);
-      rowsByFile.merge(r.getString(2), r.getLong(3), Long::sum);
-      if (!r.isNullAt(0)) {
-        rejected.merge(r.getString(0), r.getLong(3), Long::sum);
-        datesWithRejects.add(r.getString(1));
-      }
-    }
-    RecordAccounting.verify("transaction files", files, rowsByFile);
+    Set<String> writtenPartitions = new TreeSet<>();
+    long rowsRead = 0;
     long toWrite = 0;
     long carriedOver = 0;
     long superseded = 0;
-    long missingFx = 0;
-    Set<String> writtenPartitions = new TreeSet<>();
-    for (Row r : merged.groupBy(col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
-            col("year"), col("month"), col("day"))
-        .agg(count(lit(1)), sum(when(col("missing_fx_rate"), 1).otherwise(0)))
-        .collectAsList()) {
-      boolean fromInput = FROM_INPUT.equals(r.getString(0));
-      long n = r.getLong(6);
-      if (r.isNullAt(1)) {
-        writtenPartitions.add(DayPartitions.name(r.getInt(3), r.getInt(4), r.getInt(5)));
+    long missing = 0;
+    for (Row r : accounted.groupBy(col(PART), col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
+            col("source_file"), col("year"), col("month"), col("day"), col(REPEATED))
+        .agg(count(lit(1)), missingFx).collectAsList()) {
+      String part = r.getString(0);
+      boolean fromInput = FROM_INPUT.equals(r.getString(1));
+      String reason = r.isNullAt(2) ? null : r.getString(2);
+      long n = r.getLong(9);
+      if (part.equals(PART_READ)) {
+        rowsRead += n;
+        rowsByFile.merge(r.getString(4), n, Long::sum);
+        if (reason != null) {
+          rejected.merge(reason, n, Long::sum);
+          datesWithRejects.add(r.getString(3));
+          continue;
+        }
+        if (r.getBoolean(8)) {
+          continue; // counted from its ranked copy
+        }
+      }
+      if (reason == null) {
+        writtenPartitions.add(DayPartitions.name(r.getInt(5), r.getInt(6), r.getInt(7)));
         if (fromInput) {
           toWrite += n;
-          missingFx += r.getLong(7);
+          missing += r.getLong(10);
         } else {
           carriedOver += n;
         }
       } else if (fromInput) {
         rejected.merge(Deduplication.DUPLICATE, n, Long::sum);
-        datesWithRejects.add(r.getString(2));
+        datesWithRejects.add(r.getString(3));
       } else {
         superseded += n;
       }
     }
-    return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, missingFx,
+    RecordAccounting.verify("transaction files", files, rowsByFile);
+    return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, missing,
         writtenPartitions);
+  }
+
+  /** The columns {@link #counts} groups by, with {@code part} naming where the rows come from. */
+  private static Dataset<Row> countedPart(Dataset<Row> rows, String part, Column repeated) {
+    return rows.select(lit(part).as(PART), col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
+        col("source_file"), col("year"), col("month"), col("day"), repeated.as(REPEATED), col("missing_fx_rate"));
   }
 
   /** The business columns that identify a row's content (not its lineage), for a stable tie-break. */

@@ -61,6 +61,19 @@ public final class Deduplication {
    * @param ranked the cached rows of the repeated keys with their verdicts, or null when none repeats
    */
   public record Marked(Dataset<Row> rows, Dataset<Row> repeatedKeys, long repeatedKeyCount, Dataset<Row> ranked) {
+    /**
+     * {@code rows} with the boolean column {@code flag}: true when the row's {@code key} is a repeated one,
+     * null otherwise; the join {@link #deduplicate} used (broadcast when the keys are few). For counting
+     * other rows by the same verdict without reading the marked ones again.
+     */
+    public Dataset<Row> withRepeatedKeyFlag(Dataset<Row> rows, String key, String flag) {
+      if (repeatedKeyCount == 0) {
+        return rows.withColumn(flag, lit(null).cast("boolean"));
+      }
+      return flagRepeated(rows, key, CachedPlans.startingAtCache(repeatedKeys),
+          repeatedKeyCount <= BROADCAST_REPEATED_KEYS_LIMIT, flag);
+    }
+
     public void release() {
       repeatedKeys.unpersist();
       if (ranked != null) {
@@ -99,10 +112,7 @@ public final class Deduplication {
   private static Split split(Dataset<Row> rows, String key, List<Column> preference, Dataset<Row> repeatedKeys,
       boolean broadcastKeys) {
     Contracts.requireColumns(rows, "deduplicate on " + key, key);
-    // The keys come from the same rows: a renamed key column keeps the self-join unambiguous.
-    Dataset<Row> keys = repeatedKeys.select(col(key).as(KEY)).withColumn(FLAG, lit(true));
-    Dataset<Row> flagged = rows.join(broadcastKeys ? broadcast(keys) : keys, col(key).equalTo(col(KEY)), "left")
-        .drop(KEY);
+    Dataset<Row> flagged = flagRepeated(rows, key, repeatedKeys, broadcastKeys, FLAG);
     Dataset<Row> unique = flagged.filter(col(FLAG).isNull())
         .withColumn(RowRules.REJECT_REASON, lit(null).cast("string"))
         .drop(FLAG);
@@ -113,5 +123,13 @@ public final class Deduplication {
             when(col(RANK).equalTo(1), lit(null).cast("string")).otherwise(lit(DUPLICATE)))
         .drop(FLAG, RANK);
     return new Split(unique, ranked);
+  }
+
+  /** {@code rows} with {@code flag}: true when {@code key} is one of {@code repeatedKeys}, else null. */
+  private static Dataset<Row> flagRepeated(Dataset<Row> rows, String key, Dataset<Row> repeatedKeys,
+      boolean broadcastKeys, String flag) {
+    // The keys come from the same rows: a renamed key column keeps the self-join unambiguous.
+    Dataset<Row> keys = repeatedKeys.select(col(key).as(KEY)).withColumn(flag, lit(true));
+    return rows.join(broadcastKeys ? broadcast(keys) : keys, col(key).equalTo(col(KEY)), "left").drop(KEY);
   }
 }

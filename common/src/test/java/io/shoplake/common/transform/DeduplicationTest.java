@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +31,26 @@ class DeduplicationTest {
         + " ('T2', 1, 'd', null), ('T3', 5, 'e', null), ('T3', 5, 'e', 'duplicate')"
         + " as t(id, version, tag, reject_reason)");
     assertSameRows(expected, marked);
+  }
+
+  @Test
+  void flagsOtherRowsByTheRepeatedKeysItFound() {
+    Dataset<Row> rows = spark.sql("select * from values ('T1', 1), ('T1', 2), ('T2', 1) as t(id, version)");
+    Deduplication.Marked marked = Deduplication.deduplicate(rows, "id", List.of(col("version").desc()));
+    try {
+      Dataset<Row> others = spark.sql("select * from values ('T1', 'x'), ('T2', 'y'), (null, 'z') as t(id, tag)");
+      assertSameRows(spark.sql("select * from values ('T1', 'x', true), ('T2', 'y', null), (null, 'z', null)"
+              + " as t(id, tag, repeated)"),
+          marked.withRepeatedKeyFlag(others, "id", "repeated"));
+    } finally {
+      marked.release();
+    }
+    Deduplication.Marked none = Deduplication.deduplicate(rows.filter("version = 1"), "id", List.of(col("version")));
+    try {
+      assertSameRows(spark.sql("select 'T1' id, cast(null as boolean) repeated"),
+          none.withRepeatedKeyFlag(spark.sql("select 'T1' id"), "id", "repeated"));
+    } finally {
+      none.release();
+    }
   }
 }
