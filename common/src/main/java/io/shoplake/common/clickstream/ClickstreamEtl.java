@@ -173,12 +173,15 @@ public final class ClickstreamEtl implements LakeJob {
    * writes read them).
    *
    * @param cache the persisted classification, which {@link #release} unpersists
-   * @param classified its rows, read from the cache ({@link CachedPlans#startingAtCache})
    * @param from the first raw date read ({@link LocalDate#MIN}: all)
    * @param to the last raw date read ({@link LocalDate#MAX}: all)
    */
-  private record Window(List<InputFile> files, Staged staged, Dataset<Row> cache, Dataset<Row> classified,
-      LocalDate from, LocalDate to) {
+  private record Window(List<InputFile> files, Staged staged, Dataset<Row> cache, LocalDate from, LocalDate to) {
+    /** The classified rows, read from the cache ({@link CachedPlans#startingAtCache}). */
+    Dataset<Row> classified() {
+      return CachedPlans.startingAtCache(cache);
+    }
+
     void release() {
       cache.unpersist();
       staged.release();
@@ -219,12 +222,11 @@ public final class ClickstreamEtl implements LakeJob {
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> classified = CachedPlans.startingAtCache(cache);
-      Window window = new Window(files, staged, cache, classified, from, to);
+      Window window = new Window(files, staged, cache, from, to);
       if (runDate.isEmpty() || !from.isAfter(earliest)) {
         return window;
       }
-      long openChains = classified.filter(col("chain_start").lt(Timestamp.from(
+      long openChains = window.classified().filter(col("chain_start").lt(Timestamp.from(
               from.atStartOfDay().toInstant(ZoneOffset.UTC).plus(settings.inactivityGap())))
           .and(col("chain_end").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
           .count();
