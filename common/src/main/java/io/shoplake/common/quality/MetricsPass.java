@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
@@ -52,6 +53,7 @@ final class MetricsPass {
   static Map<String, Map<String, Object>> measureEach(Map<String, Input> inputs) {
     Dataset<Row> aggregates = null;
     Map<String, List<String>> idsByDataset = new LinkedHashMap<>();
+    Map<String, Set<String>> unreadQuarantineIds = new LinkedHashMap<>();
     int column = 0;
     for (Map.Entry<String, Input> input : inputs.entrySet()) {
       Input in = input.getValue();
@@ -66,6 +68,9 @@ final class MetricsPass {
         parts.add(aggregate(in.quarantine().get(), onQuarantine, ids, column + ids.size()));
       }
       column += ids.size();
+      if (in.quarantine().isEmpty()) {
+        unreadQuarantineIds.put(input.getKey(), onQuarantine.keySet());
+      }
       for (Dataset<Row> part : parts) {
         aggregates = aggregates == null ? part : aggregates.crossJoin(part);
       }
@@ -79,10 +84,8 @@ final class MetricsPass {
       for (String id : idsByDataset.get(input.getKey())) {
         values.put(id, jsonFriendly(row.get(position++)));
       }
-      if (input.getValue().quarantine().isEmpty()) {
-        // No quarantine yet: nothing was ever rejected.
-        collect(input.getValue().checks(), QualityCheck::quarantineMetrics).keySet().forEach(id -> values.put(id, 0L));
-      }
+      // No quarantine yet: nothing was ever rejected.
+      unreadQuarantineIds.getOrDefault(input.getKey(), Set.of()).forEach(id -> values.put(id, 0L));
       measured.put(input.getKey(), values);
     }
     return measured;

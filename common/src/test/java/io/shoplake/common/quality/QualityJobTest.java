@@ -92,6 +92,21 @@ class QualityJobTest {
   }
 
   @Test
+  void aDatasetWithNoQuarantineYetHasNothingInQuarantine() throws IOException {
+    TestLake lake = widgets();
+    try (Stream<Path> files = Files.walk(lake.root().resolve("quarantine"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    JobHarness jobs = new JobHarness(lake);
+    JobOutcome outcome = jobs.run(new QualityJob(), "--config-file", config("warning").toString(),
+        "--dataset", "widgets", "--run-date", "2025-01-03");
+    assertEquals(0, outcome.exitCode(), jobs.stderr());
+    Map<String, String> expected = new java.util.TreeMap<>(FAILURES);
+    expected.remove("quarantine-bad");
+    assertEquals(expected, new java.util.TreeMap<>(failedChecks(latestRecord(lake, "widgets"))));
+  }
+
+  @Test
   void errorsFailTheRunAfterRecordingEveryOutcome() throws IOException {
     TestLake lake = widgets();
     JobHarness jobs = new JobHarness(lake);
