@@ -113,13 +113,13 @@ bench_small() {
   rm -rf "$work/floor-out" "$work/lake"
   echo "Running the minimal Spark job ..." >&2
   t0=$(now)
-  SHOPLAKE_SMALL_INPUT=0 submit_bench_class MinimalSparkJob "$work/floor.log" "the minimal Spark job" \
+  SHOPLAKE_LAUNCH_PROFILE=none submit_bench_class MinimalSparkJob "$work/floor.log" "the minimal Spark job" \
     "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out"
   floor=$(calc "$(now) - $t0")
   rm -rf "$work/floor-out"
   echo "Running the minimal Spark job on the small-input launch profile ..." >&2
   t0=$(now)
-  SHOPLAKE_SMALL_INPUT=1 submit_bench_class MinimalSparkJob "$work/floor-small.log" \
+  SHOPLAKE_LAUNCH_PROFILE=small submit_bench_class MinimalSparkJob "$work/floor-small.log" \
     "the minimal Spark job" "$REPO_ROOT/sample-data/raw/transactions/date=2025-01-01" "$work/floor-out"
   floor_small=$(calc "$(now) - $t0")
   echo "Running the sample pipeline (scripts/run-local.sh) ..." >&2
@@ -168,7 +168,7 @@ bench_transactions() {
   echo "Running Spark's floor for the same input (read, cast, partitioned write; no rules) ..." >&2
   rm -rf "$data/floor-out"
   t0=$(now)
-  submit_bench_class SparkCsvFloor "$data/floor.log" "Spark's floor job" \
+  SHOPLAKE_LAUNCH_PROFILE=none submit_bench_class SparkCsvFloor "$data/floor.log" "Spark's floor job" \
     "$data/input/raw/transactions" "$data/floor-out"
   spark_floor=$(calc "$(now) - $t0")
   rm -rf "$data/floor-out"

@@ -8,7 +8,8 @@
 # Environment: SPARK_MASTER (default local[*]), SPARK_DRIVER_MEMORY (default 4g),
 # SPARK_SUBMIT_EXTRA (more spark-submit options, e.g. "--conf spark.ui.enabled=true"),
 # SPARK_DRIVER_JAVA_OPTIONS (more JVM options for the driver, which in local mode runs the tasks too),
-# SHOPLAKE_SMALL_INPUT=1 (the small-input launch profile of lib.sh; scripts/run-local.sh sets it).
+# SHOPLAKE_LAUNCH_PROFILE=small|batch|none (lib.sh's launch profiles; default batch, run-local.sh picks small
+# for a small raw zone).
 # Exit code: the job's (0 succeeded, 1 failed, 2 wrong argument or configuration).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -63,7 +63,7 @@ else
   cp -R -p "$REPO_ROOT/sample-data/raw/." "$LAKE/raw/"
 fi
 
-# A small raw zone runs on the small-input launch profile (scripts/lib.sh), measured on the sample pipeline
+# A small raw zone runs on the small launch profile (scripts/lib.sh), measured on the sample pipeline
 # (docs/BENCHMARKS.md): the client compiler only and the serial collector, since on two cores the optimising
 # compiler's threads took CPU the run was waiting for (33.3 -> 30.1 s, mean of 3 paired runs); and 2 MiB
 # Tungsten pages instead of the 64 MiB Spark derives from a 4g driver, which every aggregation and sort
@@ -71,11 +71,11 @@ fi
 # 100k-transaction pipeline (188 MB) the JVM options cost 81 -> 94 s, and at 10M rows under G1 the small
 # pages measured 178 -> 189 s. So only under 32 MiB, the size under which the jobs interpret their plans
 # too (conf/local.conf, spark.codegen-min-input-bytes), and for local lakes (an S3 raw zone is not
-# measured here). SHOPLAKE_SMALL_INPUT set by the caller (1 or 0) wins.
+# measured here); anything else runs on the batch profile. SHOPLAKE_LAUNCH_PROFILE set by the caller wins.
 SMALL_RAW_ZONE_KB=32768
-if [ -z "${SHOPLAKE_SMALL_INPUT:-}" ] && [[ "$LAKE" != *://* ]] \
+if [ -z "${SHOPLAKE_LAUNCH_PROFILE:-}" ] && [[ "$LAKE" != *://* ]] \
     && [ "$(du -skL "$LAKE/raw" | cut -f1)" -lt "$SMALL_RAW_ZONE_KB" ]; then
-  export SHOPLAKE_SMALL_INPUT=1
+  export SHOPLAKE_LAUNCH_PROFILE=small
 fi
 
 if [ "$WITH_STG_CORE" = 0 ]; then
