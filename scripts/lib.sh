@@ -8,9 +8,9 @@ LOCAL_SPARK_HOME="$REPO_ROOT/.cache/spark-$SPARK_VERSION"
 # Launch profiles of a local run, chosen by SHOPLAKE_LAUNCH_PROFILE (scripts/run-local.sh picks small or batch
 # by the raw zone's size and says why; docs/BENCHMARKS.md has the measurements):
 # - small: the client compiler only and the serial collector, 2 MiB Tungsten pages (a raw zone under 32 MiB);
-# - batch (the default): the parallel collector, which on two cores took 6-12% less task CPU than G1 (no
-#   concurrent marking started by Spark's large buffers, cheaper write barriers) and ran the 188 MB pipeline
-#   in 12% less time; a batch job has no pause target to meet;
+# - batch (the default): the parallel collector; on two cores the task threads used 11-12% less CPU than
+#   under G1 (no G1 write barriers, no humongous allocations of Spark's large buffers, no concurrent marking
+#   beside them) and the 188 MB pipeline ran in 12% less time; a batch job has no pause target to meet;
 # - none: the JVM's and Spark's defaults (the benchmark's floors: Spark as anyone runs it).
 # Driver options only: in local mode the driver runs the tasks; a cluster's executors and Glue keep theirs.
 SMALL_INPUT_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
