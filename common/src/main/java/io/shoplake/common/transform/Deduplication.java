@@ -51,16 +51,35 @@ public final class Deduplication {
     Split split = split(rows, key, preference, CachedPlans.startingAtCache(repeated),
         count <= BROADCAST_REPEATED_KEYS_LIMIT);
     Dataset<Row> ranked = split.ranked().persist(StorageLevel.MEMORY_AND_DISK());
-    return new Marked(split.unique().unionByName(CachedPlans.startingAtCache(ranked)), repeated, count, ranked);
+    return new Marked(split.unique(), repeated, count, ranked);
   }
 
   /**
-   * @param rows the input with {@code reject_reason} (null or {@code duplicate})
+   * The input marked: {@link #rows()} are the rows of the keys that occur once and the cached, ranked rows of
+   * the repeated keys.
+   *
+   * @param unique the rows of the keys that occur once ({@code reject_reason} null); every row when none repeats
    * @param repeatedKeys the cached repeated keys
    * @param repeatedKeyCount how many keys occur more than once
    * @param ranked the cached rows of the repeated keys with their verdicts, or null when none repeats
    */
-  public record Marked(Dataset<Row> rows, Dataset<Row> repeatedKeys, long repeatedKeyCount, Dataset<Row> ranked) {
+  public record Marked(Dataset<Row> unique, Dataset<Row> repeatedKeys, long repeatedKeyCount, Dataset<Row> ranked) {
+    /** The input with {@code reject_reason} (null or {@code duplicate}). */
+    public Dataset<Row> rows() {
+      return rows(part -> part);
+    }
+
+    /**
+     * {@link #rows()} with {@code eachPart} applied to the unique rows and to the ranked ones apart, before
+     * their union. Why: a union ends Spark's whole-stage code generation, so a narrow transform applied after
+     * it runs in a stage of its own, behind a copy of every row; applied to each part it joins the part's
+     * generated code. {@code eachPart} must be narrow (row by row), or the parts would each pay for it.
+     */
+    public Dataset<Row> rows(Transform eachPart) {
+      Dataset<Row> marked = eachPart.apply(unique);
+      return ranked == null ? marked : marked.unionByName(eachPart.apply(CachedPlans.startingAtCache(ranked)));
+    }
+
     /**
      * {@code rows} with the boolean column {@code flag}: true when the row's {@code key} is a repeated one,
      * null otherwise; the join {@link #deduplicate} used (broadcast when the keys are few). For counting

@@ -2,6 +2,7 @@ package io.shoplake.common.transform;
 
 import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 
 import io.shoplake.common.testing.SharedSpark;
 import java.util.List;
@@ -49,6 +50,29 @@ class DeduplicationTest {
     try {
       assertSameRows(spark.sql("select 'T1' id, cast(null as boolean) repeated"),
           none.withRepeatedKeyFlag(spark.sql("select 'T1' id"), "id", "repeated"));
+    } finally {
+      none.release();
+    }
+  }
+
+  @Test
+  void appliesATransformToEachPartAsToTheWhole() {
+    Dataset<Row> rows = spark.sql("select * from values ('T1', 1), ('T1', 2), ('T2', 1) as t(id, version)");
+    Transform tagged = part -> part.withColumn("tag", concat_ws("-", col("id"), col("version")));
+    Deduplication.Marked marked = Deduplication.deduplicate(rows, "id", List.of(col("version").desc()));
+    try {
+      assertSameRows(spark.sql("select * from values ('T1', 1, 'duplicate', 'T1-1'), ('T1', 2, null, 'T1-2'),"
+              + " ('T2', 1, null, 'T2-1') as t(id, version, reject_reason, tag)"),
+          marked.rows(tagged));
+      assertSameRows(marked.rows().transform(tagged), marked.rows(tagged));
+    } finally {
+      marked.release();
+    }
+    Deduplication.Marked none = Deduplication.deduplicate(rows.filter("version = 1"), "id", List.of(col("version")));
+    try {
+      assertSameRows(spark.sql("select * from values ('T1', 1, cast(null as string), 'T1-1'),"
+              + " ('T2', 1, null, 'T2-1') as t(id, version, reject_reason, tag)"),
+          none.rows(tagged));
     } finally {
       none.release();
     }
