@@ -16,6 +16,7 @@ import io.shoplake.common.pii.HmacSha256;
 import io.shoplake.common.rules.RawFields;
 import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.spark.CachedPlans;
+import io.shoplake.common.transform.Deduplication;
 import io.shoplake.common.validation.RegistryScreen;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,10 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -111,7 +109,7 @@ public final class TransactionEtl implements LakeJob {
 
     ctx.stage("read, validate and derive " + files.size() + " input(s)");
     Staging.Run run = Staging.Run.of(ctx);
-    Dataset<Row> cached = staged(ctx, run, input, fx);
+    Dataset<Row> cached = staged(ctx, run, input);
     Dataset<Row> staged = CachedPlans.startingAtCache(cached).transform(Staging.withIngestColumns(run));
     TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
         staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
@@ -119,7 +117,7 @@ public final class TransactionEtl implements LakeJob {
     TransactionMerge.Counts counts = TransactionMerge.counts(staged, merged, files);
 
     ctx.stage("write processed/" + dataset);
-    long rowsWritten = writeProcessed(ctx, classified, counts, merged.touchedPartitions(), processedPath);
+    Written written = writeProcessed(ctx, merged.marked(), fx, counts, merged.touchedPartitions(), processedPath);
     ctx.stage("write quarantine/" + dataset);
     // merge, not write: a run reads only the files the bookmark has not seen, so the rejects of a
     // date's other files stay.
@@ -133,16 +131,17 @@ public final class TransactionEtl implements LakeJob {
     cached.unpersist();
 
     Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("rows_missing_fx_rate", counts.missingFx());
+    metrics.put("rows_missing_fx_rate", written.missingFxRate());
     metrics.put("rows_carried_over", counts.carriedOver());
     metrics.put("rows_superseded", counts.superseded());
     metrics.put("repeated_transaction_ids", merged.marked().repeatedKeyCount());
     metrics.put("fx_rows_read", fx.rowsRead());
     metrics.put("fx_rows_rejected_by_reason", fx.rejectedByReason());
-    if (counts.missingFx() > 0) {
-      warnings.add(counts.missingFx() + " rows have no FX rate for their currency and date (net_amount_usd null)");
+    if (written.missingFxRate() > 0) {
+      warnings.add(written.missingFxRate()
+          + " rows have no FX rate for their currency and date (net_amount_usd null)");
     }
-    return new JobResult(files, counts.rowsRead(), rowsWritten, counts.rejected(),
+    return new JobResult(files, counts.rowsRead(), written.rows(), counts.rejected(),
         new ArrayList<>(counts.writtenPartitions()), outputs, metrics, warnings);
   }
 
@@ -162,46 +161,72 @@ public final class TransactionEtl implements LakeJob {
   }
 
   /**
-   * The input through the declared dataset's path, then the e-mail hash, the amounts, USD and the hour;
-   * cached (unless {@code shoplake.transactions.persist-level} is NONE): every later step (the merge, the
-   * counts, the two writes) reads these rows, never the source again. Without the ingest columns, which
-   * the caller adds over the cache ({@link Staging#withIngestColumns}).
+   * The input through the declared dataset's path, then the e-mail hash, the amounts and the hour; cached
+   * (unless {@code shoplake.transactions.persist-level} is NONE): every later step (the merge, the counts,
+   * the two writes) reads these rows, never the source again. Without the ingest columns, which the caller
+   * adds over the cache ({@link Staging#withIngestColumns}), and without USD, which only the processed write
+   * needs ({@link #writeProcessed}).
    */
-  private static Dataset<Row> staged(JobContext ctx, Staging.Run run, TransactionInput input, FxRateSource.Loaded fx) {
+  private static Dataset<Row> staged(JobContext ctx, Staging.Run run, TransactionInput input) {
     UserDefinedFunction emailHash = udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType);
     Dataset<Row> staged = Staging.validated(input.rows(), TransactionRules.DATASET, run,
             input.sourceRules())
         .drop(input.helperColumns().toArray(new String[0]))
         .transform(TransactionTransforms.withMaskedEmail(emailHash))
         .transform(TransactionTransforms::withAmounts)
-        .transform(TransactionTransforms.withUsdAmounts(fx.ranges()))
         .transform(TransactionTransforms::withHour);
     String persistLevel = ctx.config().transactions().persistLevel();
     return persistLevel.equals("NONE") ? staged : staged.persist(StorageLevel.fromString(persistLevel));
   }
 
   /**
-   * Overwrites the partitions the merged rows fill and deletes the touched ones they no longer fill;
-   * the write is observed, and fails unless it saw exactly the input rows the counts expected.
+   * What the processed write saw of this run's rows.
+   *
+   * @param rows the input's rows written
+   * @param missingFxRate of those, the rows written without an FX rate (null net_amount_usd)
    */
-  private static long writeProcessed(JobContext ctx, Dataset<Row> merged, TransactionMerge.Counts counts,
-      Set<String> touchedPartitions, String processedPath) {
+  private record Written(long rows, long missingFxRate) {}
+
+  /**
+   * Derives USD for this run's rows, overwrites the partitions the merged rows fill and deletes the touched
+   * ones they no longer fill; the write is observed, and fails unless it saw exactly the input rows the
+   * counts expected. The FX join is here, in the one plan that needs its columns, and not in the cached
+   * staging: there it made the staging stage's generated method too large for the JIT's optimising
+   * compiler (docs/BENCHMARKS.md, tenth round). Costs a broadcast of the rates, no shuffle.
+   */
+  private static Written writeProcessed(JobContext ctx, Deduplication.Marked merged, FxRateSource.Loaded fx,
+      TransactionMerge.Counts counts, Set<String> touchedPartitions, String processedPath) {
     Observation written = new Observation("transactions_written");
-    Dataset<Row> processed = merged.filter(col(RowRules.REJECT_REASON).isNull())
-        .observe(written, sum(when(col(TransactionMerge.ORIGIN).equalTo(TransactionMerge.FROM_INPUT), 1)
-            .otherwise(0)).as("from_input"), new Column[0])
+    Column fromInput = col(TransactionMerge.ORIGIN).equalTo(TransactionMerge.FROM_INPUT);
+    Dataset<Row> processed = merged.rows(part -> withUsdForInput(part.filter(col(RowRules.REJECT_REASON).isNull()),
+            fx))
+        .observe(written, sum(when(fromInput, 1).otherwise(0)).as("rows"),
+            sum(when(fromInput.and(col("missing_fx_rate")), 1).otherwise(0)).as("missing_fx_rate"))
         .transform(TransactionTransforms::toProcessedSchema);
     PartitionedParquet.overwritePartitions(processed, processedPath, TransactionSchema.PARTITION_COLUMNS);
-    Object observed = observedMetrics(written).get("from_input");
-    long rowsWritten = observed == null ? 0 : ((Number) observed).longValue();
-    if (rowsWritten != counts.rowsToWrite()) {
+    Map<String, Object> observed = observedMetrics(written);
+    Written saw = new Written(longOrZero(observed.get("rows")), longOrZero(observed.get("missing_fx_rate")));
+    if (saw.rows() != counts.rowsToWrite()) {
       throw new IllegalStateException("Cannot confirm the processed write: counted " + counts.rowsToWrite()
-          + " rows to write but the write saw " + rowsWritten);
+          + " rows to write but the write saw " + saw.rows());
     }
     Set<String> emptied = new TreeSet<>(touchedPartitions);
     emptied.removeAll(counts.writtenPartitions());
     PartitionedParquet.deletePartitions(ctx.spark().sparkContext().hadoopConfiguration(), processedPath, emptied);
-    return rowsWritten;
+    return saw;
+  }
+
+  /** The run's own rows with USD derived; the carried ones as they were written. */
+  private static Dataset<Row> withUsdForInput(Dataset<Row> merged, FxRateSource.Loaded fx) {
+    Dataset<Row> fromInput = merged.filter(col(TransactionMerge.ORIGIN).equalTo(TransactionMerge.FROM_INPUT))
+        .drop(TransactionSchema.USD_COLUMNS.toArray(new String[0]))
+        .transform(TransactionTransforms.withUsdAmounts(fx.ranges()));
+    return fromInput.unionByName(merged.filter(col(TransactionMerge.ORIGIN).equalTo(TransactionMerge.FROM_LAKE)));
+  }
+
+  /** An observed sum: null when the write saw no row. */
+  private static long longOrZero(Object observed) {
+    return observed == null ? 0 : ((Number) observed).longValue();
   }
 
   /** The raw CSV files of every date, or of {@code --run-date}, that the bookmark has not seen processed. */

@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.shoplake.common.io.PartitionedParquet;
@@ -64,13 +62,14 @@ final class TransactionMerge {
   record Merged(Deduplication.Marked marked, Dataset<Row> carried, Set<String> touchedPartitions) {}
 
   /**
-   * @param batch this run's valid rows (no {@code reject_reason})
+   * @param batch this run's valid rows (no {@code reject_reason}), without the USD columns: they are null on
+   *     the batch's rows here and derived for them by the write (see {@link TransactionSchema#USD_COLUMNS})
    * @param files the files the batch came from: their old rows are replaced
    */
   static Merged merge(SparkSession spark, Dataset<Row> batch, List<InputFile> files, String processedPath) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     Set<String> touchedPartitions = new TreeSet<>();
-    Dataset<Row> candidates = batch.withColumn(ORIGIN, lit(FROM_INPUT));
+    Dataset<Row> candidates = withNullUsdColumns(batch).withColumn(ORIGIN, lit(FROM_INPUT));
     Dataset<Row> carried = null;
     // Before the processed rows are listed: a commit a killed run left half done is finished first, or the
     // rows of a partition it had deleted but not yet moved back would be missing from the merge.
@@ -100,8 +99,18 @@ final class TransactionMerge {
     // Latest ts, then this run's rows ("input" sorts before "lake"), then the latest file, then the content
     // (a hash computed only for the rows of repeated ids, in the ranking).
     Deduplication.Marked marked = Deduplication.deduplicate(candidates, "transaction_id", List.of(
-        col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(), xxhash64(businessColumns()).desc()));
+        col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(),
+        xxhash64(businessColumns()).desc()));
     return new Merged(marked, carried, touchedPartitions);
+  }
+
+  /** The batch with the USD columns as typed nulls, so that it unions with the processed rows, which have them. */
+  private static Dataset<Row> withNullUsdColumns(Dataset<Row> batch) {
+    Dataset<Row> withNulls = batch;
+    for (String column : TransactionSchema.USD_COLUMNS) {
+      withNulls = withNulls.withColumn(column, lit(null).cast(TransactionSchema.processed().apply(column).dataType()));
+    }
+    return withNulls;
   }
 
   /**
@@ -113,11 +122,10 @@ final class TransactionMerge {
    * @param rowsToWrite the input's rows written
    * @param carriedOver processed rows rewritten unchanged
    * @param superseded processed rows replaced by a newer version
-   * @param missingFx rows written without an FX rate
    * @param writtenPartitions the partitions the write fills
    */
   record Counts(long rowsRead, Map<String, Long> rejected, Set<String> datesWithRejects, long rowsToWrite,
-      long carriedOver, long superseded, long missingFx, Set<String> writtenPartitions) {}
+      long carriedOver, long superseded, Set<String> writtenPartitions) {}
 
   /**
    * The row accounting in one aggregation: every input row (by reason, raw date, file and day, and whether
@@ -131,7 +139,6 @@ final class TransactionMerge {
    */
   static Counts counts(Dataset<Row> staged, Merged merged, List<InputFile> files) {
     Deduplication.Marked marked = merged.marked();
-    Column missingFx = sum(when(col("missing_fx_rate"), 1).otherwise(0));
     Dataset<Row> accounted = countedPart(marked.withRepeatedKeyFlag(staged, "transaction_id", REPEATED)
         .withColumn(ORIGIN, lit(FROM_INPUT)), PART_READ, col(REPEATED).isNotNull());
     if (marked.ranked() != null) {
@@ -151,10 +158,9 @@ final class TransactionMerge {
     long toWrite = 0;
     long carriedOver = 0;
     long superseded = 0;
-    long missing = 0;
     for (Row r : accounted.groupBy(col(PART), col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
             col("source_file"), col("year"), col("month"), col("day"), col(REPEATED))
-        .agg(count(lit(1)), missingFx).collectAsList()) {
+        .agg(count(lit(1))).collectAsList()) {
       String part = r.getString(0);
       boolean fromInput = FROM_INPUT.equals(r.getString(1));
       String reason = r.isNullAt(2) ? null : r.getString(2);
@@ -175,7 +181,6 @@ final class TransactionMerge {
         writtenPartitions.add(DayPartitions.name(r.getInt(5), r.getInt(6), r.getInt(7)));
         if (fromInput) {
           toWrite += n;
-          missing += r.getLong(10);
         } else {
           carriedOver += n;
         }
@@ -187,14 +192,13 @@ final class TransactionMerge {
       }
     }
     RecordAccounting.verify("transaction files", files, rowsByFile);
-    return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, missing,
-        writtenPartitions);
+    return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, writtenPartitions);
   }
 
   /** The columns {@link #counts} groups by, with {@code part} naming where the rows come from. */
   private static Dataset<Row> countedPart(Dataset<Row> rows, String part, Column repeated) {
     return rows.select(lit(part).as(PART), col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"),
-        col("source_file"), col("year"), col("month"), col("day"), repeated.as(REPEATED), col("missing_fx_rate"));
+        col("source_file"), col("year"), col("month"), col("day"), repeated.as(REPEATED));
   }
 
   /** The business columns that identify a row's content (not its lineage), for a stable tie-break. */

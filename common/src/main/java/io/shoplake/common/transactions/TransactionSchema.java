@@ -26,6 +26,12 @@ public final class TransactionSchema {
   /** net_amount (18,2) x usd_rate (18,8), kept exact: Spark's product type, never rounded. */
   public static final DataType AMOUNT_USD = DataTypes.createDecimalType(37, 10);
 
+  /**
+   * The columns {@link TransactionTransforms#withUsdAmounts} derives. A run derives them for its own rows in the
+   * processed write only, after the merge; the processed rows it carries over keep theirs.
+   */
+  public static final List<String> USD_COLUMNS = List.of("usd_rate", "net_amount_usd", "missing_fx_rate");
+
   /** Partition columns of processed/transactions. */
   public static final List<String> PARTITION_COLUMNS = List.of("year", "month", "day");
 
