@@ -10,11 +10,16 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Adaptive execution is off, as conf/local.conf runs the jobs (the README's command): with it on, every
  * stage a plan finishes re-plans it and posts the whole plan's description, nested caches included, which
- * took a test of four clickstream runs from 33 s to 55 s. Set here rather than left to conf/local.conf,
- * so a test that uses Spark before any job sees the same setting as one after. The Glue configuration,
- * adaptive execution on, is run end to end by GlueMainsIT (every job's main, as Glue starts it).
+ * took a test of four clickstream runs from 33 s to 55 s. It is set on the session, not in the launch
+ * configuration: a job run takes its environment's {@code shoplake.spark.sql-settings} (conf/local.conf's
+ * {@code false}, or a test's own configuration file) unless the launcher set the key, and a test that uses
+ * Spark before any job sees the same setting as one after. Runs with it on, as Glue runs: the pipeline run
+ * the reference lake comes from (jobs module, {@code SampleLakeReference}), and every job's main in GlueMainsIT.
  */
 public final class SharedSpark {
+  /** Adaptive query execution's setting. */
+  public static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+
   private static SparkSession session;
 
   private SharedSpark() {}
@@ -29,8 +34,7 @@ public final class SharedSpark {
           .config("spark.default.parallelism", "4")
           .config("spark.sql.session.timeZone", "UTC")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.sql.adaptive.enabled", "false");
+          .config("spark.driver.host", "127.0.0.1");
       if (Boolean.getBoolean("shoplake.test.hive")) {
         // A Hive-compatible catalog, as Glue's Data Catalog is: an embedded Derby metastore in the build folder.
         java.io.File home;
@@ -48,6 +52,7 @@ public final class SharedSpark {
                 "jdbc:derby:;databaseName=" + new java.io.File(home, "metastore_db").getAbsolutePath() + ";create=true");
       }
       session = builder.getOrCreate();
+      session.conf().set(ADAPTIVE, "false");
       session.sparkContext().setLogLevel("WARN");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
     }

@@ -2,6 +2,7 @@ package io.shoplake.jobs.testing;
 
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.LakeDigest;
+import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,10 @@ import java.util.stream.Stream;
  * pipeline test compare with or start from. Each pipeline run costs half a minute of CI, and three test
  * classes need the same one. Nobody writes to it: a test that goes on running jobs takes a
  * {@link #copyTo copy} (a lake is relocatable: every path recorded in its state is relative to its root).
+ *
+ * <p>The reference run has adaptive query execution on, as Glue runs the jobs, while the runs compared with
+ * it have it off, as conf/local.conf runs them (the killed and rerun pipelines, the cluster on S3, the
+ * in-process pipeline tests): a table whose rows depended on the physical plan would differ there.
  */
 public final class SampleLakeReference {
   private static SampleLakeReference made;
@@ -41,9 +46,21 @@ public final class SampleLakeReference {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
         TestLake lake = new TestLake(dir.resolve("lake")).withSampleRaw();
         JobHarness jobs = new JobHarness(lake);
-        int exit = PipelineHarness.run(jobs);
+        Path adaptive = Files.writeString(dir.resolve("adaptive.conf"),
+            "shoplake.spark.sql-settings { \"" + SharedSpark.ADAPTIVE + "\" = true }\n");
+        int exit;
+        String adaptiveInRun;
+        try {
+          exit = PipelineHarness.run(jobs, "--config-file", adaptive.toString());
+        } finally {
+          adaptiveInRun = SharedSpark.get().conf().get(SharedSpark.ADAPTIVE);
+          SharedSpark.get().conf().set(SharedSpark.ADAPTIVE, "false"); // the pipeline set it on the shared session
+        }
         if (exit != 0) {
           throw new AssertionError("the reference pipeline run failed:\n" + jobs.stdout() + jobs.stderr());
+        }
+        if (!"true".equals(adaptiveInRun)) {
+          throw new AssertionError("the reference pipeline ran without adaptive execution");
         }
         made = new SampleLakeReference(lake, exit, jobs.stdout(), Map.copyOf(LakeDigest.of(lake.root())));
       } catch (IOException e) {
