@@ -64,10 +64,12 @@ public record JobContext(
    * ({@link SparkSessions#sizeShuffles}) and, for a small input, no code generation
    * ({@link SparkSessions#interpretSmallInput}). Call it before staging: both apply to the plans built
    * afterwards. Logs what it chose.
+   *
+   * @return whether the run is interpreted: a small input
    */
-  public void fitToInputFiles(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
+  public boolean fitToInputFiles(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
     long bytes = files.stream().mapToLong(io.shoplake.common.lake.InputFile::sizeBytes).sum();
-    fitToInput(bytes, bytes);
+    return fitToInput(bytes, bytes);
   }
 
   /**
@@ -80,7 +82,7 @@ public record JobContext(
     fitToInput(bytes, bytes * PARQUET_ROWS_PER_RAW_BYTE);
   }
 
-  private void fitToInput(long inputBytes, long rawEquivalentBytes) {
+  private boolean fitToInput(long inputBytes, long rawEquivalentBytes) {
     int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
     boolean interpreted = SparkSessions.interpretSmallInput(spark, config, rawEquivalentBytes);
     if (partitions > 0 || interpreted) {
@@ -88,6 +90,7 @@ public record JobContext(
           inputBytes, partitions > 0 ? partitions + " shuffle partition(s)" : "shuffle partitions as configured",
           interpreted ? ", plans interpreted (no code generation)" : "");
     }
+    return interpreted;
   }
 
   /** The stg_core connection; only jobs that declare {@link LakeJob#needsStgCore} get one. */

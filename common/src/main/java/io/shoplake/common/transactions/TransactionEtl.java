@@ -9,6 +9,7 @@ import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
 import io.shoplake.common.job.LakeJob;
+import io.shoplake.common.job.SideTask;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.lake.RawZone;
@@ -101,23 +102,32 @@ public final class TransactionEtl implements LakeJob {
     if (ctx.piiKey().map(k -> k.isDevelopmentKey()).orElse(false)) {
       warnings.add("customer e-mails hashed with the DEVELOPMENT key (no " + ctx.config().pii().hashKeyEnv() + " set)");
     }
-    if (!ctx.config().transactions().fromStgCore()) {
-      ctx.fitToInputFiles(files);
-    }
-    FxRateSource.Loaded fx = fxRates(ctx, rawZone, warnings);
+    boolean smallInput = !ctx.config().transactions().fromStgCore() && ctx.fitToInputFiles(files);
+    // Only the processed write needs the rates: they load beside the staging, unless the input is small
+    // (its staging is shorter than the rates' own planning, and in the local pipeline the small runs of the
+    // other jobs already use every core: the sample pipeline measured slower with the thread).
+    SideTask<FxLoad> fxLoad = smallInput ? SideTask.inline(() -> fxRates(ctx, rawZone))
+        : SideTask.start(NAME + "-fx-rates", () -> fxRates(ctx, rawZone));
     outputs.put("fx_quarantine", paths.quarantine(ctx.config().transactions().fxRatesDataset()));
 
-    ctx.stage("read, validate and derive " + files.size() + " input(s)");
-    Staging.Run run = Staging.Run.of(ctx);
-    Dataset<Row> cached = staged(ctx, run, input);
-    Dataset<Row> staged = CachedPlans.startingAtCache(cached).transform(Staging.withIngestColumns(run));
-    TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
-        staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
+    Merging merging;
+    try {
+      merging = stageAndMerge(ctx, input, processedPath);
+    } catch (RuntimeException | Error e) {
+      fxLoad.finish();
+      throw e;
+    }
+    FxLoad fx = fxLoad.join();
+    warnings.addAll(fx.warnings());
+    Dataset<Row> cached = merging.cached();
+    Dataset<Row> staged = merging.staged();
+    TransactionMerge.Merged merged = merging.merged();
     Dataset<Row> classified = merged.marked().rows();
-    TransactionMerge.Counts counts = TransactionMerge.counts(staged, merged, files);
+    TransactionMerge.Counts counts = merging.counts();
 
     ctx.stage("write processed/" + dataset);
-    Written written = writeProcessed(ctx, merged.marked(), fx, counts, merged.touchedPartitions(), processedPath);
+    Written written = writeProcessed(ctx, merged.marked(), fx.rates(), counts, merged.touchedPartitions(),
+        processedPath);
     ctx.stage("write quarantine/" + dataset);
     // merge, not write: a run reads only the files the bookmark has not seen, so the rejects of a
     // date's other files stay.
@@ -135,8 +145,8 @@ public final class TransactionEtl implements LakeJob {
     metrics.put("rows_carried_over", counts.carriedOver());
     metrics.put("rows_superseded", counts.superseded());
     metrics.put("repeated_transaction_ids", merged.marked().repeatedKeyCount());
-    metrics.put("fx_rows_read", fx.rowsRead());
-    metrics.put("fx_rows_rejected_by_reason", fx.rejectedByReason());
+    metrics.put("fx_rows_read", fx.rates().rowsRead());
+    metrics.put("fx_rows_rejected_by_reason", fx.rates().rejectedByReason());
     if (written.missingFxRate() > 0) {
       warnings.add(written.missingFxRate()
           + " rows have no FX rate for their currency and date (net_amount_usd null)");
@@ -145,19 +155,52 @@ public final class TransactionEtl implements LakeJob {
         new ArrayList<>(counts.writtenPartitions()), outputs, metrics, warnings);
   }
 
-  /** The FX rates of every raw date, their bad rows quarantined; warns about files left out and no rates. */
-  private static FxRateSource.Loaded fxRates(JobContext ctx, RawZone rawZone, List<String> warnings) {
+  /**
+   * @param rates the rates, for the processed write
+   * @param warnings about FX files left out, and about no rates at all
+   */
+  private record FxLoad(FxRateSource.Loaded rates, List<String> warnings) {}
+
+  /**
+   * The FX rates of every raw date, their bad rows quarantined. For an input that is not small, runs on a
+   * thread of its own beside {@link #stageAndMerge}: the rates are a few small files, whose executions are
+   * among the first plans of the JVM (seconds of planning on one core: 7.6 s of a 1M run's 50 s,
+   * docs/BENCHMARKS.md eleventh round), and only the processed write needs them. The main thread touches
+   * neither the raw zone nor the warnings until it has joined.
+   */
+  private static FxLoad fxRates(JobContext ctx, RawZone rawZone) {
     String fxDataset = ctx.config().transactions().fxRatesDataset();
     int reported = rawZone.validationWarnings().size();
     List<InputFile> fxFiles = rawZone.list(fxDataset, java.util.Optional.empty());
     ctx.stage("read and validate " + fxFiles.size() + " FX rate file(s)");
     FxRateSource.Loaded fx = FxRateSource.load(ctx, fxFiles, fxDataset);
     List<String> validation = rawZone.validationWarnings(); // now with the FX files left out
-    warnings.addAll(validation.subList(reported, validation.size()));
+    List<String> warnings = new ArrayList<>(validation.subList(reported, validation.size()));
     if (fx.rowsRead() == 0) {
       warnings.add("no FX rates under " + ctx.paths().raw(fxDataset) + ": net_amount_usd is null for every row");
     }
-    return fx;
+    return new FxLoad(fx, warnings);
+  }
+
+  /**
+   * @param cached the staged input, persisted ({@link #staged})
+   * @param staged the same read from the cache, with the ingest columns
+   * @param merged the input's valid rows merged with the processed rows they touch
+   * @param counts the run's row accounting
+   */
+  private record Merging(Dataset<Row> cached, Dataset<Row> staged, TransactionMerge.Merged merged,
+      TransactionMerge.Counts counts) {}
+
+  /** The input staged, merged with what is processed, and counted: every step before the processed write. */
+  private static Merging stageAndMerge(JobContext ctx, TransactionInput input, String processedPath) {
+    List<InputFile> files = input.units();
+    ctx.stage("read, validate and derive " + files.size() + " input(s)");
+    Staging.Run run = Staging.Run.of(ctx);
+    Dataset<Row> cached = staged(ctx, run, input);
+    Dataset<Row> staged = CachedPlans.startingAtCache(cached).transform(Staging.withIngestColumns(run));
+    TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
+        staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
+    return new Merging(cached, staged, merged, TransactionMerge.counts(staged, merged, files));
   }
 
   /**
