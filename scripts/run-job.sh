@@ -24,8 +24,8 @@ ensure_spark
 submit_profile
 
 # shellcheck disable=SC2086
-exec "${SPARK_SUBMIT[@]}" \
-  "${SUBMIT_PROFILE[@]}" \
-  ${SPARK_SUBMIT_EXTRA:-} \
-  --class io.shoplake.jobs.JobMain \
-  "$JOBS_JAR" "$@"
+LAUNCH=("${SPARK_SUBMIT[@]}" "${SUBMIT_PROFILE[@]}" ${SPARK_SUBMIT_EXTRA:-} --class io.shoplake.jobs.JobMain "$JOBS_JAR" "$@")
+# The launch that records the class archive (lib.sh) waits for the JVM to keep the archive; the others
+# replace this shell, so a signal to its process reaches the JVM.
+[ -n "$CLASS_ARCHIVE_RECORDING" ] || exec "${LAUNCH[@]}"
+run_submit "${LAUNCH[@]}" || exit $?
