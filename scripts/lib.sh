@@ -71,11 +71,18 @@ class_archive_path() {
     *) die "SHOPLAKE_CLASS_ARCHIVE must be on or off, not '$SHOPLAKE_CLASS_ARCHIVE'" ;;
   esac
   [ "${SHOPLAKE_LAUNCH_PROFILE:-batch}" != none ] && [ "${SPARK_HOME:-}" = "$LOCAL_SPARK_HOME" ] || return 0
-  # A class path of the caller's own would not match the recorded one (and a folder on it stops a recording).
-  [[ "${SPARK_SUBMIT_EXTRA:-}" != *driver-class-path* && "${SPARK_SUBMIT_EXTRA:-}" != *driver.extraClassPath* ]] \
-    || return 0
-  # Class sharing the caller set up (or turned off) in the driver's JVM options is theirs to decide.
-  [[ "${SPARK_DRIVER_JAVA_OPTIONS:-}" != *Xshare* && "${SPARK_DRIVER_JAVA_OPTIONS:-}" != *Archive* ]] || return 0
+  # A class path of the caller's own would not match the recorded one (and a folder on it stops a recording);
+  # driver JVM options of the caller's own through spark-submit replace ours, the archive's with them.
+  case "${SPARK_SUBMIT_EXTRA:-}" in
+    *driver-class-path*|*extraClassPath*|*driver-java-options*|*extraJavaOptions*) return 0 ;;
+  esac
+  # Class sharing the caller set up (or turned off) is theirs to decide. And a JVMTI agent or a flight
+  # recording started with the JVM hooks every class load: on JDK 17.0.15, -XX:StartFlightRecording with a
+  # dynamic archive crashed the JVM on the first class it took from the archive (SIGSEGV in
+  # KlassFactory::check_shared_class_file_load_hook); a recording started later with jcmd did not.
+  case "${SPARK_DRIVER_JAVA_OPTIONS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}" in
+    *Xshare*|*Archive*|*StartFlightRecording*|*javaagent*|*agentlib*|*agentpath*|*-Xrun*) return 0 ;;
+  esac
   local java_bin jdk key
   java_bin="$(readlink -f "$(command -v "${JAVA_HOME:+$JAVA_HOME/bin/}java")")" || return 0
   jdk="$(dirname "$(dirname "$java_bin")")"
