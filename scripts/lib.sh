@@ -50,7 +50,7 @@ submit_profile() {
 
 # Class data sharing for the driver (JDK 17's dynamic AppCDS archive). A cold driver loads and links
 # about 15,000 classes before and while it plans the first queries; mapping them from an archive instead
-# took the sample pipeline from 16.0 to 13.6 s (mean of 3 alternating pairs, docs/BENCHMARKS.md). The first
+# took the sample pipeline from 15.5 to 13.6 s (mean of 3 alternating pairs, docs/BENCHMARKS.md). The first
 # launch that finds no archive records one at its exit (about 11 s more, once: the JVM dumps about 140 MB);
 # every later launch maps it. The JVM checks the archive against its own build and Spark's jars (both in
 # the key below, so a new JDK or a new jar set records a new archive); our jar is loaded by Spark's own
