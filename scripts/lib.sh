@@ -38,8 +38,14 @@ submit_profile() {
     java_options="$java_options -XX:SharedArchiveFile=$CLASS_ARCHIVE"
   elif [ -n "$CLASS_ARCHIVE" ] && [ ! -e "$CLASS_ARCHIVE.failed" ]; then
     mkdir -p "$CLASS_ARCHIVE_DIR"
-    # Recordings of launches killed before they exited; a live one is minutes old at most.
-    find "$CLASS_ARCHIVE_DIR" -name 'recording-*.jsa' -mmin +120 -delete 2>/dev/null || true
+    # Recordings left by launches killed with their shell (kill -9 of the process group): the shell's pid is
+    # in the name, and a recording whose shell is gone will never be kept.
+    local left
+    for left in "$CLASS_ARCHIVE_DIR"/recording-*.jsa; do
+      [ -e "$left" ] || continue
+      left="${left##*/recording-}"
+      kill -0 "${left%%-*}" 2>/dev/null || rm -f "$CLASS_ARCHIVE_DIR/recording-$left"
+    done
     CLASS_ARCHIVE_RECORDING="$CLASS_ARCHIVE_DIR/recording-$$-$RANDOM.jsa"
     # -Xlog:cds=off: the dump at exit warns once per class it cannot archive (over a thousand lines).
     java_options="$java_options -XX:ArchiveClassesAtExit=$CLASS_ARCHIVE_RECORDING -Xlog:cds=off"
