@@ -36,8 +36,7 @@ submit_profile() {
   class_archive_path
   if [ -n "$CLASS_ARCHIVE" ] && [ -f "$CLASS_ARCHIVE" ]; then
     java_options="$java_options -XX:SharedArchiveFile=$CLASS_ARCHIVE"
-  elif [ -n "$CLASS_ARCHIVE" ] && [ ! -e "$CLASS_ARCHIVE.failed" ]; then
-    mkdir -p "$CLASS_ARCHIVE_DIR"
+  elif [ -n "$CLASS_ARCHIVE" ] && [ ! -e "$CLASS_ARCHIVE.failed" ] && class_archive_room; then
     # Recordings left by launches killed with their shell (kill -9 of the process group): the shell's pid is
     # in the name, and a recording whose shell is gone will never be kept.
     local left
@@ -102,6 +101,19 @@ class_archive_path() {
   CLASS_ARCHIVE="$CLASS_ARCHIVE_DIR/driver-$key.jsa"
 }
 
+# True when the archive's folder takes a recording: a recording is about 150 MB, and a JVM that cannot write
+# it at exit ends with status 1 whatever its job did (tested on a full file system: "Unable to write to shared
+# archive file"), so less than 1 GB free skips it, with a line that says so.
+class_archive_room() {
+  local free_kb
+  mkdir -p "$CLASS_ARCHIVE_DIR" 2>/dev/null && [ -w "$CLASS_ARCHIVE_DIR" ] || return 1
+  free_kb="$(df -Pk "$CLASS_ARCHIVE_DIR" 2>/dev/null | awk 'NR == 2 {print $4}')"
+  if [ "${free_kb:-0}" -lt 1048576 ]; then
+    echo "Not recording the driver's class archive: less than 1 GB free in $CLASS_ARCHIVE_DIR" >&2
+    return 1
+  fi
+}
+
 # Runs "$@", a launch with submit_profile's options. When that launch recorded the class archive, keeps the
 # recording as the archive if the JVM ended by itself (whatever the job's exit code), drops it if the JVM was
 # killed (the dump may be cut short), and marks a JVM that ended without writing one, so later launches do
@@ -116,7 +128,8 @@ run_submit() {
     mv -f "$CLASS_ARCHIVE_RECORDING" "$CLASS_ARCHIVE"
   else
     rm -f "$CLASS_ARCHIVE_RECORDING"
-    echo "The JVM wrote no class archive; launches run without one (remove $CLASS_ARCHIVE.failed to try again)" >&2
+    echo "The JVM wrote no class archive (exit status $status; when the job's own lines say it succeeded, that" \
+      "status is the failed recording's); launches run without one (remove $CLASS_ARCHIVE.failed to try again)" >&2
     touch "$CLASS_ARCHIVE.failed"
   fi
   return "$status"
