@@ -54,9 +54,9 @@ import static org.apache.spark.sql.functions.when;
  * reappears in a later file replaces its older version wherever it was. This costs one scan of the
  * {@code transaction_id} and {@code source_file} columns of processed/transactions when it exists.
  *
- * <p>Cost on a fresh lake: one CSV scan whose typed rows are cached, one narrow aggregation of the
- * ids to find the repeated ones, one count aggregation, a broadcast join and two writes. No shuffle
- * of whole rows unless many ids repeat.
+ * <p>Cost on a fresh lake: one CSV scan whose typed rows are cached, one aggregation in the same pass that
+ * finds the repeated ids and counts the rows by reason, file and day, a count of the repeated ids' rows when
+ * there are any, a broadcast join and two writes. No shuffle of whole rows unless many ids repeat.
  */
 public final class TransactionEtl implements LakeJob {
   public static final String NAME = "transactions";
@@ -137,7 +137,7 @@ public final class TransactionEtl implements LakeJob {
         TransactionSchema.RAW_COLUMNS, RawFields.CORRUPT_RECORD, ctx.runId(), paths.quarantine(dataset),
         InputFile.rawDates(files), counts.datesWithRejects(), files.stream().map(InputFile::relativePath).toList(),
         ctx.spark().sparkContext().hadoopConfiguration());
-    merged.marked().release();
+    merged.release();
     cached.unpersist();
 
     Map<String, Object> metrics = new LinkedHashMap<>();
@@ -198,9 +198,8 @@ public final class TransactionEtl implements LakeJob {
     Staging.Run run = Staging.Run.of(ctx);
     Dataset<Row> cached = staged(ctx, run, input);
     Dataset<Row> staged = CachedPlans.startingAtCache(cached).transform(Staging.withIngestColumns(run));
-    TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(),
-        staged.filter(col(RowRules.REJECT_REASON).isNull()).drop(RowRules.REJECT_REASON), files, processedPath);
-    return new Merging(cached, staged, merged, TransactionMerge.counts(staged, merged, files));
+    TransactionMerge.Merged merged = TransactionMerge.merge(ctx.spark(), staged, files, processedPath);
+    return new Merging(cached, staged, merged, TransactionMerge.counts(merged, files));
   }
 
   /**

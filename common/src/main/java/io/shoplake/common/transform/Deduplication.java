@@ -44,7 +44,19 @@ public final class Deduplication {
    */
   public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference) {
     Dataset<Row> repeated = repeatedKeys(rows, key).persist(StorageLevel.MEMORY_AND_DISK());
-    long count = repeated.count();
+    return deduplicate(rows, key, preference, repeated, repeated.count());
+  }
+
+  /**
+   * {@link #deduplicate(Dataset, String, List)} with the repeated keys of {@code rows} found by the caller:
+   * for a caller whose one aggregation finds them and counts something else of the same rows, in one read.
+   *
+   * @param repeated the keys of {@code rows} that occur more than once (one column, {@code key}), from a
+   *     persisted Dataset ({@link Marked#release()} unpersists it when it is persisted itself)
+   * @param count how many keys {@code repeated} holds
+   */
+  public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference, Dataset<Row> repeated,
+      long count) {
     if (count == 0) {
       return new Marked(rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
     }
