@@ -93,8 +93,8 @@ class_archive_path() {
   jdk="$(dirname "$(dirname "$java_bin")")"
   # A recording extends the JDK's own base archive; a JVM without one would not even start with the option.
   [ -f "$jdk/lib/server/classes.jsa" ] || return 0
-  # The jars by name, size and time only: not `ls -l`, whose "total" line counts allocated blocks, which
-  # ext4 changes after the fetch's writes reach the disk (a fresh clone recorded twice, under two keys).
+  # The jars by name, size and time only: not `ls -l`, whose "total" line counts allocated blocks, the one
+  # part of it that can change while the jars do not (a fresh clone recorded twice, under two keys).
   key="$({ echo "$java_bin"; cat "$jdk/release" 2>/dev/null
     find "$SPARK_HOME/jars" -maxdepth 1 -name '*.jar' -printf '%f %s %T@\n' | LC_ALL=C sort
     echo "${SPARK_DRIVER_MEMORY:-4g}"; } | sha256sum | cut -c1-16)"
