@@ -105,15 +105,17 @@ class ConfigLoaderTest {
 
   @Test
   void sparkSqlSettingsArePerEnvironmentAndOnlySqlOnes() throws Exception {
-    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false",
-            "spark.sql.inMemoryColumnarStorage.compressed", "false"),
-        ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
+    java.util.Map<String, String> local = java.util.Map.of("spark.sql.adaptive.enabled", "false",
+        "spark.sql.inMemoryColumnarStorage.compressed", "false", "spark.sql.optimizer.plannedWrite.enabled", "false",
+        "spark.sql.maxConcurrentOutputFileWriters", "4");
+    assertEquals(local, ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
     for (String env : java.util.List.of("dev", "staging", "prod")) {
       assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
           "a setting for one machine must not reach " + env);
     }
-    assertEquals(java.util.Map.of("spark.sql.adaptive.enabled", "false",
-            "spark.sql.inMemoryColumnarStorage.compressed", "false", "spark.sql.files.maxPartitionBytes", "64m"),
+    java.util.Map<String, String> withExtra = new java.util.HashMap<>(local);
+    withExtra.put("spark.sql.files.maxPartitionBytes", "64m");
+    assertEquals(withExtra,
         loadWith("shoplake.spark.sql-settings { \"spark.sql.files.maxPartitionBytes\" = 64m }\n").sparkSqlSettings());
     UsageException notSql = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.executor.memory\" = 4g }\n"));
