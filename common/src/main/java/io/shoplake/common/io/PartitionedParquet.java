@@ -18,8 +18,9 @@ import org.apache.spark.sql.SaveMode;
  * job commit, so readers never see a half-written partition of a finished job.
  *
  * <p>No repartitioning is done here: each task writes one file per partition it holds (Spark sorts
- * the task's rows by the partition columns), so the file count follows the input splits, not the
- * shuffle partitions.
+ * the task's rows by the partition columns, or, with conf/local.conf's concurrent output writers, keeps
+ * a file open per partition and sorts only past their number), so the file count follows the input
+ * splits, not the shuffle partitions.
  */
 public final class PartitionedParquet {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionedParquet.class);
