@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sha2;
@@ -15,6 +16,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -40,6 +42,13 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * sorted timestamps ({@code aggregate}, which records each session's start) joined back to their
  * events: the split depends on where the previous session started, which no window function can see.
  *
+ * <p>Cost: the events are shuffled once, by visitor; the chains' bounds are computed a second time from a
+ * narrower shuffle of the same events (the columns the long chains need), and the sorts of the windows.
+ * The long chains' starts are one row per visitor (a map from chain to starts) and are joined on the visitor
+ * alone, so the join and the session window keep the visitor partitioning. Joined on visitor and chain,
+ * Spark 3.5 shuffled the events again for the join and a third time for the session window:
+ * docs/BENCHMARKS.md (sixteenth round) has the figures.
+ *
  * <p>Adds {@code session_id}, {@code session_start} and, for callers that must know whether events
  * before the input could extend a chain, {@code chain_start} and {@code chain_end} (timestamps).
  * Input must not contain bot events or repeated event ids.
@@ -62,20 +71,22 @@ public final class Sessionization {
           .withColumn("_chain_start_us", min(col("_ts_us")).over(byChain))
           .withColumn("_chain_end_us", max(col("_ts_us")).over(byChain));
 
-      // Chains longer than maxLength: the start of each session, by a greedy fold over the sorted times.
+      // Chains longer than maxLength: the start of each session, by a greedy fold over the sorted times; one
+      // row per visitor (a map from chain to starts), so that the join is on the visitor alone.
       Dataset<Row> splits = chained
           .filter(col("_chain_end_us").minus(col("_chain_start_us")).gt(maxUs))
-          .groupBy(col("visitor_id").as("_split_visitor"), col("_chain").as("_split_chain"))
+          .groupBy(col("visitor_id"), col("_chain"))
           .agg(array_sort(collect_list(col("_ts_us"))).as("_times"))
           .withColumn("_starts", expr("aggregate(_times, named_struct('current', CAST(NULL AS BIGINT), 'starts',"
               + " CAST(array() AS ARRAY<BIGINT>)), (acc, t) -> IF(acc.current IS NULL OR t - acc.current > " + maxUs
               + "L, named_struct('current', t, 'starts', concat(acc.starts, array(t))), acc), acc -> acc.starts)"))
-          .drop("_times");
+          .groupBy(col("visitor_id").as("_split_visitor"))
+          .agg(map_from_entries(collect_list(struct(col("_chain"), col("_starts")))).as("_split_starts"));
 
       Column splitStart = array_max(expr("filter(_starts, s -> s <= _ts_us)"));
       Dataset<Row> withStarts = chained
-          .join(splits, col("visitor_id").equalTo(col("_split_visitor")).and(col("_chain").equalTo(col("_split_chain"))),
-              "left")
+          .join(splits, col("visitor_id").equalTo(col("_split_visitor")), "left")
+          .withColumn("_starts", try_element_at(col("_split_starts"), col("_chain")))
           .withColumn("_session_start_us", coalesce(when(col("_starts").isNotNull(), splitStart),
               col("_chain_start_us")));
 
@@ -86,7 +97,7 @@ public final class Sessionization {
           .withColumn("session_start", timestamp_micros(col("_session_start_us")))
           .withColumn("chain_start", timestamp_micros(col("_chain_start_us")))
           .withColumn("chain_end", timestamp_micros(col("_chain_end_us")))
-          .drop("_ts_us", "_prev_us", "_chain", "_chain_start_us", "_chain_end_us", "_split_visitor", "_split_chain",
+          .drop("_ts_us", "_prev_us", "_chain", "_chain_start_us", "_chain_end_us", "_split_visitor", "_split_starts",
               "_starts", "_session_start_us", "_first_event_id");
     };
   }

@@ -81,6 +81,29 @@ class SessionizationTest {
   }
 
   @Test
+  void eachLongChainOfAVisitorIsSplitByItsOwnStarts() {
+    // V has two chains longer than the 1-hour maximum with a short one between them (pauses over the 30-minute
+    // gap); W has one short chain. Each long chain splits where its own times say, not the other's.
+    Dataset<Row> input = events("('V','a','2025-01-01 00:00:00'), ('V','b','2025-01-01 00:30:00'),"
+        + " ('V','c','2025-01-01 01:00:00'), ('V','d','2025-01-01 01:20:00'), ('V','e','2025-01-01 03:00:00'),"
+        + " ('V','f','2025-01-01 05:00:00'), ('V','g','2025-01-01 05:25:00'), ('V','h','2025-01-01 05:50:00'),"
+        + " ('V','i','2025-01-01 06:10:00'), ('W','w1','2025-01-01 00:00:00'), ('W','w2','2025-01-01 00:20:00')");
+    assertSameRows(expected(List.of(
+            new String[] {"V", "a", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "b", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "c", "a", "2025-01-01 00:00:00"},
+            new String[] {"V", "d", "d", "2025-01-01 01:20:00"},
+            new String[] {"V", "e", "e", "2025-01-01 03:00:00"},
+            new String[] {"V", "f", "f", "2025-01-01 05:00:00"},
+            new String[] {"V", "g", "f", "2025-01-01 05:00:00"},
+            new String[] {"V", "h", "f", "2025-01-01 05:00:00"},
+            new String[] {"V", "i", "i", "2025-01-01 06:10:00"},
+            new String[] {"W", "w1", "w1", "2025-01-01 00:00:00"},
+            new String[] {"W", "w2", "w1", "2025-01-01 00:00:00"})),
+        sessionize(input, Duration.ofMinutes(30), Duration.ofHours(1)));
+  }
+
+  @Test
   void aSessionAcrossMidnightIsOneSessionOfItsStartDate() {
     Dataset<Row> input = events("('V','x1','2025-01-01 23:50:00'), ('V','x2','2025-01-02 00:10:00'),"
         + " ('V','x3','2025-01-02 00:15:00')");
