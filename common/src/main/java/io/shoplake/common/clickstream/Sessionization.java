@@ -42,10 +42,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * sorted timestamps ({@code aggregate}, which records each session's start) joined back to their
  * events: the split depends on where the previous session started, which no window function can see.
  *
- * <p>Cost: the events are shuffled once, by visitor; the chains' bounds are computed a second time from a
- * narrower shuffle of the same events (the columns the long chains need), and the sorts of the windows.
- * The long chains' starts are one row per visitor (a map from chain to starts) and are joined on the visitor
- * alone, so the join and the session window keep the visitor partitioning. Joined on visitor and chain,
+ * <p>Cost: one shuffle of the events, by visitor, and the sorts of the windows; the long chains' side
+ * computes the chains' bounds a second time, from a narrower shuffle of the same events (only the columns
+ * it needs: column pruning makes it an exchange of its own). The long chains' starts are one row per
+ * visitor (a map from chain to starts), joined on the visitor alone, so the join and the session window
+ * keep the visitor partitioning. Joined on visitor and chain,
  * Spark 3.5 shuffled the events again for the join and a third time for the session window:
  * docs/BENCHMARKS.md (sixteenth round) has the figures.
  *
