@@ -34,8 +34,7 @@ submit_profile() {
   esac
   CLASS_ARCHIVE_RECORDING=""
   class_archive_path
-  [ -n "$CLASS_ARCHIVE" ] && [ -f "$CLASS_ARCHIVE" ] && class_archive_check
-  if [ -n "$CLASS_ARCHIVE" ] && [ -f "$CLASS_ARCHIVE" ]; then
+  if [ -n "$CLASS_ARCHIVE" ] && [ -f "$CLASS_ARCHIVE" ] && class_archive_check; then
     java_options="$java_options -XX:SharedArchiveFile=$CLASS_ARCHIVE"
   elif [ -n "$CLASS_ARCHIVE" ] && [ ! -e "$CLASS_ARCHIVE.failed" ] && class_archive_room; then
     # Recordings left by launches killed with their shell (kill -9 of the process group): the shell's pid is
@@ -100,6 +99,7 @@ class_archive_path() {
     find "$SPARK_HOME/jars" -maxdepth 1 -name '*.jar' -printf '%f %s %T@\n' | LC_ALL=C sort
     echo "${SPARK_DRIVER_MEMORY:-4g}"; } | sha256sum | cut -c1-16)"
   CLASS_ARCHIVE="$CLASS_ARCHIVE_DIR/driver-$key.jsa"
+  CLASS_ARCHIVE_JAVA="$java_bin"
 }
 
 # Before an archive's first use, maps it once in a bare JVM (about 0.3 s) and keeps a marker beside it when that
@@ -107,17 +107,17 @@ class_archive_path() {
 # (SIGBUS in FileMapInfo::relocate_pointers_in_core_regions on JDK 17.0.15, exit 134), and every later launch
 # would die the same way. A recording is kept only when its JVM ended by itself, but one cut short by a full
 # disk, or an archive copied in part, would be such a file. A damaged archive is removed, with a line that says
-# so, and launches record a new one as on a first run.
+# so, and this launch records a new one as on a first run. False when it was removed.
 class_archive_check() {
   [ -e "$CLASS_ARCHIVE.checked" ] && return 0
-  local java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-  if "$java_bin" -Xmx"${SPARK_DRIVER_MEMORY:-4g}" -XX:SharedArchiveFile="$CLASS_ARCHIVE" -Xshare:auto \
+  if "$CLASS_ARCHIVE_JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-4g}" -XX:SharedArchiveFile="$CLASS_ARCHIVE" -Xshare:auto \
       -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -version > /dev/null 2>&1; then
     touch "$CLASS_ARCHIVE.checked" 2>/dev/null || true
   else
     echo "The driver's class archive $CLASS_ARCHIVE does not load (a recording cut short, or a partial copy):" \
-      "removed; launches record a new one as on a first run" >&2
+      "removed; this launch records a new one as on a first run" >&2
     rm -f "$CLASS_ARCHIVE" "$CLASS_ARCHIVE.checked"
+    return 1
   fi
 }
 
