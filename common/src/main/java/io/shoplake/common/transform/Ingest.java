@@ -4,15 +4,24 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 
 /** The ingest columns every processed row carries besides {@code source_file}: when, which run, which job. */
 public final class Ingest {
   private Ingest() {}
 
   public static Transform withIngestColumns(String runId, String jobName, Instant ingestedAt) {
-    return ds -> ds
-        .withColumn("ingested_at", lit(Timestamp.from(ingestedAt)))
-        .withColumn("run_id", lit(runId))
-        .withColumn("job_name", lit(jobName));
+    return ds -> ds.withColumns(columns(runId, jobName, ingestedAt));
+  }
+
+  /** The ingest columns by name, in their order: the run's constants. */
+  public static Map<String, Column> columns(String runId, String jobName, Instant ingestedAt) {
+    Map<String, Column> columns = new LinkedHashMap<>();
+    columns.put("ingested_at", lit(Timestamp.from(ingestedAt)));
+    columns.put("run_id", lit(runId));
+    columns.put("job_name", lit(jobName));
+    return columns;
   }
 }
