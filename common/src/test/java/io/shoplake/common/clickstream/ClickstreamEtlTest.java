@@ -1,6 +1,7 @@
 package io.shoplake.common.clickstream;
 
 import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoplake.common.job.JobOutcome;
@@ -110,6 +111,13 @@ class ClickstreamEtlTest {
         m.getRejectedByReason());
     assertEquals(1L, ((Number) m.getMetrics().get("bot_events")).longValue());
     assertEquals(m.getRowsRead(), m.getRowsWritten() + 4);
+    // Every event written, in a session or a bot's, carries this run's ingest columns (the sessionization
+    // does not carry them: they are put back after it).
+    assertSameRows(SharedSpark.get().sql("select '" + m.getRunId() + "' as run_id, 'clickstream' as job_name,"
+            + " 1L as ingested_at_values, 0L as ingested_at_nulls"),
+        jobs.read("processed/clickstream_events").groupBy("run_id", "job_name")
+            .agg(expr("count(distinct ingested_at)").as("ingested_at_values"),
+                expr("count_if(ingested_at is null)").as("ingested_at_nulls")));
     // The duplicate of e2 came in the later file: that is the one quarantined.
     assertEquals("raw/clickstream/date=2025-01-02/events.jsonl", jobs.read("quarantine/clickstream")
         .filter("reject_reason = 'duplicate'").first().getAs("source_file"));
