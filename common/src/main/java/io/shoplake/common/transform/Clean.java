@@ -1,6 +1,8 @@
 package io.shoplake.common.transform;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
@@ -26,9 +28,16 @@ public final class Clean {
    * The timestamp of a cleaned string column (UTC for values without an offset: the session time zone
    * is UTC); null when the text is not a {@link #TIMESTAMP_PATTERN} or names an impossible instant
    * (Feb 30), so a rule "invalid_x" can be {@code isNull} on a present value.
+   *
+   * <p>A value ending in {@code Z}, the usual form, is cast without its {@code Z}: in the UTC session
+   * that is the same instant, and it spares Spark's cast resolving a zone id for each value
+   * ({@code SparkDateTimeUtils.getZoneId} compiles two regular expressions per call: 8% of the
+   * clickstream staging's profile at 5.7M events). Costs a test of the last character.
    */
   public static Column timestamp(String column) {
-    return when(col(column).rlike(TIMESTAMP_PATTERN), col(column).cast("timestamp"));
+    Column text = col(column);
+    return when(text.rlike(TIMESTAMP_PATTERN), when(text.endsWith("Z"),
+        text.substr(lit(1), length(text).minus(1)).cast("timestamp")).otherwise(text.cast("timestamp")));
   }
 
   /** A decimal literal that fits {@code decimal(precision, scale)}: at most that many digits. */

@@ -1,0 +1,37 @@
+package io.shoplake.common.transform;
+
+import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
+import static org.apache.spark.sql.functions.col;
+
+import io.shoplake.common.testing.SharedSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The strict timestamp parse: every accepted form gives its exact instant, every other text null. */
+class CleanTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  @Test
+  void eachAcceptedFormIsItsInstantAndEveryOtherTextIsNull() {
+    Dataset<Row> texts = spark.sql("select * from values"
+        + " ('2025-01-15T10:00:00Z'), ('2025-01-15T10:00:00.123456Z'), ('2025-01-15T10:00:00.123456789Z'),"
+        + " ('2025-01-15T10:00:00+00:00'), ('2025-01-15T12:00:00+02:00'), ('2025-01-15T05:00:00-05:00'),"
+        + " ('2025-01-15 10:00:00'), ('2024-02-29T23:59:59.999999Z'),"
+        + " ('2025-02-30T10:00:00Z'), ('2025-01-15T24:00:00Z'), ('2025-01-15T10:00:00'), ('2025-01-15Z'),"
+        + " ('Z'), ('2025-01-15T10:00:00ZZ'), ('2025-01-15T10:00:00z')"
+        + " as t(text)");
+    // Instants as epoch microseconds, so that the expectation does not go through the parse under test.
+    Dataset<Row> expected = spark.sql("select * from values"
+        + " ('2025-01-15T10:00:00Z', 1736935200000000L), ('2025-01-15T10:00:00.123456Z', 1736935200123456L),"
+        + " ('2025-01-15T10:00:00.123456789Z', 1736935200123456L), ('2025-01-15T10:00:00+00:00', 1736935200000000L),"
+        + " ('2025-01-15T12:00:00+02:00', 1736935200000000L), ('2025-01-15T05:00:00-05:00', 1736935200000000L),"
+        + " ('2025-01-15 10:00:00', 1736935200000000L), ('2024-02-29T23:59:59.999999Z', 1709251199999999L),"
+        + " ('2025-02-30T10:00:00Z', null), ('2025-01-15T24:00:00Z', null), ('2025-01-15T10:00:00', null),"
+        + " ('2025-01-15Z', null), ('Z', null), ('2025-01-15T10:00:00ZZ', null), ('2025-01-15T10:00:00z', null)"
+        + " as t(text, micros)");
+    assertSameRows(expected, texts.select(col("text"), Clean.timestamp("text").as("ts"))
+        .selectExpr("text", "unix_micros(ts) as micros"));
+  }
+}
