@@ -214,12 +214,12 @@ public final class ClickstreamEtl implements LakeJob {
       ctx.stage("sessionize");
       Dataset<Row> events = staged.deduplicated();
       Map<String, Column> sameForEveryKept = sameForEveryKeptEvent(events.schema(), run);
-      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull()).withColumns(sameForEveryKept);
+      Dataset<Row> kept = events.filter(col(RowRules.REJECT_REASON).isNull());
       Dataset<Row> sessionized = kept.filter(not(col("is_bot")))
           .drop(sameForEveryKept.keySet().toArray(String[]::new))
           .transform(Sessionization.withSessions(settings.inactivityGap(), settings.maxSessionLength()))
           .withColumns(sameForEveryKept)
-          .unionByName(kept.filter(col("is_bot")).withColumns(NO_SESSION));
+          .unionByName(kept.filter(col("is_bot")).withColumns(sameForEveryKept).withColumns(NO_SESSION));
       Dataset<Row> cache = staged.rejected().withColumns(NO_SESSION)
           .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
           .unionByName(sessionized)

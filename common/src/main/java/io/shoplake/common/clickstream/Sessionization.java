@@ -46,9 +46,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * computes the chains' bounds a second time, from a narrower shuffle of the same events (only the columns
  * it needs: column pruning makes it an exchange of its own). The long chains' starts are one row per
  * visitor (a map from chain to starts), joined on the visitor alone, so the join and the session window
- * keep the visitor partitioning. Joined on visitor and chain,
- * Spark 3.5 shuffled the events again for the join and a third time for the session window:
- * docs/BENCHMARKS.md (sixteenth round) has the figures.
+ * keep the visitor partitioning. Joined on visitor and chain, Spark 3.5 shuffled the events again for the
+ * join and a third time for the session window: docs/BENCHMARKS.md (sixteenth round) has the figures.
  *
  * <p>Adds {@code session_id}, {@code session_start} and, for callers that must know whether events
  * before the input could extend a chain, {@code chain_start} and {@code chain_end} (timestamps).
