@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftright;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +30,19 @@ import org.apache.spark.sql.types.StructField;
  * with the same rows has the same fingerprints: a consumer recomputes only what really changed. Map
  * columns are left out too (Spark cannot hash them).
  *
+ * <p>The sum is taken as two long sums, of each hash's signed upper and unsigned lower 32 bits, and put
+ * together on the driver ({@code upper * 2^32 + lower}): the same number as a decimal sum of the hashes,
+ * so fingerprints recorded under a lake stay valid, without a decimal addition per row (a quarter of
+ * this scan's profile on the 1M pipeline's lake). Exact up to 2^31 rows in one partition.
+ *
  * <p>Cost: one scan and one small aggregation of each dataset (hashing is cheap next to the scan), all
- * datasets in one execution.
+ * datasets in one execution. The aggregation groups by the partition columns themselves; a partition's
+ * name is built once per partition, after it.
  */
 public final class PartitionFingerprints {
   /** Columns that differ between two writes of the same rows. */
   public static final Set<String> VOLATILE_COLUMNS = Set.of("ingested_at", "run_id", "job_name");
+  private static final long LOWER_32_BITS = 0xFFFFFFFFL;
 
   private PartitionFingerprints() {}
 
@@ -65,7 +74,7 @@ public final class PartitionFingerprints {
     return fingerprints;
   }
 
-  /** One row per partition: its name, row count and hash sum. */
+  /** One row per partition: its name, row count and the two halves' hash sums. */
   private static Dataset<Row> aggregated(Dataset<Row> rows, List<String> partitionColumns) {
     List<Column> content = new ArrayList<>();
     for (StructField field : rows.schema().fields()) {
@@ -74,20 +83,31 @@ public final class PartitionFingerprints {
         content.add(col(field.name()));
       }
     }
-    Column hash = xxhash64(struct(content.toArray(new Column[0]))).cast("decimal(38,0)");
+    Column hash = xxhash64(struct(content.toArray(new Column[0])));
+    Column[] sums = {count(lit(1)).as("_rows"), sum(shiftright(hash, 32)).as("_upper_sum"),
+        sum(hash.bitwiseAND(lit(LOWER_32_BITS))).as("_lower_sum")};
+    if (partitionColumns.isEmpty()) {
+      return rows.groupBy(lit("").as("_partition")).agg(sums[0], sums[1], sums[2]);
+    }
     List<Column> keys = new ArrayList<>();
     for (String p : partitionColumns) {
       keys.add(concat_ws("=", lit(p), col(p).cast("string")));
     }
-    Column name = keys.isEmpty() ? lit("") : concat_ws("/", keys.toArray(new Column[0]));
-    return rows.groupBy(name.as("_partition")).agg(count(lit(1)).as("_rows"), sum(hash).as("_hash_sum"));
+    return rows.groupBy(partitionColumns.stream().map(p -> col(p)).toArray(Column[]::new))
+        .agg(sums[0], sums[1], sums[2])
+        .select(concat_ws("/", keys.toArray(new Column[0])).as("_partition"), col("_rows"), col("_upper_sum"),
+            col("_lower_sum"));
   }
 
-  /** Partition name to {@code rows:hash sum}, from united aggregated rows (dataset, partition, rows, hash sum). */
+  /**
+   * Partition name to {@code rows:hash sum}, from united aggregated rows (dataset, partition, rows, upper
+   * and lower sums).
+   */
   private static SortedMap<String, String> read(List<Row> rows) {
     SortedMap<String, String> fingerprints = new TreeMap<>();
     for (Row r : rows) {
-      fingerprints.put(r.getString(1), r.getLong(2) + ":" + r.get(3));
+      BigInteger hashSum = BigInteger.valueOf(r.getLong(3)).shiftLeft(32).add(BigInteger.valueOf(r.getLong(4)));
+      fingerprints.put(r.getString(1), r.getLong(2) + ":" + hashSum);
     }
     return fingerprints;
   }
