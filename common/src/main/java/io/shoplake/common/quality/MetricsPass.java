@@ -17,9 +17,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * Computes the aggregates every check of a dataset needs in one {@code agg} over the dataset (one
- * scan; a uniqueness check adds a shuffle of its keys) and, when a check needs it, one over the
- * quarantine; those of every dataset a run measures in one Spark execution. Values are made
- * JSON-friendly for {@code _dq/}: decimals become doubles, timestamps ISO-8601 instants.
+ * scan), each distinct count in one of its own (a scan of its key's columns and a shuffle of the keys)
+ * and, when a check needs it, one over the quarantine; those of every dataset a run measures in one
+ * Spark execution. Values are made JSON-friendly for {@code _dq/}: decimals become doubles,
+ * timestamps ISO-8601 instants.
  */
 final class MetricsPass {
   private MetricsPass() {}
@@ -36,6 +37,7 @@ final class MetricsPass {
     TreeSet<String> ids = new TreeSet<>();
     checks.forEach(c -> {
       ids.addAll(c.datasetMetrics().keySet());
+      ids.addAll(c.distinctCountMetrics().keySet());
       ids.addAll(c.quarantineMetrics().keySet());
     });
     return ids;
@@ -46,9 +48,10 @@ final class MetricsPass {
 
   /**
    * The metrics each dataset's checks need, by dataset in the order given: per dataset one aggregation over
-   * its rows and, when a check reads the quarantine, one over that, all joined into one row so that every
-   * dataset is measured in one Spark execution (one plan, one job whose scans run side by side). Each
-   * execution avoided saves its planning and scheduling, which on a small lake is most of a measurement.
+   * its rows, one per distinct count and, when a check reads the quarantine, one over that, all joined into
+   * one row so that every dataset is measured in one Spark execution (one plan, one job whose scans run side
+   * by side). Each execution avoided saves its planning and scheduling, which on a small lake is most of a
+   * measurement.
    */
   static Map<String, Map<String, Object>> measureEach(Map<String, Input> inputs) {
     Dataset<Row> aggregates = null;
@@ -58,11 +61,16 @@ final class MetricsPass {
     for (Map.Entry<String, Input> input : inputs.entrySet()) {
       Input in = input.getValue();
       Map<String, Column> onRows = collect(in.checks(), QualityCheck::datasetMetrics);
+      Map<String, Column> distinctCounts = collect(in.checks(), QualityCheck::distinctCountMetrics);
       Map<String, Column> onQuarantine = collect(in.checks(), QualityCheck::quarantineMetrics);
       List<String> ids = new ArrayList<>();
       List<Dataset<Row>> parts = new ArrayList<>();
       if (!onRows.isEmpty()) {
         parts.add(aggregate(in.rows(), onRows, ids, column));
+      }
+      for (Map.Entry<String, Column> distinctCount : distinctCounts.entrySet()) {
+        parts.add(aggregate(in.rows(), Map.of(distinctCount.getKey(), distinctCount.getValue()), ids,
+            column + ids.size()));
       }
       if (!onQuarantine.isEmpty() && in.quarantine().isPresent()) {
         parts.add(aggregate(in.quarantine().get(), onQuarantine, ids, column + ids.size()));

@@ -42,6 +42,16 @@ public interface QualityCheck {
   /** Aggregates over the dataset's rows, by metric id. */
   Map<String, Column> datasetMetrics();
 
+  /**
+   * Distinct counts over the dataset's rows, by metric id. Each is computed in an aggregation of its own
+   * beside the others: in one with them, Spark groups every row by the distinct key while carrying the
+   * other aggregates' buffers, and when one of those is a text (allowed-values' example values) it sorts
+   * every row to do so instead of hashing (a sort aggregate).
+   */
+  default Map<String, Column> distinctCountMetrics() {
+    return Map.of();
+  }
+
   /** Aggregates over the dataset's quarantine, by metric id; most checks need none. */
   default Map<String, Column> quarantineMetrics() {
     return Map.of();

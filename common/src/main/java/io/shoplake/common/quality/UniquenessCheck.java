@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.struct;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -25,11 +24,13 @@ record UniquenessCheck(String name, Severity severity, List<String> columns) imp
 
   @Override
   public Map<String, Column> datasetMetrics() {
-    Map<String, Column> metrics = new LinkedHashMap<>();
-    metrics.put(Measurement.ROWS, RowCountCheck.rowCount());
+    return Map.of(Measurement.ROWS, RowCountCheck.rowCount());
+  }
+
+  @Override
+  public Map<String, Column> distinctCountMetrics() {
     // A struct, not the columns: count(DISTINCT a, b) would skip every row with a null in the key.
-    metrics.put(distinctId(), count_distinct(struct(columns.stream().map(c -> col(c)).toArray(Column[]::new))));
-    return metrics;
+    return Map.of(distinctId(), count_distinct(struct(columns.stream().map(c -> col(c)).toArray(Column[]::new))));
   }
 
   @Override
