@@ -55,6 +55,9 @@ import static org.apache.spark.sql.functions.to_date;
  *       review date on (ratings are cumulative), every date when products changed.
  *   <li>customer_summary: whenever transactions or sessions changed.
  * </ul>
+ * Only the partitions whose folder's files changed since that run are read to fingerprint them (their
+ * folders' signatures are recorded in {@code input-folder-signatures.json}); the others keep their
+ * recorded fingerprints, so a daily run reads the new days, not the whole lake.
  * The new fingerprints are committed only after every write, so a failed run is redone in full by its
  * rerun. {@code --full-refresh} recomputes everything. A run whose inputs did not change writes
  * nothing; when not even their files changed ({@link DatasetSignature}, recorded in
@@ -63,7 +66,8 @@ import static org.apache.spark.sql.functions.to_date;
  * <p>Before anything, the {@link QualityGate}: an input whose latest quality
  * run failed at error level stops the merge, so curated tables are never built on it.
  *
- * <p>Cost: one scan of each input to fingerprint it (an aggregation, no shuffle of rows), then pruned
+ * <p>Cost: a listing of each input, one scan of its changed partitions to fingerprint them (an aggregation,
+ * no shuffle of rows; the first run and {@code --full-refresh} scan everything), then pruned
  * reads of the changed dates, broadcast joins with products, one shuffle per aggregate table.
  */
 public final class MasterMerge implements LakeJob {
@@ -112,7 +116,12 @@ public final class MasterMerge implements LakeJob {
         || outputs.values().stream().anyMatch(p -> !PartitionedParquet.exists(hadoopConf, p));
     // First the files alone (a listing): when none changed since the last run there is nothing to read.
     SortedMap<String, String> signatures = new TreeMap<>();
-    inputs.forEach((name, path) -> signatures.put(name, DatasetSignature.of(hadoopConf, path)));
+    Map<String, SortedMap<String, String>> folders = new TreeMap<>();
+    inputs.forEach((name, path) -> {
+      DatasetSignature.Folders listing = DatasetSignature.ofEachFolder(hadoopConf, path, partitionColumns(name).size());
+      signatures.put(name, listing.whole());
+      folders.put(name, listing.folders());
+    });
     JsonState signatureState = new JsonState(paths.state(NAME) + "/input-signatures.json", hadoopConf);
     if (!fullRefresh && signatureState.read(SIGNATURES_TYPE).map(signatures::equals).orElse(false)) {
       warnings.add("no input file changed since the last run: curated tables left as they are, nothing read");
@@ -124,10 +133,15 @@ public final class MasterMerge implements LakeJob {
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
     inputs.forEach((name, path) -> frames.put(name, ParquetRead.read(ctx.spark(), path)));
     ctx.fitToInputReads(frames.values());
-    Map<String, SortedMap<String, String>> now = fingerprints(frames);
     JsonState state = new JsonState(paths.state(NAME) + "/input-fingerprints.json", hadoopConf);
-    RecomputePlan plan = RecomputePlan.of(fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of()), now);
+    JsonState folderState = new JsonState(paths.state(NAME) + "/input-folder-signatures.json", hadoopConf);
+    Map<String, SortedMap<String, String>> before = fullRefresh ? Map.of() : state.read(STATE_TYPE).orElse(Map.of());
+    PartitionFingerprints.Reused fingerprinted = fingerprints(frames, before,
+        fullRefresh ? Map.of() : folderState.read(STATE_TYPE).orElse(Map.of()), folders);
+    Map<String, SortedMap<String, String>> now = fingerprinted.fingerprints();
+    RecomputePlan plan = RecomputePlan.of(before, now);
     Map<String, Object> metrics = plan.metrics(fullRefresh);
+    metrics.put("fingerprints_reused", fingerprinted.reused());
 
     List<String> partitions = new ArrayList<>();
     Dataset<Row> cachedProducts = frames.get("products").persist(StorageLevel.MEMORY_AND_DISK());
@@ -157,7 +171,8 @@ public final class MasterMerge implements LakeJob {
     outputs.put("state", state.path());
     // Kept only when the run succeeds: the runner commits them after the outputs and the checks.
     return new JobResult(List.of(), salesRows, salesRows, Map.of(), partitions, outputs, metrics, warnings)
-        .withState(List.of(StateCommit.json(state, now), StateCommit.json(signatureState, signatures)));
+        .withState(List.of(StateCommit.json(state, now), StateCommit.json(folderState, folders),
+            StateCommit.json(signatureState, signatures)));
   }
 
   /** The processed inputs by name; refuses the run when one is missing, naming the job that writes it. */
@@ -180,21 +195,28 @@ public final class MasterMerge implements LakeJob {
   }
 
   /**
-   * Per input, the fingerprint of each day partition (products: of the whole table). One aggregation each,
-   * all in one execution.
+   * Per input, the fingerprint of each day partition (products: of the whole table), scanning only the
+   * partitions whose folder changed since {@code recorded} ({@link PartitionFingerprints#ofEachChanged}). One
+   * aggregation per input read, all in one execution.
    */
-  private static Map<String, SortedMap<String, String>> fingerprints(Map<String, Dataset<Row>> frames) {
+  private static PartitionFingerprints.Reused fingerprints(Map<String, Dataset<Row>> frames,
+      Map<String, SortedMap<String, String>> recorded, Map<String, SortedMap<String, String>> recordedFolders,
+      Map<String, SortedMap<String, String>> folders) {
     Map<String, Dataset<Row>> fingerprinted = new TreeMap<>();
     Map<String, List<String>> partitionColumns = new TreeMap<>();
     frames.forEach((name, rows) -> {
-      boolean products = name.equals("products");
       // Only what the curated tables read of a product: its stock and days of supply change with every
       // sale, and would otherwise make each new transaction recompute every date.
-      fingerprinted.put(name, products
+      fingerprinted.put(name, name.equals("products")
           ? rows.select(PRODUCT_COLUMNS_USED.stream().map(c -> col(c)).toArray(Column[]::new)) : rows);
-      partitionColumns.put(name, products ? List.of() : DAY);
+      partitionColumns.put(name, partitionColumns(name));
     });
-    return PartitionFingerprints.ofEach(fingerprinted, partitionColumns);
+    return PartitionFingerprints.ofEachChanged(fingerprinted, partitionColumns, recorded, recordedFolders, folders);
+  }
+
+  /** An input's partition columns: products is one table, every other input is partitioned by day. */
+  private static List<String> partitionColumns(String input) {
+    return input.equals("products") ? List.of() : DAY;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.shiftright;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -74,6 +75,69 @@ public final class PartitionFingerprints {
     return fingerprints;
   }
 
+  /**
+   * {@link #ofEach}, reading only what changed: a partition whose folder has the same file signature
+   * ({@link io.shoplake.common.lake.DatasetSignature#ofEachFolder}) now as when {@code recorded} was taken
+   * keeps its recorded fingerprint, unread; the other partitions are scanned, the scan pruned to their
+   * folders (Spark lists and reads no other). A dataset with nothing left to scan is not read at all. A
+   * partition whose folder name is not its partition name (a null value's folder) is always scanned.
+   *
+   * <p>Why: on a lake that grows by a day per run, a full fingerprint scan costs the whole lake each run;
+   * this costs the new and rewritten days. The result equals {@link #ofEach} as long as a folder whose files
+   * (names, sizes, modification times) are unchanged holds the same rows, which every writer here keeps
+   * (a rewrite writes new files).
+   *
+   * @param recorded per dataset, the fingerprints recorded with {@code recordedFolders}
+   * @param recordedFolders per dataset, its folder signatures when {@code recorded} was taken
+   * @param folders per dataset, its folder signatures now
+   */
+  public static Reused ofEachChanged(Map<String, Dataset<Row>> datasets, Map<String, List<String>> partitionColumns,
+      Map<String, SortedMap<String, String>> recorded, Map<String, SortedMap<String, String>> recordedFolders,
+      Map<String, SortedMap<String, String>> folders) {
+    Map<String, SortedMap<String, String>> kept = new TreeMap<>();
+    Map<String, Dataset<Row>> toScan = new TreeMap<>();
+    int reused = 0;
+    for (Map.Entry<String, Dataset<Row>> dataset : datasets.entrySet()) {
+      String name = dataset.getKey();
+      SortedMap<String, String> before = recordedFolders.getOrDefault(name, new TreeMap<>());
+      SortedMap<String, String> keep = new TreeMap<>();
+      recorded.getOrDefault(name, new TreeMap<>()).forEach((partition, fingerprint) -> {
+        String signature = folders.getOrDefault(name, new TreeMap<>()).get(partition);
+        if (signature != null && signature.equals(before.get(partition))) {
+          keep.put(partition, fingerprint);
+        }
+      });
+      kept.put(name, keep);
+      reused += keep.size();
+      List<String> columns = partitionColumns.get(name);
+      if (columns.isEmpty() && keep.containsKey("")) {
+        continue;
+      }
+      toScan.put(name, keep.isEmpty() || columns.isEmpty() ? dataset.getValue()
+          : dataset.getValue().filter(not(partitionName(columns).isin(keep.keySet().toArray()))));
+    }
+    Map<String, SortedMap<String, String>> fingerprints = new TreeMap<>(kept);
+    ofEach(toScan, partitionColumns).forEach((name, scanned) -> fingerprints.get(name).putAll(scanned));
+    return new Reused(fingerprints, reused);
+  }
+
+  /**
+   * Fingerprints of which some were reused ({@link #ofEachChanged}).
+   *
+   * @param fingerprints dataset name to its fingerprints, as {@link #ofEach} gives them
+   * @param reused how many partitions kept their recorded fingerprint, unread
+   */
+  public record Reused(Map<String, SortedMap<String, String>> fingerprints, int reused) {}
+
+  /** A row's partition name ({@code year=2025/month=1/day=2}) from its partition columns, in path order. */
+  private static Column partitionName(List<String> partitionColumns) {
+    List<Column> keys = new ArrayList<>();
+    for (String p : partitionColumns) {
+      keys.add(concat_ws("=", lit(p), col(p).cast("string")));
+    }
+    return concat_ws("/", keys.toArray(new Column[0]));
+  }
+
   /** One row per partition: its name, row count and the two halves' hash sums. */
   private static Dataset<Row> aggregated(Dataset<Row> rows, List<String> partitionColumns) {
     List<Column> content = new ArrayList<>();
@@ -89,14 +153,9 @@ public final class PartitionFingerprints {
     if (partitionColumns.isEmpty()) {
       return rows.groupBy(lit("").as("_partition")).agg(sums[0], sums[1], sums[2]);
     }
-    List<Column> keys = new ArrayList<>();
-    for (String p : partitionColumns) {
-      keys.add(concat_ws("=", lit(p), col(p).cast("string")));
-    }
     return rows.groupBy(partitionColumns.stream().map(p -> col(p)).toArray(Column[]::new))
         .agg(sums[0], sums[1], sums[2])
-        .select(concat_ws("/", keys.toArray(new Column[0])).as("_partition"), col("_rows"), col("_upper_sum"),
-            col("_lower_sum"));
+        .select(partitionName(partitionColumns).as("_partition"), col("_rows"), col("_upper_sum"), col("_lower_sum"));
   }
 
   /**

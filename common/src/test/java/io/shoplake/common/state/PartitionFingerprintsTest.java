@@ -80,4 +80,74 @@ class PartitionFingerprintsTest {
     assertTrue(want.values().stream().anyMatch(f -> f.contains(":-")) || want.values().stream().anyMatch(f ->
         new java.math.BigInteger(f.substring(f.indexOf(':') + 1)).bitLength() > 63), want.toString());
   }
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  private SortedMap<String, String> foldersOf(String path) {
+    return io.shoplake.common.lake.DatasetSignature.ofEachFolder(
+        SharedSpark.get().sparkContext().hadoopConfiguration(), path, 3).folders();
+  }
+
+  /**
+   * Only the partitions whose folder changed are scanned again, and the result is what a full scan of the
+   * new files gives: rewritten, added and removed partitions included.
+   */
+  @Test
+  void onlyChangedFoldersAreReadAndTheResultEqualsAFullScan() {
+    SparkSession spark = SharedSpark.get();
+    String path = dir.resolve("sales").toString();
+    spark.sql("SELECT concat('T', id) AS id, id AS amount, 2025 AS year, 1 AS month, CAST(id % 3 + 1 AS INT) AS day"
+        + " FROM range(0, 30)").write().partitionBy("year", "month", "day").parquet(path);
+    Map<String, SortedMap<String, String>> recorded = Map.of("sales", of(spark.read().parquet(path), DAY));
+    Map<String, SortedMap<String, String>> recordedFolders = Map.of("sales", foldersOf(path));
+    assertEquals(recorded.get("sales").keySet(), recordedFolders.get("sales").keySet());
+
+    // Nothing changed: nothing is read (a planted value the data cannot give stays as recorded).
+    SortedMap<String, String> planted = new java.util.TreeMap<>(recorded.get("sales"));
+    planted.put("year=2025/month=1/day=1", "99:99");
+    PartitionFingerprints.Reused same = PartitionFingerprints.ofEachChanged(Map.of("sales", spark.read().parquet(path)),
+        Map.of("sales", DAY), Map.of("sales", planted), recordedFolders, Map.of("sales", foldersOf(path)));
+    assertEquals(Map.of("sales", planted), same.fingerprints());
+    assertEquals(3, same.reused());
+
+    // Day 2 rewritten with other rows, day 3 deleted, day 4 added; day 1 untouched.
+    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
+    try {
+      spark.sql("SELECT concat('U', id) AS id, id AS amount, 2025 AS year, 1 AS month, CAST(id % 2 * 2 + 2 AS INT)"
+          + " AS day FROM range(0, 8)").write().mode("overwrite").partitionBy("year", "month", "day").parquet(path);
+    } finally {
+      spark.conf().unset("spark.sql.sources.partitionOverwriteMode");
+    }
+    org.apache.hadoop.fs.FileUtil.fullyDelete(new java.io.File(path + "/year=2025/month=1/day=3"));
+    PartitionFingerprints.Reused changed = PartitionFingerprints.ofEachChanged(
+        Map.of("sales", spark.read().parquet(path)), Map.of("sales", DAY), recorded, recordedFolders,
+        Map.of("sales", foldersOf(path)));
+    SortedMap<String, String> full = of(spark.read().parquet(path), DAY);
+    assertEquals(List.of("year=2025/month=1/day=1", "year=2025/month=1/day=2", "year=2025/month=1/day=4"),
+        List.copyOf(full.keySet()));
+    assertEquals(Map.of("sales", full), changed.fingerprints());
+    assertEquals(1, changed.reused(), "day 1 only");
+    assertNotEquals(recorded.get("sales").get("year=2025/month=1/day=2"), full.get("year=2025/month=1/day=2"));
+  }
+
+  @Test
+  void anUnpartitionedDatasetIsReadOnlyWhenItsFilesChanged() {
+    SparkSession spark = SharedSpark.get();
+    String path = dir.resolve("products").toString();
+    products().write().parquet(path);
+    SortedMap<String, String> folders = io.shoplake.common.lake.DatasetSignature.ofEachFolder(
+        spark.sparkContext().hadoopConfiguration(), path, 0).folders();
+    assertEquals(List.of(""), List.copyOf(folders.keySet()));
+    Map<String, SortedMap<String, String>> recorded = Map.of("products", of(spark.read().parquet(path), List.of()));
+    // A recorded value the data cannot give: kept as it is only if the files are not read.
+    Map<String, SortedMap<String, String>> planted = Map.of("products", new java.util.TreeMap<>(Map.of("", "7:7")));
+    PartitionFingerprints.Reused kept = PartitionFingerprints.ofEachChanged(Map.of("products", spark.read().parquet(path)),
+        Map.of("products", List.of()), planted, Map.of("products", folders), Map.of("products", folders));
+    assertEquals(planted, kept.fingerprints());
+    SortedMap<String, String> otherFolders = new java.util.TreeMap<>(Map.of("", "changed"));
+    PartitionFingerprints.Reused read = PartitionFingerprints.ofEachChanged(Map.of("products", spark.read().parquet(path)),
+        Map.of("products", List.of()), planted, Map.of("products", otherFolders), Map.of("products", folders));
+    assertEquals(recorded, read.fingerprints());
+    assertEquals(0, read.reused());
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.curated.MasterMerge;
+import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SharedSpark;
@@ -122,6 +123,15 @@ class LocalPipelineTest {
     assertEquals(CURATED_ROWS.get("sales") + 1, jobs.read("curated/sales").count());
     assertEquals(1, jobs.read("curated/sales").filter("transaction_id = 'LATE-1'").count());
     assertEquals(filesBefore, fileNames(untouched));
+    // The partitions of Jan 1 and 3 kept their fingerprints unread, and what the run recorded is what a
+    // full scan of every input gives.
+    assertTrue(((Number) m.getMetrics().get("fingerprints_reused")).intValue() > 0, m.getMetrics().toString());
+    Path fingerprints = lake.root().resolve("_state/master-merge/input-fingerprints.json");
+    String incremental = Files.readString(fingerprints);
+    JobOutcome full = jobs.run(new MasterMerge(), "--full-refresh");
+    assertEquals(0, full.exitCode(), jobs.stderr());
+    assertEquals(0, ((Number) full.manifest().orElseThrow().getMetrics().get("fingerprints_reused")).intValue());
+    assertEquals(incremental, Files.readString(fingerprints));
   }
 
   private static TreeSet<String> fileNames(Path folder) throws IOException {

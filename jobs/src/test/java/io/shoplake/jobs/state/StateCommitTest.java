@@ -63,9 +63,10 @@ class StateCommitTest {
     assertEquals(0, merged.exitCode(), jobs.stderr());
     @SuppressWarnings("unchecked")
     List<String> committed = (List<String>) merged.manifest().orElseThrow().getMetrics().get("state_committed");
-    assertEquals(2, committed.size(), String.valueOf(committed));
+    assertEquals(3, committed.size(), String.valueOf(committed));
     assertTrue(committed.get(0).endsWith("/_state/master-merge/input-fingerprints.json"), committed.get(0));
-    assertTrue(committed.get(1).endsWith("/_state/master-merge/input-signatures.json"), committed.get(1));
+    assertTrue(committed.get(1).endsWith("/_state/master-merge/input-folder-signatures.json"), committed.get(1));
+    assertTrue(committed.get(2).endsWith("/_state/master-merge/input-signatures.json"), committed.get(2));
   }
 
   @Test
