@@ -125,7 +125,7 @@ public final class FileInspector implements Serializable {
         continue;
       }
       dataLines++;
-      String fault = format.csv() ? null : JsonLineCheck.fault(text(bytes, start, lineEnd));
+      String fault = format.csv() ? null : JsonLineCheck.fault(bytes, start, lineEnd - start);
       if (fault != null) {
         malformed++;
         if (firstMalformed == null) {
