@@ -45,13 +45,7 @@ public final class JsonLineCheck implements UDF1<String, String> {
 
   /** Null when {@code line} is exactly one JSON object (blanks around it allowed), else the reason. */
   public static String fault(String line) {
-    try (JsonParser parser = JSON.createParser(line)) {
-      return fault(parser);
-    } catch (JsonParseException e) {
-      return reason(e);
-    } catch (IOException e) {
-      return MALFORMED;
-    }
+    return faultOf(() -> JSON.createParser(line));
   }
 
   /**
@@ -67,10 +61,20 @@ public final class JsonLineCheck implements UDF1<String, String> {
     if (!plainObjectStart(utf8, offset, length)) {
       return fault(new String(utf8, offset, length, StandardCharsets.UTF_8));
     }
-    try (JsonParser parser = JSON.createParser(utf8, offset, length)) {
+    return faultOf(() -> JSON.createParser(utf8, offset, length));
+  }
+
+  /** Opens a parser over one line. */
+  @FunctionalInterface
+  private interface LineParser {
+    JsonParser open() throws IOException;
+  }
+
+  private static String faultOf(LineParser line) {
+    try (JsonParser parser = line.open()) {
       return fault(parser);
     } catch (JsonParseException e) {
-      return reason(e);
+      return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
     } catch (IOException e) {
       return MALFORMED;
     }
@@ -107,9 +111,5 @@ public final class JsonLineCheck implements UDF1<String, String> {
       return null;
     }
     return after == JsonToken.START_OBJECT ? SEVERAL_OBJECTS : TRAILING_TEXT;
-  }
-
-  private static String reason(JsonParseException e) {
-    return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
   }
 }
