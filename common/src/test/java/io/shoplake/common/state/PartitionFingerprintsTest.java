@@ -1,17 +1,26 @@
 package io.shoplake.common.state;
 
+import static org.apache.spark.sql.functions.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.testing.SharedSpark;
+import java.io.File;
+import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PartitionFingerprintsTest {
   private static final List<String> DAY = List.of("year", "month", "day");
@@ -40,7 +49,7 @@ class PartitionFingerprintsTest {
     SortedMap<String, String> after = of(sales("run-2", 31), DAY);
     assertEquals(before.get("year=2025/month=1/day=1"), after.get("year=2025/month=1/day=1"));
     assertNotEquals(before.get("year=2025/month=1/day=2"), after.get("year=2025/month=1/day=2"));
-    assertEquals(java.util.Set.of("year=2025/month=1/day=2"), PartitionFingerprints.changed(before, after));
+    assertEquals(Set.of("year=2025/month=1/day=2"), PartitionFingerprints.changed(before, after));
   }
 
   @Test
@@ -49,7 +58,7 @@ class PartitionFingerprintsTest {
         Map.of("sales", sales("run-1", 30), "products", products(), "empty", products().where("stock > 99")),
         Map.of("sales", DAY, "products", List.of(), "empty", List.of()));
     assertEquals(Map.of("sales", of(sales("run-1", 30), DAY),
-        "products", of(products(), List.of()), "empty", new java.util.TreeMap<>()), each);
+        "products", of(products(), List.of()), "empty", new TreeMap<>()), each);
     assertEquals(1, each.get("products").size());
     // Rows and hash sum: the format stored in _state/, which must not change under a lake.
     assertTrue(each.get("products").get("").matches("2:-?[0-9]+"), each.get("products").toString());
@@ -67,9 +76,9 @@ class PartitionFingerprintsTest {
         + "IF(id % 5 = 0, NULL, id % 3 = 0) AS flag, 2025 AS year, 1 AS month, CAST(id % 3 + 1 AS INT) AS day, "
         + "'run-1' AS run_id FROM range(0, 3000)");
     Dataset<Row> expected = rows.groupBy("year", "month", "day").agg(
-        org.apache.spark.sql.functions.expr("count(*)").as("n"),
-        org.apache.spark.sql.functions.expr("sum(CAST(xxhash64(struct(id, amount, flag)) AS DECIMAL(38,0)))").as("s"));
-    java.util.SortedMap<String, String> want = new java.util.TreeMap<>();
+        expr("count(*)").as("n"),
+        expr("sum(CAST(xxhash64(struct(id, amount, flag)) AS DECIMAL(38,0)))").as("s"));
+    SortedMap<String, String> want = new TreeMap<>();
     for (Row r : expected.collectAsList()) {
       want.put("year=" + r.getInt(0) + "/month=" + r.getInt(1) + "/day=" + r.getInt(2),
           r.getLong(3) + ":" + r.getDecimal(4).toBigIntegerExact());
@@ -78,13 +87,13 @@ class PartitionFingerprintsTest {
     assertEquals(want, of(rows, DAY));
     // Large hashes of either sign in one partition: the halves carry into each other.
     assertTrue(want.values().stream().anyMatch(f -> f.contains(":-")) || want.values().stream().anyMatch(f ->
-        new java.math.BigInteger(f.substring(f.indexOf(':') + 1)).bitLength() > 63), want.toString());
+        new BigInteger(f.substring(f.indexOf(':') + 1)).bitLength() > 63), want.toString());
   }
 
-  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+  @TempDir Path dir;
 
   private SortedMap<String, String> foldersOf(String path) {
-    return io.shoplake.common.lake.DatasetSignature.ofEachFolder(
+    return DatasetSignature.ofEachFolder(
         SharedSpark.get().sparkContext().hadoopConfiguration(), path, 3).folders();
   }
 
@@ -103,7 +112,7 @@ class PartitionFingerprintsTest {
     assertEquals(recorded.get("sales").keySet(), recordedFolders.get("sales").keySet());
 
     // Nothing changed: nothing is read (a planted value the data cannot give stays as recorded).
-    SortedMap<String, String> planted = new java.util.TreeMap<>(recorded.get("sales"));
+    SortedMap<String, String> planted = new TreeMap<>(recorded.get("sales"));
     planted.put("year=2025/month=1/day=1", "99:99");
     PartitionFingerprints.Reused same = PartitionFingerprints.ofEachChanged(Map.of("sales", spark.read().parquet(path)),
         Map.of("sales", DAY), Map.of("sales", planted), recordedFolders, Map.of("sales", foldersOf(path)));
@@ -118,7 +127,7 @@ class PartitionFingerprintsTest {
     } finally {
       spark.conf().unset("spark.sql.sources.partitionOverwriteMode");
     }
-    org.apache.hadoop.fs.FileUtil.fullyDelete(new java.io.File(path + "/year=2025/month=1/day=3"));
+    FileUtil.fullyDelete(new File(path + "/year=2025/month=1/day=3"));
     PartitionFingerprints.Reused changed = PartitionFingerprints.ofEachChanged(
         Map.of("sales", spark.read().parquet(path)), Map.of("sales", DAY), recorded, recordedFolders,
         Map.of("sales", foldersOf(path)));
@@ -135,16 +144,16 @@ class PartitionFingerprintsTest {
     SparkSession spark = SharedSpark.get();
     String path = dir.resolve("products").toString();
     products().write().parquet(path);
-    SortedMap<String, String> folders = io.shoplake.common.lake.DatasetSignature.ofEachFolder(
+    SortedMap<String, String> folders = DatasetSignature.ofEachFolder(
         spark.sparkContext().hadoopConfiguration(), path, 0).folders();
     assertEquals(List.of(""), List.copyOf(folders.keySet()));
     Map<String, SortedMap<String, String>> recorded = Map.of("products", of(spark.read().parquet(path), List.of()));
     // A recorded value the data cannot give: kept as it is only if the files are not read.
-    Map<String, SortedMap<String, String>> planted = Map.of("products", new java.util.TreeMap<>(Map.of("", "7:7")));
+    Map<String, SortedMap<String, String>> planted = Map.of("products", new TreeMap<>(Map.of("", "7:7")));
     PartitionFingerprints.Reused kept = PartitionFingerprints.ofEachChanged(Map.of("products", spark.read().parquet(path)),
         Map.of("products", List.of()), planted, Map.of("products", folders), Map.of("products", folders));
     assertEquals(planted, kept.fingerprints());
-    SortedMap<String, String> otherFolders = new java.util.TreeMap<>(Map.of("", "changed"));
+    SortedMap<String, String> otherFolders = new TreeMap<>(Map.of("", "changed"));
     PartitionFingerprints.Reused read = PartitionFingerprints.ofEachChanged(Map.of("products", spark.read().parquet(path)),
         Map.of("products", List.of()), planted, Map.of("products", otherFolders), Map.of("products", folders));
     assertEquals(recorded, read.fingerprints());
