@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -61,7 +62,7 @@ public final class DatasetSignature {
   private static String folder(String file, int depth) {
     String[] parts = file.replaceFirst("^/", "").split("/");
     int folders = Math.min(depth, parts.length - 1);
-    return String.join("/", java.util.Arrays.asList(parts).subList(0, folders));
+    return String.join("/", Arrays.copyOfRange(parts, 0, folders));
   }
 
   /** Relative path to {@code size:modification time} of each data file under {@code path}; empty when it does not exist. */
