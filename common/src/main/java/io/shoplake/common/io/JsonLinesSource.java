@@ -2,7 +2,6 @@ package io.shoplake.common.io;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.udf;
@@ -10,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RowRule;
+import io.shoplake.common.transform.Clean;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -67,7 +67,7 @@ public final class JsonLinesSource {
             .option("lineSep", "\n")
             .option("encoding", "UTF-8")
             .text(files.stream().map(InputFile::path).toArray(String[]::new)))
-        .withColumn("value", withoutPrefix(withoutSuffix(col("value"), "\r"), "\uFEFF"))
+        .withColumn("value", Clean.withoutPrefix(Clean.withoutSuffix(col("value"), "\r"), "\uFEFF"))
         .filter(not(col("value").rlike(BLANK_LINE)))
         .withColumn(LINE_FAULT, check.apply(col("value")));
     Column parsed = from_json(col("value"), schema, Map.of("mode", "PERMISSIVE"));
@@ -81,16 +81,6 @@ public final class JsonLinesSource {
     columns[fields.size() + 2] = col("source_file");
     columns[fields.size() + 3] = col("raw_date");
     return lines.withColumn("_parsed", when(col(LINE_FAULT).isNull(), parsed)).select(columns);
-  }
-
-  /** {@code line} without a final {@code suffix}: a test of its end, not a regex search of the whole line. */
-  private static Column withoutSuffix(Column line, String suffix) {
-    return when(line.endsWith(suffix), line.substr(lit(1), length(line).minus(suffix.length()))).otherwise(line);
-  }
-
-  /** {@code line} without a leading {@code prefix}. */
-  private static Column withoutPrefix(Column line, String prefix) {
-    return when(line.startsWith(prefix), line.substr(lit(prefix.length() + 1), length(line))).otherwise(line);
   }
 
   /**

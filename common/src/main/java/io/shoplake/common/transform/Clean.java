@@ -36,8 +36,17 @@ public final class Clean {
    */
   public static Column timestamp(String column) {
     Column text = col(column);
-    return when(text.rlike(TIMESTAMP_PATTERN), when(text.endsWith("Z"),
-        text.substr(lit(1), length(text).minus(1)).cast("timestamp")).otherwise(text.cast("timestamp")));
+    return when(text.rlike(TIMESTAMP_PATTERN), withoutSuffix(text, "Z").cast("timestamp"));
+  }
+
+  /** {@code text} without a final {@code suffix}: a test of its end, not a regex search of the whole text. */
+  public static Column withoutSuffix(Column text, String suffix) {
+    return when(text.endsWith(suffix), text.substr(lit(1), length(text).minus(suffix.length()))).otherwise(text);
+  }
+
+  /** {@code text} without a leading {@code prefix}. */
+  public static Column withoutPrefix(Column text, String prefix) {
+    return when(text.startsWith(prefix), text.substr(lit(prefix.length() + 1), length(text))).otherwise(text);
   }
 
   /** A decimal literal that fits {@code decimal(precision, scale)}: at most that many digits. */
