@@ -100,9 +100,10 @@ public final class PartitionFingerprints {
     for (Map.Entry<String, Dataset<Row>> dataset : datasets.entrySet()) {
       String name = dataset.getKey();
       SortedMap<String, String> before = recordedFolders.getOrDefault(name, new TreeMap<>());
+      SortedMap<String, String> now = folders.getOrDefault(name, new TreeMap<>());
       SortedMap<String, String> keep = new TreeMap<>();
       recorded.getOrDefault(name, new TreeMap<>()).forEach((partition, fingerprint) -> {
-        String signature = folders.getOrDefault(name, new TreeMap<>()).get(partition);
+        String signature = now.get(partition);
         if (signature != null && signature.equals(before.get(partition))) {
           keep.put(partition, fingerprint);
         }
