@@ -69,7 +69,7 @@ import static org.apache.spark.sql.functions.when;
  * day's events, another raw date's rejects) are counted as skipped {@code outside_run_date}.
  *
  * <p>Cost: one JSON scan (cached), an aggregation of the ids, one shuffle and sort by visitor for the
- * session windows, one aggregation per output table, four writes.
+ * sessions (one pass over the sorted events), one aggregation per output table, four writes.
  */
 public final class ClickstreamEtl implements LakeJob {
   public static final String NAME = "clickstream";
@@ -91,8 +91,7 @@ public final class ClickstreamEtl implements LakeJob {
   private static final Map<String, Column> NO_SESSION = Map.of(
       "session_id", lit(null).cast("string"),
       "session_start", lit(null).cast("timestamp"),
-      "chain_start", lit(null).cast("timestamp"),
-      "chain_end", lit(null).cast("timestamp"));
+      "chain_start", lit(null).cast("timestamp"));
 
   @Override
   public String name() {
@@ -229,15 +228,16 @@ public final class ClickstreamEtl implements LakeJob {
       if (runDate.isEmpty() || !from.isAfter(earliest)) {
         return window;
       }
-      long openChains = window.classified().filter(col("chain_start").lt(Timestamp.from(
+      // An event from day D on, on a chain that began in the window's first gap (which may have begun earlier).
+      long onOpenChains = window.classified().filter(col("chain_start").lt(Timestamp.from(
               from.atStartOfDay().toInstant(ZoneOffset.UTC).plus(settings.inactivityGap())))
-          .and(col("chain_end").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
+          .and(col("event_ts").geq(Timestamp.from(runDate.get().atStartOfDay().toInstant(ZoneOffset.UTC)))))
           .count();
-      if (openChains == 0) {
+      if (onOpenChains == 0) {
         return window;
       }
-      LOG.info("{}: {} event chain(s) may continue from before {}: reading one more raw date",
-          NAME, openChains, from);
+      LOG.info("{}: {} event(s) from {} on are on chains that may continue from before {}: reading one more raw date",
+          NAME, onOpenChains, runDate.get(), from);
       window.release();
       from = from.minusDays(1);
     }

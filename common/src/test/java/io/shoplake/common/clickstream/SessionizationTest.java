@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -126,6 +132,81 @@ class SessionizationTest {
             new String[] {"V", "b", "a", "2025-01-01 09:00:00"},
             new String[] {"V", "c", "a", "2025-01-01 09:00:00"})),
         sessionize(shuffled, Duration.ofMinutes(30), Duration.ofHours(24)));
+  }
+
+  @Test
+  void theChainStartStaysAtTheChainsFirstEventWhenTheSessionSplits() {
+    // One chain (no pause over 30 minutes) split by the 1-hour maximum; a pause then starts a new chain.
+    Dataset<Row> input = events("('V','a','2025-01-01 00:00:00'), ('V','b','2025-01-01 00:30:00'),"
+        + " ('V','c','2025-01-01 01:00:00'), ('V','d','2025-01-01 01:20:00'), ('V','e','2025-01-01 03:00:00')");
+    assertSameRows(spark.sql("select * from values ('a', '2025-01-01 00:00:00', '2025-01-01 00:00:00'),"
+            + " ('b', '2025-01-01 00:00:00', '2025-01-01 00:00:00'), ('c', '2025-01-01 00:00:00', '2025-01-01 00:00:00'),"
+            + " ('d', '2025-01-01 01:20:00', '2025-01-01 00:00:00'), ('e', '2025-01-01 03:00:00', '2025-01-01 03:00:00')"
+            + " as t(event_id, session_start, chain_start)"),
+        input.transform(Sessionization.withSessions(Duration.ofMinutes(30), Duration.ofHours(1)))
+            .selectExpr("event_id", "cast(session_start as string)", "cast(chain_start as string)"));
+  }
+
+  /**
+   * Many visitors spread over several shuffle partitions, with repeated times, pauses around the gap and
+   * chains past the maximum, against the rule applied visitor by visitor in plain Java: the fold must
+   * restart at every visitor, whichever visitors share a partition.
+   */
+  @Test
+  void manyVisitorsInSeveralPartitionsGetTheSessionsOfTheRuleAppliedToEachAlone() {
+    Random random = new Random(41);
+    long gapUs = Duration.ofMinutes(30).toNanos() / 1000;
+    long maxUs = Duration.ofHours(2).toNanos() / 1000;
+    long[] steps = {0, 60_000_000L, 600_000_000L, gapUs, gapUs + 1, 3_600_000_000L};
+    Map<String, List<long[]>> byVisitor = new TreeMap<>();
+    List<String> rows = new ArrayList<>();
+    for (int v = 0; v < 120; v++) {
+      String visitor = "V" + v;
+      long us = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli() * 1000 + random.nextInt(3_600) * 1_000_000L;
+      for (int e = 0, n = 1 + random.nextInt(40); e < n; e++) {
+        us += steps[random.nextInt(steps.length)];
+        String id = String.format("e%05d", random.nextInt(100_000)) + "-" + v + "-" + e;
+        byVisitor.computeIfAbsent(visitor, k -> new ArrayList<>()).add(new long[] {us, rows.size()});
+        rows.add("('" + visitor + "','" + id + "',timestamp_micros(" + us + "L))");
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (Map.Entry<String, List<long[]>> visitor : byVisitor.entrySet()) {
+      List<String[]> ordered = new ArrayList<>();
+      for (long[] event : visitor.getValue()) {
+        ordered.add(new String[] {Long.toString(event[0]), idOf(rows.get((int) event[1]))});
+      }
+      ordered.sort(Comparator.<String[]>comparingLong(e -> Long.parseLong(e[0])).thenComparing(e -> e[1]));
+      long previous = Long.MIN_VALUE;
+      long chainStart = 0;
+      long sessionStart = 0;
+      String first = null;
+      for (String[] event : ordered) {
+        long us = Long.parseLong(event[0]);
+        if (first == null || us - previous > gapUs) {
+          chainStart = us;
+          sessionStart = us;
+          first = event[1];
+        } else if (us - sessionStart > maxUs) {
+          sessionStart = us;
+          first = event[1];
+        }
+        previous = us;
+        expected.add("('" + event[1] + "','" + sessionId(visitor.getKey(), first) + "'," + sessionStart + "L,"
+            + chainStart + "L)");
+      }
+    }
+    Dataset<Row> input = spark.sql("select visitor_id, event_id, ts as event_ts from values " + String.join(",", rows)
+        + " as t(visitor_id, event_id, ts)").repartition(3);
+    assertSameRows(spark.sql("select * from values " + String.join(",", expected)
+            + " as t(event_id, session_id, session_start_us, chain_start_us)"),
+        input.transform(Sessionization.withSessions(Duration.ofMinutes(30), Duration.ofHours(2)))
+            .selectExpr("event_id", "session_id", "unix_micros(session_start) as session_start_us",
+                "unix_micros(chain_start) as chain_start_us"));
+  }
+
+  private static String idOf(String valuesRow) {
+    return valuesRow.split("'")[3];
   }
 
   @Test
