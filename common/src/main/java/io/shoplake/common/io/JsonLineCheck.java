@@ -1,9 +1,12 @@
 package io.shoplake.common.io;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -93,6 +96,46 @@ public final class JsonLineCheck implements UDF1<String, String> {
   }
 
   private static String fault(JsonParser parser) throws IOException {
+    return fault(parser, null);
+  }
+
+  /**
+   * {@link #fault(String)}, and for a line without one the texts of the fields {@code read} names, in
+   * the same parse: what Spark's {@code from_json} with a schema of strings gives (a string's value, any
+   * other value as its JSON text, null for null or absent; field names matched exactly). A value this
+   * cannot read (a text past Jackson's 20,000,000 characters, which Spark's JSON options keep; broken JSON
+   * inside it) is left to Spark: {@link FieldTexts#leaveToSpark} is told, and the fault is the check's
+   * alone, as before the fields were read. Spark reads such a line field by field, keeping what it can.
+   */
+  static String fault(String line, FieldTexts read) {
+    try (JsonParser parser = JSON.createParser(line)) {
+      return fault(parser, read);
+    } catch (UnreadableValue e) {
+      String fault = fault(line);
+      read.leaveToSpark(fault == null);
+      return fault;
+    } catch (JsonParseException e) {
+      return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
+    } catch (IOException e) {
+      return MALFORMED;
+    }
+  }
+
+  /** Where {@link #fault(String, FieldTexts)} puts the texts of the fields it reads. */
+  interface FieldTexts {
+    /** The place of a field's text, or -1 for a field not read. */
+    int indexOf(String field);
+
+    void put(int index, String text);
+
+    /**
+     * Forgets every text put so far: a value could not be read; {@code sparkReads} when the line has no
+     * fault, so that Spark's own parse must give its fields.
+     */
+    void leaveToSpark(boolean sparkReads);
+  }
+
+  private static String fault(JsonParser parser, FieldTexts read) throws IOException {
     JsonToken first = parser.nextToken();
     if (first == JsonToken.START_ARRAY) {
       return ARRAY;
@@ -100,7 +143,11 @@ public final class JsonLineCheck implements UDF1<String, String> {
     if (first != JsonToken.START_OBJECT) {
       return first == null ? MALFORMED : NOT_OBJECT;
     }
-    parser.skipChildren();
+    if (read == null) {
+      parser.skipChildren();
+    } else {
+      readFields(parser, read);
+    }
     JsonToken after;
     try {
       after = parser.nextToken();
@@ -111,5 +158,44 @@ public final class JsonLineCheck implements UDF1<String, String> {
       return null;
     }
     return after == JsonToken.START_OBJECT ? SEVERAL_OBJECTS : TRAILING_TEXT;
+  }
+
+  /** From the object's first field to its end: the texts of the fields {@code read} names, the rest skipped. */
+  private static void readFields(JsonParser parser, FieldTexts read) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      int index = read.indexOf(parser.currentName());
+      JsonToken value = parser.nextToken();
+      if (index < 0) {
+        parser.skipChildren();
+      } else if (value == JsonToken.VALUE_NULL) {
+        read.put(index, null);
+      } else {
+        read.put(index, text(parser, value));
+      }
+    }
+  }
+
+  private static String text(JsonParser parser, JsonToken value) throws UnreadableValue {
+    try {
+      if (value == JsonToken.VALUE_STRING) {
+        return parser.getText();
+      }
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      try (JsonGenerator generator = JSON.createGenerator(text, JsonEncoding.UTF8)) {
+        generator.copyCurrentStructure(parser);
+      }
+      return text.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UnreadableValue(e);
+    }
+  }
+
+  /** A read field's value this parse could not read: the line is then judged by the check alone. */
+  private static final class UnreadableValue extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableValue(IOException cause) {
+      super(cause);
+    }
   }
 }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RowRule;
 import io.shoplake.common.transform.Clean;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -34,8 +35,9 @@ import org.apache.spark.sql.types.StructType;
  * '\r' before it is dropped, as is a UTF-8 byte order mark at the start of a line); blank lines are not
  * records and are skipped, which is also how validate counts a file's records.
  *
- * <p>Cost: one splittable text scan, one streaming parse of each line for the check and Spark's parse
- * of the valid ones; nothing is inferred.
+ * <p>Cost: one splittable text scan and one streaming parse of each line, which checks it and reads
+ * its fields ({@link JsonLineRead}; Spark's {@code from_json} only for a line with a value beyond that
+ * parse); nothing is inferred.
  *
  * <p>Adds {@code source_file} and {@code raw_date} ({@link Lineage}).
  */
@@ -44,6 +46,8 @@ public final class JsonLinesSource {
   public static final String LINE_FAULT = "_line_fault";
   /** A line of nothing but control characters and spaces: not a record. */
   public static final String BLANK_LINE = "^[\\x00-\\x20]*$";
+  private static final String READ = "_read";
+  private static final String SPARK_READ = "_spark_read";
 
   private JsonLinesSource() {}
 
@@ -53,34 +57,51 @@ public final class JsonLinesSource {
    */
   public static Dataset<Row> read(SparkSession spark, List<InputFile> files, List<String> fields,
       String corruptColumn) {
-    StructType schema = new StructType();
-    for (String field : fields) {
-      schema = schema.add(field, DataTypes.StringType, true);
-    }
     if (files.isEmpty()) {
-      StructType empty = schema.add(corruptColumn, DataTypes.StringType, true)
+      StructType empty = strings(fields).add(corruptColumn, DataTypes.StringType, true)
           .add(LINE_FAULT, DataTypes.StringType, true);
       return Lineage.withSourceFile(spark.createDataFrame(List.of(), empty));
     }
-    UserDefinedFunction check = udf(new JsonLineCheck(), DataTypes.StringType);
     Dataset<Row> lines = Lineage.withSourceFile(spark.read()
             .option("lineSep", "\n")
             .option("encoding", "UTF-8")
             .text(files.stream().map(InputFile::path).toArray(String[]::new)))
         .withColumn("value", Clean.withoutPrefix(Clean.withoutSuffix(col("value"), "\r"), "\uFEFF"))
-        .filter(not(col("value").rlike(BLANK_LINE)))
-        .withColumn(LINE_FAULT, check.apply(col("value")));
-    Column parsed = from_json(col("value"), schema, Map.of("mode", "PERMISSIVE"));
-    Column[] columns = new Column[fields.size() + 4];
-    for (int i = 0; i < fields.size(); i++) {
-      String field = fields.get(i);
-      columns[i] = when(col(LINE_FAULT).isNull(), col("_parsed." + field)).as(field);
+        .filter(not(col("value").rlike(BLANK_LINE)));
+    return readLines(lines, fields, corruptColumn, "source_file", "raw_date");
+  }
+
+  /**
+   * The fields, corrupt-record text and {@link #LINE_FAULT} of each line in the column {@code value}, then
+   * the columns {@code carried}.
+   */
+  static Dataset<Row> readLines(Dataset<Row> lines, List<String> fields, String corruptColumn, String... carried) {
+    UserDefinedFunction read = udf(new JsonLineRead(fields), JsonLineRead.schema(fields));
+    Column leftToSpark = col(READ).getField(JsonLineRead.LEFT_TO_SPARK);
+    Dataset<Row> parsed = lines
+        .withColumn(READ, read.apply(col("value")))
+        .withColumn(SPARK_READ, when(leftToSpark,
+            from_json(col("value"), strings(fields), Map.of("mode", "PERMISSIVE"))));
+    List<Column> columns = new ArrayList<>();
+    for (String field : fields) {
+      columns.add(when(leftToSpark, col(SPARK_READ).getField(field)).otherwise(col(READ).getField(field)).as(field));
     }
-    columns[fields.size()] = when(col(LINE_FAULT).isNotNull(), col("value")).as(corruptColumn);
-    columns[fields.size() + 1] = col(LINE_FAULT);
-    columns[fields.size() + 2] = col("source_file");
-    columns[fields.size() + 3] = col("raw_date");
-    return lines.withColumn("_parsed", when(col(LINE_FAULT).isNull(), parsed)).select(columns);
+    Column fault = col(READ).getField(JsonLineRead.FAULT);
+    columns.add(when(fault.isNotNull(), col("value")).as(corruptColumn));
+    columns.add(fault.as(LINE_FAULT));
+    for (String column : carried) {
+      columns.add(col(column));
+    }
+    return parsed.select(columns.toArray(Column[]::new));
+  }
+
+  /** The contract's fields as a schema of nullable strings, in their order. */
+  private static StructType strings(List<String> fields) {
+    StructType schema = new StructType();
+    for (String field : fields) {
+      schema = schema.add(field, DataTypes.StringType, true);
+    }
+    return schema;
   }
 
   /**
