@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.spark.sql.api.java.UDF1;
 
 /**
  * Says whether one line of a JSON Lines file is exactly one JSON object, and if not, what it is
@@ -18,8 +17,7 @@ import org.apache.spark.sql.api.java.UDF1;
  * the first of two objects on one line, silently; this check runs first so that every such line is
  * quarantined whole with its own reason. One streaming parse of the line (no tree is built).
  */
-public final class JsonLineCheck implements UDF1<String, String> {
-  private static final long serialVersionUID = 1L;
+public final class JsonLineCheck {
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
@@ -41,10 +39,7 @@ public final class JsonLineCheck implements UDF1<String, String> {
   public static final List<String> REASONS = List.of(ARRAY, NOT_OBJECT, SEVERAL_OBJECTS, TRAILING_TEXT,
       DUPLICATE_KEY, MALFORMED);
 
-  @Override
-  public String call(String line) {
-    return fault(line);
-  }
+  private JsonLineCheck() {}
 
   /** Null when {@code line} is exactly one JSON object (blanks around it allowed), else the reason. */
   public static String fault(String line) {

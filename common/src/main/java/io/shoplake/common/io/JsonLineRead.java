@@ -37,7 +37,7 @@ final class JsonLineRead implements UDF1<String, Row> {
     this.width = fields.size() + 2;
   }
 
-  /** The struct it returns: {@link #FAULT}, then each field, all strings. */
+  /** The struct it returns: {@link #FAULT}, {@link #LEFT_TO_SPARK}, then each field as a string. */
   static StructType schema(List<String> fields) {
     StructType schema = new StructType().add(FAULT, DataTypes.StringType, true)
         .add(LEFT_TO_SPARK, DataTypes.BooleanType, false);

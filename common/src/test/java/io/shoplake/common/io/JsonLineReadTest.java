@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -33,7 +34,7 @@ class JsonLineReadTest {
 
   private void assertReadAsCheckThenFromJson(List<String> lines) {
     Dataset<Row> input = spark.createDataset(lines, Encoders.STRING()).toDF("value");
-    UserDefinedFunction check = udf(new JsonLineCheck(), DataTypes.StringType);
+    UserDefinedFunction check = udf((UDF1<String, String>) JsonLineCheck::fault, DataTypes.StringType);
     StructType strings = new StructType();
     for (String field : FIELDS) {
       strings = strings.add(field, DataTypes.StringType, true);
