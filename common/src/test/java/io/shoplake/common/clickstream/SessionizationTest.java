@@ -158,7 +158,7 @@ class SessionizationTest {
     long gapUs = Duration.ofMinutes(30).toNanos() / 1000;
     long maxUs = Duration.ofHours(2).toNanos() / 1000;
     long[] steps = {0, 60_000_000L, 600_000_000L, gapUs, gapUs + 1, 3_600_000_000L};
-    Map<String, List<long[]>> byVisitor = new TreeMap<>();
+    Map<String, List<Event>> byVisitor = new TreeMap<>();
     List<String> rows = new ArrayList<>();
     for (int v = 0; v < 120; v++) {
       String visitor = "V" + v;
@@ -166,33 +166,30 @@ class SessionizationTest {
       for (int e = 0, n = 1 + random.nextInt(40); e < n; e++) {
         us += steps[random.nextInt(steps.length)];
         String id = String.format("e%05d", random.nextInt(100_000)) + "-" + v + "-" + e;
-        byVisitor.computeIfAbsent(visitor, k -> new ArrayList<>()).add(new long[] {us, rows.size()});
+        byVisitor.computeIfAbsent(visitor, k -> new ArrayList<>()).add(new Event(us, id));
         rows.add("('" + visitor + "','" + id + "',timestamp_micros(" + us + "L))");
       }
     }
     List<String> expected = new ArrayList<>();
-    for (Map.Entry<String, List<long[]>> visitor : byVisitor.entrySet()) {
-      List<String[]> ordered = new ArrayList<>();
-      for (long[] event : visitor.getValue()) {
-        ordered.add(new String[] {Long.toString(event[0]), idOf(rows.get((int) event[1]))});
-      }
-      ordered.sort(Comparator.<String[]>comparingLong(e -> Long.parseLong(e[0])).thenComparing(e -> e[1]));
+    for (Map.Entry<String, List<Event>> visitor : byVisitor.entrySet()) {
+      List<Event> ordered = new ArrayList<>(visitor.getValue());
+      ordered.sort(Comparator.comparingLong(Event::us).thenComparing(Event::id));
       long previous = Long.MIN_VALUE;
       long chainStart = 0;
       long sessionStart = 0;
       String first = null;
-      for (String[] event : ordered) {
-        long us = Long.parseLong(event[0]);
+      for (Event event : ordered) {
+        long us = event.us();
         if (first == null || us - previous > gapUs) {
           chainStart = us;
           sessionStart = us;
-          first = event[1];
+          first = event.id();
         } else if (us - sessionStart > maxUs) {
           sessionStart = us;
-          first = event[1];
+          first = event.id();
         }
         previous = us;
-        expected.add("('" + event[1] + "','" + sessionId(visitor.getKey(), first) + "'," + sessionStart + "L,"
+        expected.add("('" + event.id() + "','" + sessionId(visitor.getKey(), first) + "'," + sessionStart + "L,"
             + chainStart + "L)");
       }
     }
@@ -205,9 +202,8 @@ class SessionizationTest {
                 "unix_micros(chain_start) as chain_start_us"));
   }
 
-  private static String idOf(String valuesRow) {
-    return valuesRow.split("'")[3];
-  }
+  /** One generated event: its time in microseconds and its id. */
+  private record Event(long us, String id) {}
 
   @Test
   void userAgentsContainingAPatternAreBotsWhateverTheirCase() {
