@@ -50,6 +50,7 @@ final class JsonLineRead implements UDF1<String, Row> {
   @Override
   public Row call(String line) {
     Object[] values = new Object[width];
+    values[1] = false;
     String fault = JsonLineCheck.fault(line, new JsonLineCheck.FieldTexts() {
       @Override
       public int indexOf(String field) {
@@ -70,8 +71,6 @@ final class JsonLineRead implements UDF1<String, Row> {
     if (fault != null) {
       Arrays.fill(values, null);
       values[0] = fault;
-    }
-    if (values[1] == null) {
       values[1] = false;
     }
     return RowFactory.create(values);
