@@ -246,6 +246,7 @@ ensure_class_archive() {
   [ -f "$CLASS_ARCHIVE" ] || [ -e "$CLASS_ARCHIVE.failed" ] || {
     echo "Recording the driver's class archive on the sample pipeline (untimed, once per JVM and jar set) ..." >&2
     local lake="$REPO_ROOT/bench-data/class-archive-lake"
+    mkdir -p "$REPO_ROOT/bench-data"
     rm -rf "$lake"
     "$REPO_ROOT/scripts/run-local.sh" --lake-root "$lake" > "$REPO_ROOT/bench-data/class-archive.log" 2>&1 \
       || { cat "$REPO_ROOT/bench-data/class-archive.log" >&2; die "Cannot benchmark: the sample pipeline failed"; }
