@@ -283,13 +283,16 @@ public final class ClickstreamEtl implements LakeJob {
   /**
    * Builds the sessions of the written events and replaces the day partitions of processed/sessions,
    * curated/traffic_hourly and curated/conversion_funnel_daily they fill (in {@code scope}, or all);
-   * returns the sessions per day. Cost: one aggregation by session (cached), one per curated table,
+   * returns the sessions per day. Cost: one pass over the written events, which are still in the
+   * sessionization's order (the cache keeps each partition's rows in order; {@link
+   * SessionMetrics#toSessionsInSessionizedOrder}), the sessions cached; one aggregation per curated table;
    * three writes.
    */
   private static SortedMap<String, Long> writeSessions(JobContext ctx, Dataset<Row> written, SortedSet<String> scope) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     ctx.stage("build and write processed/sessions");
-    Dataset<Row> cachedSessions = SessionMetrics.toSessions(written.filter(col("session_id").isNotNull()))
+    Dataset<Row> cachedSessions = SessionMetrics.toSessionsInSessionizedOrder(
+            written.filter(col("session_id").isNotNull()))
         .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
         .select(SESSION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());

@@ -14,19 +14,24 @@ import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import io.shoplake.common.transform.Contracts;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
  * From sessionized events to sessions, and from sessions to the curated traffic and funnel tables.
- * Each is one aggregation (one shuffle by its key). Rates are doubles computed as count / count, null
+ * Each is one aggregation (one shuffle by its key), but for sessions from events still in the
+ * sessionization's order, which are one pass. Rates are doubles computed as count / count, null
  * (not zero) when their denominator is 0.
  */
 public final class SessionMetrics {
@@ -42,25 +47,53 @@ public final class SessionMetrics {
     Contracts.requireColumns(sessionizedEvents, "build sessions", "session_id", "visitor_id", "user_id",
         "anonymous_id", "event_id", "event_type", "event_ts", "page_url", "device_type", "referrer");
     Column order = struct(col("event_ts"), col("event_id"));
+    List<Column> aggregates = new ArrayList<>(List.of(min_by(col("visitor_id"), order).as("visitor_id"),
+        max(col("user_id")).as("user_id"),
+        min_by(col("anonymous_id"), order).as("anonymous_id"),
+        min(col("event_ts")).as("session_start"),
+        max(col("event_ts")).as("session_end"),
+        count(lit(1)).as("event_count")));
+    for (int i = 0; i < SessionRollup.TYPES.size(); i++) {
+      aggregates.add(sum(when(col("event_type").equalTo(SessionRollup.TYPES.get(i)), 1L).otherwise(0L))
+          .as(SessionRollup.TYPE_COUNTS.get(i)));
+    }
+    aggregates.addAll(List.of(min_by(col("page_url"), order).as("landing_page"),
+        max_by(col("page_url"), order).as("exit_page"),
+        min_by(col("device_type"), order).as("device_type"),
+        min_by(col("referrer"), order).as("referrer")));
     return sessionizedEvents
         .groupBy(col("session_id"))
-        .agg(min_by(col("visitor_id"), order).as("visitor_id"),
-            max(col("user_id")).as("user_id"),
-            min_by(col("anonymous_id"), order).as("anonymous_id"),
-            min(col("event_ts")).as("session_start"),
-            max(col("event_ts")).as("session_end"),
-            count(lit(1)).as("event_count"),
-            typeCount("page_view").as("page_views"),
-            typeCount("product_view").as("product_views"),
-            typeCount("search").as("searches"),
-            typeCount("add_to_cart").as("add_to_carts"),
-            typeCount("remove_from_cart").as("remove_from_carts"),
-            typeCount("checkout_start").as("checkout_starts"),
-            typeCount("purchase").as("purchases"),
-            min_by(col("page_url"), order).as("landing_page"),
-            max_by(col("page_url"), order).as("exit_page"),
-            min_by(col("device_type"), order).as("device_type"),
-            min_by(col("referrer"), order).as("referrer"))
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]))
+        .transform(SessionMetrics::withSessionColumns);
+  }
+
+  /**
+   * The same rows as {@link #toSessions}, from events that are still in the order the sessionization left
+   * them in each partition ({@link Sessionization}: visitor, time, event id), as its output or a cache of it
+   * read back, filtered but not shuffled. Each session is then one run of its partition, rolled up as the
+   * rows stream by ({@link SessionRollup}): no shuffle and no sort, where the aggregation sorts every event
+   * by session id (13.5 s of the clickstream job at the 1M-transaction bench, docs/BENCHMARKS.md). Events in
+   * another order fail the job, they are never miscounted.
+   */
+  public static Dataset<Row> toSessionsInSessionizedOrder(Dataset<Row> sessionizedEvents) {
+    Contracts.requireColumns(sessionizedEvents, "build sessions", "session_id", "visitor_id", "user_id",
+        "anonymous_id", "event_id", "event_type", "event_ts", "page_url", "device_type", "referrer");
+    Column[] input = SessionRollup.INPUT.stream()
+        .map(c -> c.equals(SessionRollup.TIME_US) ? unix_micros(col("event_ts")).as(c) : col(c))
+        .toArray(Column[]::new);
+    Dataset<Row> rolledUp = sessionizedEvents.select(input)
+        .mapPartitions(new SessionRollup(), Encoders.row(SessionRollup.output()));
+    List<Column> columns = new ArrayList<>();
+    for (String name : rolledUp.columns()) {
+      columns.add(name.equals(SessionRollup.START_US) ? timestamp_micros(col(name)).as("session_start")
+          : name.equals(SessionRollup.END_US) ? timestamp_micros(col(name)).as("session_end") : col(name));
+    }
+    return rolledUp.select(columns.toArray(new Column[0])).transform(SessionMetrics::withSessionColumns);
+  }
+
+  /** What a session's aggregates give: its duration, converted, bounced, and the date and hour of its start. */
+  private static Dataset<Row> withSessionColumns(Dataset<Row> sessions) {
+    return sessions
         .withColumn("duration_s",
             unix_micros(col("session_end")).minus(unix_micros(col("session_start"))).divide(1_000_000.0))
         .withColumn("converted", col("purchases").gt(0))
@@ -70,10 +103,6 @@ public final class SessionMetrics {
         .withColumn("year", year(col("date")))
         .withColumn("month", month(col("date")))
         .withColumn("day", dayofmonth(col("date")));
-  }
-
-  private static Column typeCount(String type) {
-    return sum(when(col("event_type").equalTo(type), 1L).otherwise(0L));
   }
 
   private static Column rate(Column numerator, Column denominator) {
