@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.shoplake.common.transform.Ingest;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class PartitionFingerprints {
   /** Columns that differ between two writes of the same rows. */
-  public static final Set<String> VOLATILE_COLUMNS = Set.of("ingested_at", "run_id", "job_name");
+  public static final Set<String> VOLATILE_COLUMNS = Set.copyOf(Ingest.COLUMNS);
   private static final long LOWER_32_BITS = 0xFFFFFFFFL;
 
   private PartitionFingerprints() {}
