@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>The order is checked, not assumed: an event that does not come after the previous one of its
  * partition (visitor, time and event id compared as Spark sorts them: strings by code point) fails the
- * task, so rows that were reordered on their way from the fold cannot split a session into two.
+ * task, so rows that were reordered on their way from the fold cannot split a session into two. So does
+ * an event without a session id, visitor id or event id: not a sessionized event.
  */
 final class SessionRollup implements MapPartitionsFunction<Row, Row> {
   static final String START_US = "_start_us";
@@ -146,6 +147,11 @@ final class SessionRollup implements MapPartitionsFunction<Row, Row> {
       }
 
       private void checkOrder(Row event) {
+        if (event.isNullAt(SESSION) || event.isNullAt(VISITOR) || event.isNullAt(EVENT_ID)) {
+          throw new IllegalStateException("Cannot roll up sessions: an event without a session id, visitor id or"
+              + " event id (event " + event.getString(EVENT_ID) + ", visitor " + event.getString(VISITOR)
+              + "); only sessionized events can be rolled up");
+        }
         if (previous == null) {
           return;
         }

@@ -94,6 +94,18 @@ class SessionRollupTest {
   }
 
   @Test
+  void anEventWithoutASessionIdFailsTheJobWithItsId() {
+    Dataset<Row> unsessionized = spark.sql("select cast(null as string) as session_id, 'V1' as visitor_id,"
+        + " 'e1' as event_id, timestamp'2025-01-01 10:00:00' as event_ts, 'page_view' as event_type,"
+        + " cast(null as string) as user_id, 'V1' as anonymous_id, '/' as page_url, 'mobile' as device_type,"
+        + " 'direct' as referrer");
+    SparkException failure = assertThrows(SparkException.class,
+        () -> SessionMetrics.toSessionsInSessionizedOrder(unsessionized).collectAsList());
+    assertTrue(failure.getMessage().contains("without a session id, visitor id or event id (event e1"),
+        failure.getMessage());
+  }
+
+  @Test
   void stringsCompareInSparksOrderOfTheirUtf8Bytes() {
     String[] texts = {"", "a", "ab", "b", "\u00E9", "\uE000", "\uFF21", "\uD83D\uDE00", "\uD83D\uDE01", "a\uD83D\uDE00",
         "a\uFFFF"};
