@@ -43,7 +43,7 @@ public final class JsonLineCheck {
 
   /** Null when {@code line} is exactly one JSON object (blanks around it allowed), else the reason. */
   public static String fault(String line) {
-    return faultOf(() -> JSON.createParser(line));
+    return faultOf(() -> JSON.createParser(line), null);
   }
 
   /**
@@ -59,7 +59,7 @@ public final class JsonLineCheck {
     if (!plainObjectStart(utf8, offset, length)) {
       return fault(new String(utf8, offset, length, StandardCharsets.UTF_8));
     }
-    return faultOf(() -> JSON.createParser(utf8, offset, length));
+    return faultOf(() -> JSON.createParser(utf8, offset, length), null);
   }
 
   /** Opens a parser over one line. */
@@ -68,9 +68,17 @@ public final class JsonLineCheck {
     JsonParser open() throws IOException;
   }
 
-  private static String faultOf(LineParser line) {
+  /**
+   * The fault of the line {@code line} opens, and the texts of the fields {@code read} names (null: none);
+   * when a read value is beyond this parse, the line is parsed again for the check alone.
+   */
+  private static String faultOf(LineParser line, FieldTexts read) {
     try (JsonParser parser = line.open()) {
-      return fault(parser);
+      return fault(parser, read);
+    } catch (UnreadableValue e) {
+      String fault = faultOf(line, null);
+      read.leaveToSpark(fault == null);
+      return fault;
     } catch (JsonParseException e) {
       return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
     } catch (IOException e) {
@@ -90,10 +98,6 @@ public final class JsonLineCheck {
     return true;
   }
 
-  private static String fault(JsonParser parser) throws IOException {
-    return fault(parser, null);
-  }
-
   /**
    * {@link #fault(String)}, and for a line without one the texts of the fields {@code read} names, in
    * the same parse: what Spark's {@code from_json} with a schema of strings gives (a string's value, any
@@ -103,17 +107,7 @@ public final class JsonLineCheck {
    * alone, as before the fields were read. Spark reads such a line field by field, keeping what it can.
    */
   static String fault(String line, FieldTexts read) {
-    try (JsonParser parser = JSON.createParser(line)) {
-      return fault(parser, read);
-    } catch (UnreadableValue e) {
-      String fault = fault(line);
-      read.leaveToSpark(fault == null);
-      return fault;
-    } catch (JsonParseException e) {
-      return e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? DUPLICATE_KEY : MALFORMED;
-    } catch (IOException e) {
-      return MALFORMED;
-    }
+    return faultOf(() -> JSON.createParser(line), read);
   }
 
   /** Where {@link #fault(String, FieldTexts)} puts the texts of the fields it reads. */
