@@ -81,14 +81,11 @@ public final class SessionMetrics {
     Column[] input = SessionRollup.INPUT.stream()
         .map(c -> c.equals(SessionRollup.TIME_US) ? unix_micros(col("event_ts")).as(c) : col(c))
         .toArray(Column[]::new);
-    Dataset<Row> rolledUp = sessionizedEvents.select(input)
-        .mapPartitions(new SessionRollup(), Encoders.row(SessionRollup.output()));
-    List<Column> columns = new ArrayList<>();
-    for (String name : rolledUp.columns()) {
-      columns.add(name.equals(SessionRollup.START_US) ? timestamp_micros(col(name)).as("session_start")
-          : name.equals(SessionRollup.END_US) ? timestamp_micros(col(name)).as("session_end") : col(name));
-    }
-    return rolledUp.select(columns.toArray(new Column[0])).transform(SessionMetrics::withSessionColumns);
+    return sessionizedEvents.select(input)
+        .mapPartitions(new SessionRollup(), Encoders.row(SessionRollup.output()))
+        .withColumn("session_start", timestamp_micros(col("session_start")))
+        .withColumn("session_end", timestamp_micros(col("session_end")))
+        .transform(SessionMetrics::withSessionColumns);
   }
 
   /** What a session's aggregates give: its duration, converted, bounced, and the date and hour of its start. */

@@ -26,9 +26,6 @@ import org.apache.spark.sql.types.StructType;
  * an event without a session id, visitor id or event id: not a sessionized event.
  */
 final class SessionRollup implements MapPartitionsFunction<Row, Row> {
-  static final String START_US = "_start_us";
-  static final String END_US = "_end_us";
-
   /** The columns it reads, in this order; {@code TIME_US} is the event's time in microseconds. */
   static final String TIME_US = "_ts_us";
   static final List<String> INPUT = List.of("session_id", "visitor_id", "user_id", "anonymous_id", "event_id",
@@ -51,7 +48,8 @@ final class SessionRollup implements MapPartitionsFunction<Row, Row> {
       "remove_from_carts", "checkout_starts", "purchases");
 
   /**
-   * One row per session: its id, visitor, user and anonymous id, first and last time, counts, texts. Nullable
+   * One row per session: its id, visitor, user and anonymous id, first and last time ({@code session_start},
+   * {@code session_end}, in microseconds: the caller makes them timestamps), counts, texts. Nullable
    * as the aggregation's columns are (only a {@code count} is not), so the sessions' files keep their schema.
    */
   static StructType output() {
@@ -60,8 +58,8 @@ final class SessionRollup implements MapPartitionsFunction<Row, Row> {
         .add("visitor_id", DataTypes.StringType, true)
         .add("user_id", DataTypes.StringType, true)
         .add("anonymous_id", DataTypes.StringType, true)
-        .add(START_US, DataTypes.LongType, true)
-        .add(END_US, DataTypes.LongType, true)
+        .add("session_start", DataTypes.LongType, true)
+        .add("session_end", DataTypes.LongType, true)
         .add("event_count", DataTypes.LongType, false);
     for (String count : TYPE_COUNTS) {
       schema = schema.add(count, DataTypes.LongType, true);

@@ -11,8 +11,11 @@ import org.apache.spark.sql.Column;
 
 /** The ingest columns every processed row carries besides {@code source_file}: when, which run, which job. */
 public final class Ingest {
+  public static final String INGESTED_AT = "ingested_at";
+  public static final String RUN_ID = "run_id";
+  public static final String JOB_NAME = "job_name";
   /** Their names, in their order: the columns two writes of the same rows differ in. */
-  public static final List<String> COLUMNS = List.of("ingested_at", "run_id", "job_name");
+  public static final List<String> COLUMNS = List.of(INGESTED_AT, RUN_ID, JOB_NAME);
 
   private Ingest() {}
 
@@ -23,9 +26,9 @@ public final class Ingest {
   /** The ingest columns by name, in their order: the run's constants. */
   public static Map<String, Column> columns(String runId, String jobName, Instant ingestedAt) {
     Map<String, Column> columns = new LinkedHashMap<>();
-    columns.put(COLUMNS.get(0), lit(Timestamp.from(ingestedAt)));
-    columns.put(COLUMNS.get(1), lit(runId));
-    columns.put(COLUMNS.get(2), lit(jobName));
+    columns.put(INGESTED_AT, lit(Timestamp.from(ingestedAt)));
+    columns.put(RUN_ID, lit(runId));
+    columns.put(JOB_NAME, lit(jobName));
     return columns;
   }
 }
