@@ -108,6 +108,7 @@ public final class ConfigLoader {
         c.getString("project"),
         c.getString("env"),
         root,
+        parquetPlainColumns(c),
         shufflePartitions,
         shufflePartitionBytes,
         codegenMinInputBytes,
@@ -142,6 +143,22 @@ public final class ConfigLoader {
         new Backoff(positive(c, "pipeline.retry-attempts"),
             positiveDuration(c, "pipeline.retry-initial-backoff"), positiveDuration(c, "pipeline.retry-max-backoff")),
         positive(c, "pipeline.parallel-steps"), bytes(c, "pipeline.parallel-max-input-bytes"));
+  }
+
+  /** {@code lake.parquet-plain-columns}: column names (letters, digits, '_', '.' for a nested field), no repeats. */
+  private static java.util.List<String> parquetPlainColumns(Config c) {
+    java.util.List<String> columns = c.getStringList("lake.parquet-plain-columns").stream().map(String::trim).toList();
+    for (String column : columns) {
+      if (!column.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*")) {
+        throw new UsageException("Cannot use shoplake.lake.parquet-plain-columns '" + column
+            + "': expected column names such as event_id (letters, digits and '_')");
+      }
+    }
+    if (new java.util.HashSet<>(columns).size() != columns.size()) {
+      throw new UsageException("Cannot use shoplake.lake.parquet-plain-columns: a column is named twice in "
+          + columns);
+    }
+    return columns;
   }
 
   private static LakeConfig.Aws aws(Config c) {

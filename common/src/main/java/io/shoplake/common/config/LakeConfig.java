@@ -7,6 +7,7 @@ package io.shoplake.common.config;
  * @param project project name, used in resource names
  * @param environment local, dev, staging or prod
  * @param lakeRoot root URI of the lake, as configured or given by {@code --lake-root}
+ * @param parquetPlainColumns the column names written to Parquet without a dictionary, in every dataset
  * @param shufflePartitions spark.sql.shuffle.partitions for the session, or 0 to keep Spark's
  * @param shufflePartitionBytes with a positive {@code shufflePartitions}, the input bytes per shuffle partition
  *     each run sizes its shuffles by (at most {@code shufflePartitions}), or 0 for a fixed count
@@ -37,6 +38,7 @@ public record LakeConfig(
     String project,
     String environment,
     String lakeRoot,
+    java.util.List<String> parquetPlainColumns,
     int shufflePartitions,
     long shufflePartitionBytes,
     long codegenMinInputBytes,

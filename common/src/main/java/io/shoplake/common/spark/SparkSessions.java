@@ -13,7 +13,8 @@ import org.apache.spark.sql.SparkSession;
  * detect bad values before any cast), Snappy Parquet with microsecond timestamps (read alike by
  * Athena, Spark and DuckDB), and no CSV parser column pruning: with pruning, whether a line with
  * too many fields is malformed depends on which columns a query reads, so two queries over the same
- * file could count it differently (found by the run manifest's row accounting). Then the environment's
+ * file could count it differently (found by the run manifest's row accounting), and no Parquet dictionary
+ * for the columns of {@code shoplake.lake.parquet-plain-columns} (ids, times, amounts). Then the environment's
  * {@code shoplake.spark.sql-settings} (conf/local.conf's are for one machine and small inputs), except a
  * key the launcher set itself.
  */
@@ -136,6 +137,26 @@ public final class SparkSessions {
         .min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
   }
 
+  /** Parquet's per-column switch of its dictionary ({@code parquet.enable.dictionary#<column path>}). */
+  static final String DICTIONARY_KEY_PREFIX = "parquet.enable.dictionary#";
+
+  /**
+   * Turns Parquet's dictionary off for {@code columns} in every later write of the session, and back on for
+   * columns an earlier job of a shared session listed and these settings do not. Set as session settings,
+   * which Spark copies into the Hadoop configuration of each write; a column a write does not have is
+   * ignored by Parquet. What it saves: per file and column, a dictionary built value by value (a hash probe
+   * each) and mostly dropped at 1 MB; what it costs: nothing where the dictionary would have been dropped,
+   * and a few percent of those columns' size where it would have been kept (docs/BENCHMARKS.md).
+   */
+  static void plainParquetColumns(SparkSession spark, java.util.List<String> columns) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    columns.forEach(c -> keys.add(DICTIONARY_KEY_PREFIX + c));
+    scala.collection.JavaConverters.mapAsJavaMap(spark.conf().getAll()).keySet().stream()
+        .filter(k -> k.startsWith(DICTIONARY_KEY_PREFIX) && !keys.contains(k)).toList()
+        .forEach(k -> spark.conf().unset(k));
+    keys.forEach(k -> spark.conf().set(k, "false"));
+  }
+
   public static void applyJobSettings(SparkSession spark, LakeConfig config) {
     spark.conf().set("spark.sql.session.timeZone", "UTC");
     spark.conf().set("spark.sql.ansi.enabled", "false");
@@ -145,6 +166,7 @@ public final class SparkSessions {
     if (config.shufflePartitions() > 0) {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     }
+    plainParquetColumns(spark, config.parquetPlainColumns());
     SparkConf launched = spark.sparkContext().getConf();
     restoreCodegen(spark); // after a previous job of the session interpreted
     // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
 import io.shoplake.common.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -114,6 +116,57 @@ class SparkSessionsTest {
   private static boolean wholeStageCodegen(Dataset<Row> frame) {
     return frame.queryExecution().executedPlan().find(
         p -> p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec).isDefined();
+  }
+
+  @Test
+  void theListedColumnsAreWrittenWithoutADictionaryAndTheOthersKeepIt() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    // Values repeated enough that Parquet keeps a dictionary for each column by default (for distinct values it
+    // drops the dictionary of the first page already, which would hide the setting).
+    String query = "select concat('E', cast(id % 50 as string)) as event_id,"
+        + " concat('d', cast(id % 3 as string)) as device_type, timestamp_seconds(id % 50) as event_ts from range(3000)";
+    try {
+      SparkSessions.applyJobSettings(spark, load("shoplake.lake.parquet-plain-columns = [event_id, event_ts]\n"));
+      Map<String, Boolean> plain = dictionaryByColumn(spark, query, "plain");
+      assertEquals(Map.of("event_id", false, "device_type", true, "event_ts", false), plain);
+
+      SparkSessions.applyJobSettings(spark, load("shoplake.lake.parquet-plain-columns = [event_ts]\n"));
+      assertEquals(Map.of("event_id", true, "device_type", true, "event_ts", false),
+          dictionaryByColumn(spark, query, "next"), "a column the next job's settings no longer list gets it back");
+    } finally {
+      SparkSessions.applyJobSettings(spark, load(""));
+    }
+  }
+
+  @Test
+  void aPlainColumnThatIsNotAColumnNameIsAUsageError() {
+    UsageException bad = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+        () -> load("shoplake.lake.parquet-plain-columns = [\"event id\"]\n"));
+    assertEquals("Cannot use shoplake.lake.parquet-plain-columns 'event id': expected column names such as"
+        + " event_id (letters, digits and '_')", bad.getMessage());
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+        () -> load("shoplake.lake.parquet-plain-columns = [a, b, a]\n")).getMessage().contains("named twice"));
+  }
+
+  /** Writes {@code query} as one Parquet file under {@code name} and tells, per column, whether it has a dictionary. */
+  private Map<String, Boolean> dictionaryByColumn(SparkSession spark, String query, String name) throws Exception {
+    String out = dir.resolve(name).toString();
+    spark.sql(query).coalesce(1).write().parquet(out);
+    org.apache.hadoop.fs.Path file;
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve(name))) {
+      file = new org.apache.hadoop.fs.Path(files.filter(f -> f.toString().endsWith(".parquet")).findFirst()
+          .orElseThrow().toString());
+    }
+    Map<String, Boolean> dictionary = new java.util.HashMap<>();
+    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, spark.sparkContext().hadoopConfiguration()))) {
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData column : block.getColumns()) {
+          dictionary.merge(column.getPath().toDotString(), column.hasDictionaryPage(), Boolean::logicalOr);
+        }
+      }
+    }
+    return dictionary;
   }
 
   @Test
