@@ -151,7 +151,7 @@ public final class ConfigLoader {
     for (String column : columns) {
       if (!column.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*")) {
         throw new UsageException("Cannot use shoplake.lake.parquet-plain-columns '" + column
-            + "': expected column names such as event_id (letters, digits and '_')");
+            + "': expected column names such as event_id (letters, digits, '_'; a nested field as parent.child)");
       }
     }
     if (new java.util.HashSet<>(columns).size() != columns.size()) {

@@ -143,7 +143,7 @@ class SparkSessionsTest {
     UsageException bad = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
         () -> load("shoplake.lake.parquet-plain-columns = [\"event id\"]\n"));
     assertEquals("Cannot use shoplake.lake.parquet-plain-columns 'event id': expected column names such as"
-        + " event_id (letters, digits and '_')", bad.getMessage());
+        + " event_id (letters, digits, '_'; a nested field as parent.child)", bad.getMessage());
     assertTrue(org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
         () -> load("shoplake.lake.parquet-plain-columns = [a, b, a]\n")).getMessage().contains("named twice"));
   }
