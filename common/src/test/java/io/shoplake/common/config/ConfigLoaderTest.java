@@ -107,7 +107,7 @@ class ConfigLoaderTest {
   void sparkSqlSettingsArePerEnvironmentAndOnlySqlOnes() throws Exception {
     java.util.Map<String, String> local = java.util.Map.of("spark.sql.adaptive.enabled", "false",
         "spark.sql.inMemoryColumnarStorage.compressed", "false", "spark.sql.optimizer.plannedWrite.enabled", "false",
-        "spark.sql.maxConcurrentOutputFileWriters", "4");
+        "spark.sql.maxConcurrentOutputFileWriters", "16");
     assertEquals(local, ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
     for (String env : java.util.List.of("dev", "staging", "prod")) {
       assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
