@@ -146,15 +146,15 @@ public final class ConfigLoader {
   }
 
   /** {@code lake.parquet-plain-columns}: column names (letters, digits, '_', '.' for a nested field), no repeats. */
-  private static java.util.List<String> parquetPlainColumns(Config c) {
-    java.util.List<String> columns = c.getStringList("lake.parquet-plain-columns").stream().map(String::trim).toList();
+  private static List<String> parquetPlainColumns(Config c) {
+    List<String> columns = c.getStringList("lake.parquet-plain-columns").stream().map(String::trim).toList();
     for (String column : columns) {
       if (!column.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*")) {
         throw new UsageException("Cannot use shoplake.lake.parquet-plain-columns '" + column
             + "': expected column names such as event_id (letters, digits, '_'; a nested field as parent.child)");
       }
     }
-    if (new java.util.HashSet<>(columns).size() != columns.size()) {
+    if (new TreeSet<>(columns).size() != columns.size()) {
       throw new UsageException("Cannot use shoplake.lake.parquet-plain-columns: a column is named twice in "
           + columns);
     }

@@ -2,6 +2,7 @@ package io.shoplake.common.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.config.ConfigLoader;
@@ -13,6 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -140,11 +145,11 @@ class SparkSessionsTest {
 
   @Test
   void aPlainColumnThatIsNotAColumnNameIsAUsageError() {
-    UsageException bad = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+    UsageException bad = assertThrows(UsageException.class,
         () -> load("shoplake.lake.parquet-plain-columns = [\"event id\"]\n"));
     assertEquals("Cannot use shoplake.lake.parquet-plain-columns 'event id': expected column names such as"
         + " event_id (letters, digits, '_'; a nested field as parent.child)", bad.getMessage());
-    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+    assertTrue(assertThrows(UsageException.class,
         () -> load("shoplake.lake.parquet-plain-columns = [a, b, a]\n")).getMessage().contains("named twice"));
   }
 
@@ -158,10 +163,10 @@ class SparkSessionsTest {
           .orElseThrow().toString());
     }
     Map<String, Boolean> dictionary = new java.util.HashMap<>();
-    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, spark.sparkContext().hadoopConfiguration()))) {
-      for (org.apache.parquet.hadoop.metadata.BlockMetaData block : reader.getFooter().getBlocks()) {
-        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData column : block.getColumns()) {
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        HadoopInputFile.fromPath(file, spark.sparkContext().hadoopConfiguration()))) {
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
           dictionary.merge(column.getPath().toDotString(), column.hasDictionaryPage(), Boolean::logicalOr);
         }
       }
