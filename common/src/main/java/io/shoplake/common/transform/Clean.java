@@ -29,14 +29,22 @@ public final class Clean {
    * is UTC); null when the text is not a {@link #TIMESTAMP_PATTERN} or names an impossible instant
    * (Feb 30), so a rule "invalid_x" can be {@code isNull} on a present value.
    *
-   * <p>A value ending in {@code Z}, the usual form, is cast without its {@code Z}: in the UTC session
-   * that is the same instant, and it spares Spark's cast resolving a zone id for each value
-   * ({@code SparkDateTimeUtils.getZoneId} compiles two regular expressions per call: 8% of the
-   * clickstream staging's profile at 5.7M events). Costs a test of the last character.
+   * <p>A value ending in {@code Z} or {@code +00:00}, the usual forms, is cast without it: in the UTC
+   * session that is the same instant, and it spares Spark's cast resolving a zone id for each value
+   * ({@code SparkDateTimeUtils.getZoneId} compiles two regular expressions and builds a {@code ZoneOffset}
+   * per call: 8% of the clickstream staging's profile at 5.7M events, 4% of the transaction staging's at
+   * 1M rows where a third of the values end in {@code +00:00}). Costs a test of the last characters.
    */
   public static Column timestamp(String column) {
     Column text = col(column);
-    return when(text.rlike(TIMESTAMP_PATTERN), withoutSuffix(text, "Z").cast("timestamp"));
+    return when(text.rlike(TIMESTAMP_PATTERN), withoutUtcDesignator(text).cast("timestamp"));
+  }
+
+  /** {@code text} without a final {@code Z} or {@code +00:00}; any other offset stays for the cast to apply. */
+  private static Column withoutUtcDesignator(Column text) {
+    return when(text.endsWith("Z"), text.substr(lit(1), length(text).minus(1)))
+        .when(text.endsWith("+00:00"), text.substr(lit(1), length(text).minus("+00:00".length())))
+        .otherwise(text);
   }
 
   /** {@code text} without a final {@code suffix}: a test of its end, not a regex search of the whole text. */
