@@ -28,6 +28,7 @@ public final class SparkSessions {
     if (!new SparkConf().contains("spark.master")) {
       builder.master("local[*]");
     }
+    ReflectionWarmUp.start();
     SparkSession spark = builder.getOrCreate();
     applyJobSettings(spark, config);
     return spark;
