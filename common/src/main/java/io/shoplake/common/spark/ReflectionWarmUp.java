@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
  * the job's thread in the middle of its run.
  *
  * <p>Why: Spark builds the universe the first time it generates code for an {@code Invoke} expression
- * (the first collect of rows into Java objects, an encoder), on the thread that runs the query. A cold JVM
- * takes 0.7-1.2 s for it (the universe alone, class archive or not; docs/BENCHMARKS.md twenty-third round),
- * and the query waits. Started before the SparkContext, it runs on a core the context's start leaves
+ * (the first collect of rows into Java objects, an encoder), on the thread that runs the query, and the
+ * query waits: the universe alone takes 1.1-1.3 s in a bare JVM, and the 1M-row transaction run waited
+ * 0.7-1.1 s for it (docs/BENCHMARKS.md, twenty-third round). Started before the SparkContext, it runs on a core the context's start leaves
  * mostly idle; the universe is a lazily initialised, synchronised value, so a query that needs it first
  * waits for the rest of the build instead of starting it again.
  *
