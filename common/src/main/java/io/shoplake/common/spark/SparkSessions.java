@@ -1,8 +1,13 @@
 package io.shoplake.common.spark;
 
 import io.shoplake.common.config.LakeConfig;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
+import scala.collection.JavaConverters;
 
 /**
  * Builds (or joins) the session a job runs in. On Glue and under spark-submit the master and
@@ -70,7 +75,7 @@ public final class SparkSessions {
   }
 
   /** The settings {@link #interpretSmallInput} changes, restored by {@link #applyJobSettings}. */
-  static final java.util.List<String> CODEGEN_KEYS = java.util.List.of(
+  static final List<String> CODEGEN_KEYS = List.of(
       "spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
 
   /**
@@ -133,7 +138,7 @@ public final class SparkSessions {
    * that is the size of the files its index listed when it was created (no IO); for other plans, Spark's
    * estimate. Cost: analysing and optimising the plan once (kept on the frame).
    */
-  public static long fileBytes(org.apache.spark.sql.Dataset<?> frame) {
+  public static long fileBytes(Dataset<?> frame) {
     return frame.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger()
         .min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
   }
@@ -149,10 +154,10 @@ public final class SparkSessions {
    * each) and mostly dropped at 1 MB; what it costs: nothing where the dictionary would have been dropped,
    * and a few percent of those columns' size where it would have been kept (docs/BENCHMARKS.md).
    */
-  static void plainParquetColumns(SparkSession spark, java.util.List<String> columns) {
-    java.util.Set<String> keys = new java.util.HashSet<>();
+  static void plainParquetColumns(SparkSession spark, List<String> columns) {
+    Set<String> keys = new HashSet<>();
     columns.forEach(c -> keys.add(DICTIONARY_KEY_PREFIX + c));
-    scala.collection.JavaConverters.mapAsJavaMap(spark.conf().getAll()).keySet().stream()
+    JavaConverters.mapAsJavaMap(spark.conf().getAll()).keySet().stream()
         .filter(k -> k.startsWith(DICTIONARY_KEY_PREFIX) && !keys.contains(k)).toList()
         .forEach(k -> spark.conf().unset(k));
     keys.forEach(k -> spark.conf().set(k, "false"));
