@@ -219,7 +219,7 @@ final class TransactionMerge {
       corrections = countedPart(CachedPlans.startingAtCache(marked.ranked()), PART_RANKED);
     }
     if (merged.carried() != null) {
-      Dataset<Row> carried = countedPart(marked.withRepeatedKeyFlag(merged.carried(), "transaction_id", REPEATED)
+      Dataset<Row> carried = countedPart(marked.withRepeatedKeyFlag(merged.carried(), REPEATED)
           .filter(col(REPEATED).isNull()).withColumn(RowRules.REJECT_REASON, lit(null).cast("string")),
           PART_CARRIED);
       corrections = corrections == null ? carried : corrections.unionByName(carried);

@@ -58,24 +58,26 @@ public final class Deduplication {
   public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference, Dataset<Row> repeated,
       long count) {
     if (count == 0) {
-      return new Marked(rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
+      return new Marked(key, rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
     }
     Split split = split(rows, key, preference, CachedPlans.startingAtCache(repeated),
         count <= BROADCAST_REPEATED_KEYS_LIMIT);
     Dataset<Row> ranked = split.ranked().persist(StorageLevel.MEMORY_AND_DISK());
-    return new Marked(split.unique(), repeated, count, ranked);
+    return new Marked(key, split.unique(), repeated, count, ranked);
   }
 
   /**
    * The input marked: {@link #rows()} are the rows of the keys that occur once and the cached, ranked rows of
    * the repeated keys.
    *
+   * @param key the column the rows were deduplicated on
    * @param unique the rows of the keys that occur once ({@code reject_reason} null); every row when none repeats
    * @param repeatedKeys the cached repeated keys
    * @param repeatedKeyCount how many keys occur more than once
    * @param ranked the cached rows of the repeated keys with their verdicts, or null when none repeats
    */
-  public record Marked(Dataset<Row> unique, Dataset<Row> repeatedKeys, long repeatedKeyCount, Dataset<Row> ranked) {
+  public record Marked(String key, Dataset<Row> unique, Dataset<Row> repeatedKeys, long repeatedKeyCount,
+      Dataset<Row> ranked) {
     /** The input with {@code reject_reason} (null or {@code duplicate}). */
     public Dataset<Row> rows() {
       return rows(part -> part);
@@ -93,11 +95,11 @@ public final class Deduplication {
     }
 
     /**
-     * {@code rows} with the boolean column {@code flag}: true when the row's {@code key} is a repeated one,
-     * null otherwise; the join {@link #deduplicate} used (broadcast when the keys are few). For counting
-     * other rows by the same verdict without reading the marked ones again.
+     * {@code rows} with the boolean column {@code flag}: true when the row's {@link #key()} column holds a
+     * repeated key, null otherwise; the join {@link #deduplicate} used (broadcast when the keys are few). For
+     * counting other rows by the same verdict without reading the marked ones again.
      */
-    public Dataset<Row> withRepeatedKeyFlag(Dataset<Row> rows, String key, String flag) {
+    public Dataset<Row> withRepeatedKeyFlag(Dataset<Row> rows, String flag) {
       if (repeatedKeyCount == 0) {
         return rows.withColumn(flag, lit(null).cast("boolean"));
       }

@@ -42,14 +42,14 @@ class DeduplicationTest {
       Dataset<Row> others = spark.sql("select * from values ('T1', 'x'), ('T2', 'y'), (null, 'z') as t(id, tag)");
       assertSameRows(spark.sql("select * from values ('T1', 'x', true), ('T2', 'y', null), (null, 'z', null)"
               + " as t(id, tag, repeated)"),
-          marked.withRepeatedKeyFlag(others, "id", "repeated"));
+          marked.withRepeatedKeyFlag(others, "repeated"));
     } finally {
       marked.release();
     }
     Deduplication.Marked none = Deduplication.deduplicate(rows.filter("version = 1"), "id", List.of(col("version")));
     try {
       assertSameRows(spark.sql("select 'T1' id, cast(null as boolean) repeated"),
-          none.withRepeatedKeyFlag(spark.sql("select 'T1' id"), "id", "repeated"));
+          none.withRepeatedKeyFlag(spark.sql("select 'T1' id"), "repeated"));
     } finally {
       none.release();
     }
