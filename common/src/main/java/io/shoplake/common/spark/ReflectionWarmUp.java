@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Spark builds the universe the first time it generates code for an {@code Invoke} expression
  * (the first collect of rows into Java objects, an encoder), on the thread that runs the query, and the
  * query waits: the universe alone takes 1.1-1.3 s in a bare JVM, and the 1M-row transaction run waited
- * 0.7-1.1 s for it (docs/BENCHMARKS.md, twenty-third round). Started before the SparkContext, it runs on a core the context's start leaves
- * mostly idle; the universe is a lazily initialised, synchronised value, so a query that needs it first
- * waits for the rest of the build instead of starting it again.
+ * 0.7-1.1 s for it (docs/BENCHMARKS.md, twenty-third round). Started before the SparkContext, it runs on a
+ * core the context's start leaves mostly idle; the universe is a lazily initialised, synchronised value, so
+ * a query that needs it first waits for the rest of the build instead of starting it again.
  *
  * <p>Costs that CPU once per JVM, also in a run that would never have needed it. A failure here is
  * logged and left alone: the query builds the universe itself, as without this class.

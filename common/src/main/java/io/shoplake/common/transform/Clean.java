@@ -37,19 +37,21 @@ public final class Clean {
    */
   public static Column timestamp(String column) {
     Column text = col(column);
-    return when(text.rlike(TIMESTAMP_PATTERN), withoutUtcDesignator(text).cast("timestamp"));
+    // Any other offset stays for the cast to apply.
+    return when(text.rlike(TIMESTAMP_PATTERN), withoutSuffix(text, "Z", "+00:00").cast("timestamp"));
   }
 
-  /** {@code text} without a final {@code Z} or {@code +00:00}; any other offset stays for the cast to apply. */
-  private static Column withoutUtcDesignator(Column text) {
-    return when(text.endsWith("Z"), text.substr(lit(1), length(text).minus(1)))
-        .when(text.endsWith("+00:00"), text.substr(lit(1), length(text).minus("+00:00".length())))
-        .otherwise(text);
-  }
-
-  /** {@code text} without a final {@code suffix}: a test of its end, not a regex search of the whole text. */
-  public static Column withoutSuffix(Column text, String suffix) {
-    return when(text.endsWith(suffix), text.substr(lit(1), length(text).minus(suffix.length()))).otherwise(text);
+  /**
+   * {@code text} without the first of {@code suffixes} it ends with (unchanged when it ends with none): a test
+   * of its end per suffix, in one {@code CASE WHEN}, not a regex search of the whole text.
+   */
+  public static Column withoutSuffix(Column text, String... suffixes) {
+    Column cut = null;
+    for (String suffix : suffixes) {
+      Column shorter = text.substr(lit(1), length(text).minus(suffix.length()));
+      cut = cut == null ? when(text.endsWith(suffix), shorter) : cut.when(text.endsWith(suffix), shorter);
+    }
+    return cut == null ? text : cut.otherwise(text);
   }
 
   /** {@code text} without a leading {@code prefix}. */
