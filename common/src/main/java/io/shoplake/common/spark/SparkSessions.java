@@ -1,6 +1,7 @@
 package io.shoplake.common.spark;
 
 import io.shoplake.common.config.LakeConfig;
+import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -140,7 +141,7 @@ public final class SparkSessions {
    */
   public static long fileBytes(Dataset<?> frame) {
     return frame.queryExecution().optimizedPlan().stats().sizeInBytes().bigInteger()
-        .min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+        .min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
   }
 
   /** Parquet's per-column switch of its dictionary ({@code parquet.enable.dictionary#<column path>}). */

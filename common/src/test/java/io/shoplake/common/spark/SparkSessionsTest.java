@@ -12,8 +12,10 @@ import io.shoplake.common.config.UsageException;
 import io.shoplake.common.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -158,11 +160,11 @@ class SparkSessionsTest {
     String out = dir.resolve(name).toString();
     spark.sql(query).coalesce(1).write().parquet(out);
     org.apache.hadoop.fs.Path file;
-    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve(name))) {
+    try (Stream<Path> files = Files.list(dir.resolve(name))) {
       file = new org.apache.hadoop.fs.Path(files.filter(f -> f.toString().endsWith(".parquet")).findFirst()
           .orElseThrow().toString());
     }
-    Map<String, Boolean> dictionary = new java.util.HashMap<>();
+    Map<String, Boolean> dictionary = new HashMap<>();
     try (ParquetFileReader reader = ParquetFileReader.open(
         HadoopInputFile.fromPath(file, spark.sparkContext().hadoopConfiguration()))) {
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
