@@ -13,6 +13,10 @@
 #                                            the whole pipeline on N generated transactions with their
 #                                            clickstream, products, categories, reviews and FX rates
 #                                            (default 3 days): per step seconds, rows/s; peak RSS
+#   --repeat R (with any of the above)       measures it all R times in turn (default 1), each round
+#                                            printed, then each ratio's median and range over the rounds:
+#                                            this machine's speed moves by more than many a change, so a
+#                                            ratio from one round is one draw of it
 #
 # Generated inputs are kept in bench-data/ and reused. The transaction comparison checks that both
 # wrote the same row count and the same sum of net_amount. Environment: SPARK_DRIVER_MEMORY (default
@@ -25,16 +29,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MODE=default
 ROWS=10000000
 DAYS=""
+REPEAT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS="${2:?--rows needs a value}"; shift 2 ;;
     --days) DAYS="${2:?--days needs a value}"; shift 2 ;;
     --small) MODE=small; shift ;;
     --pipeline) MODE=pipeline; shift ;;
-    *) die "Cannot use argument '$1': bench.sh takes --rows N, --days D, --small or --pipeline" ;;
+    --repeat) REPEAT="${2:?--repeat needs a value}"; shift 2 ;;
+    *) die "Cannot use argument '$1': bench.sh takes --rows N, --days D, --small, --pipeline or --repeat R" ;;
   esac
 done
 [[ "$ROWS" =~ ^[0-9]+$ ]] || die "Cannot use --rows '$ROWS': expected a whole number"
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "Cannot use --repeat '$REPEAT': expected a whole number of rounds, 1 or more"
 [ -z "$DAYS" ] || [[ "$DAYS" =~ ^[0-9]+$ ]] || die "Cannot use --days '$DAYS': expected a whole number"
 
 export SPARK_DRIVER_MEMORY="${SPARK_DRIVER_MEMORY:-4g}"
@@ -46,6 +53,27 @@ ensure_spark
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }
+
+# Each figure the summary reports, by name (in the order first recorded): its values, one per round.
+declare -A ROUND_VALUES=()
+ROUND_NAMES=()
+record() { # name value
+  [ -n "${ROUND_VALUES[$1]+set}" ] || ROUND_NAMES+=("$1")
+  ROUND_VALUES[$1]="${ROUND_VALUES[$1]:-}${ROUND_VALUES[$1]:+ }$2"
+}
+
+# After more than one round: each recorded figure's median and range, and every round's value in order.
+print_rounds_summary() {
+  [ "$REPEAT" -gt 1 ] || return 0
+  printf '\nover %d rounds (median, range; each round in order):\n' "$REPEAT"
+  local name
+  for name in "${ROUND_NAMES[@]}"; do
+    printf '%-34s %s\n' "$name" "$(echo "${ROUND_VALUES[$name]}" | tr ' ' '\n' | sort -g | awk -v all="${ROUND_VALUES[$name]}" \
+      '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+        n = split(all, r, " "); each = sprintf("%.2f", r[1]); for (i = 2; i <= n; i++) each = each sprintf(", %.2f", r[i]);
+        printf "%.2f  (%.2f-%.2f; %s)", m, v[1], v[NR], each }')"
+  done
+}
 
 # "≈ $X on Glue (D DPU)" for a run of $1 seconds: DPU-hours at the measured speed, at least one minute billed.
 glue_cost() {
@@ -136,6 +164,7 @@ bench_small() {
   printf '%-34s %s\n' "  driver class archive" "$CLASS_ARCHIVE_STATE"
   printf '%-34s %.2f  (target 2.0; %.2f against the minimal job on the same profile)\n' \
     "ratio pipeline/minimal job" "$(calc "$pipeline / $floor")" "$(calc "$pipeline / $floor_small")"
+  record "small: pipeline/minimal job" "$(calc "$pipeline / $floor")"
 }
 
 bench_transactions() {
@@ -206,6 +235,9 @@ bench_transactions() {
     "Spark floor: wall" "$spark_floor" "$(calc "$spark_floor / $duck_wall")"
   printf '%-34s %.2f  (target: 2.0 at 10M rows, 3.0 at 1M)\n' "ratio ours/DuckDB (wall)" "$(calc "$ours / $duck_wall")"
   printf '%-34s %s\n' "seed architecture, for scale" "1 GB in 5 min for about \$0.10 on Glue"
+  record "$ROWS rows: ours/DuckDB" "$(calc "$ours / $duck_wall")"
+  record "$ROWS rows: ours/Spark floor" "$(calc "$ours / $spark_floor")"
+  record "$ROWS rows: Spark floor/DuckDB" "$(calc "$spark_floor / $duck_wall")"
 }
 
 bench_pipeline() {
@@ -231,6 +263,7 @@ bench_pipeline() {
   printf '%-34s %.1f s, peak RSS %s MB, driver %s   %s\n' "whole process" "$wall" "$peak" "$SPARK_DRIVER_MEMORY" \
     "$(glue_cost "$wall")"
   printf '%-34s %.2f us per transaction\n' "time per transaction" "$(calc "$wall * 1000000 / $ROWS")"
+  record "pipeline: whole process (s)" "$wall"
 }
 
 # The driver's class archive (scripts/lib.sh) is recorded by the first launch that finds none, and that
@@ -256,8 +289,12 @@ ensure_class_archive() {
 }
 
 ensure_class_archive
-case "$MODE" in
-  small) bench_small ;;
-  pipeline) bench_pipeline ;;
-  default) bench_small; bench_transactions ;;
-esac
+for ((round = 1; round <= REPEAT; round++)); do
+  [ "$REPEAT" -eq 1 ] || printf '\n=== round %d of %d ===\n' "$round" "$REPEAT"
+  case "$MODE" in
+    small) bench_small ;;
+    pipeline) bench_pipeline ;;
+    default) bench_small; bench_transactions ;;
+  esac
+done
+print_rounds_summary
