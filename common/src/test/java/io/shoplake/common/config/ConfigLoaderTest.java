@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +56,7 @@ class ConfigLoaderTest {
     LakeConfig local = ConfigLoader.load(JobArguments.parse("--env", "local"));
     assertEquals(8, local.shufflePartitions());
     assertEquals(64L * 1024 * 1024, local.shufflePartitionBytes());
-    for (String env : java.util.List.of("dev", "staging", "prod")) {
+    for (String env : List.of("dev", "staging", "prod")) {
       LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", env));
       assertEquals(0, config.shufflePartitions(), env + " keeps Spark's count (AQE coalesces)");
       assertEquals(0, config.shufflePartitionBytes(), env);
@@ -69,7 +72,7 @@ class ConfigLoaderTest {
   @Test
   void onlyTheLocalEnvironmentInterpretsSmallInputs() throws Exception {
     assertEquals(32L * 1024 * 1024, ConfigLoader.load(JobArguments.parse("--env", "local")).codegenMinInputBytes());
-    for (String env : java.util.List.of("dev", "staging", "prod")) {
+    for (String env : List.of("dev", "staging", "prod")) {
       assertEquals(0, ConfigLoader.load(JobArguments.parse("--env", env)).codegenMinInputBytes(),
           env + " always generates code");
     }
@@ -105,15 +108,15 @@ class ConfigLoaderTest {
 
   @Test
   void sparkSqlSettingsArePerEnvironmentAndOnlySqlOnes() throws Exception {
-    java.util.Map<String, String> local = java.util.Map.of("spark.sql.adaptive.enabled", "false",
+    Map<String, String> local = Map.of("spark.sql.adaptive.enabled", "false",
         "spark.sql.inMemoryColumnarStorage.compressed", "false", "spark.sql.optimizer.plannedWrite.enabled", "false",
         "spark.sql.maxConcurrentOutputFileWriters", "16");
     assertEquals(local, ConfigLoader.load(JobArguments.parse("--env", "local")).sparkSqlSettings());
-    for (String env : java.util.List.of("dev", "staging", "prod")) {
-      assertEquals(java.util.Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
+    for (String env : List.of("dev", "staging", "prod")) {
+      assertEquals(Map.of(), ConfigLoader.load(JobArguments.parse("--env", env)).sparkSqlSettings(),
           "a setting for one machine must not reach " + env);
     }
-    java.util.Map<String, String> withExtra = new java.util.HashMap<>(local);
+    Map<String, String> withExtra = new HashMap<>(local);
     withExtra.put("spark.sql.files.maxPartitionBytes", "64m");
     assertEquals(withExtra,
         loadWith("shoplake.spark.sql-settings { \"spark.sql.files.maxPartitionBytes\" = 64m }\n").sparkSqlSettings());
