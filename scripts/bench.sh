@@ -14,7 +14,8 @@
 #                                            clickstream, products, categories, reviews and FX rates
 #                                            (default 3 days): per step seconds, rows/s; peak RSS
 #   --repeat R (with any of the above)       measures it all R times in turn (default 1), each round
-#                                            printed, then each ratio's median and range over the rounds:
+#                                            printed, then each figure's median and range over the rounds
+#                                            (the ratios; with --pipeline, the whole process's seconds):
 #                                            this machine's speed moves by more than many a change, so a
 #                                            ratio from one round is one draw of it
 #
@@ -68,10 +69,12 @@ print_rounds_summary() {
   printf '\nover %d rounds (median, range; each round in order):\n' "$REPEAT"
   local name
   for name in "${ROUND_NAMES[@]}"; do
-    printf '%-34s %s\n' "$name" "$(echo "${ROUND_VALUES[$name]}" | tr ' ' '\n' | sort -g | awk -v all="${ROUND_VALUES[$name]}" \
-      '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-        n = split(all, r, " "); each = sprintf("%.2f", r[1]); for (i = 2; i <= n; i++) each = each sprintf(", %.2f", r[i]);
-        printf "%.2f  (%.2f-%.2f; %s)", m, v[1], v[NR], each }')"
+    printf '%-34s %s\n' "$name" "$(echo "${ROUND_VALUES[$name]}" | tr ' ' '\n' | sort -g \
+      | awk -v all="${ROUND_VALUES[$name]}" '{ v[NR] = $1 } END {
+          m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          n = split(all, r, " "); each = sprintf("%.2f", r[1])
+          for (i = 2; i <= n; i++) each = each sprintf(", %.2f", r[i])
+          printf "%.2f  (%.2f-%.2f; %s)", m, v[1], v[NR], each }')"
   done
 }
 
