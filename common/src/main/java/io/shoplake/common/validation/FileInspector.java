@@ -112,7 +112,9 @@ public final class FileInspector implements Serializable {
       }
       if (format.csv() && !headerSeen) {
         headerSeen = true;
-        List<String> header = CsvHeaders.parseHeaderLine(text(bytes, start, lineEnd).strip());
+        // A lone '\r' ends the header as it ends any line for the readers (Hadoop's, BufferedReader's): a file
+        // with old Mac line ends (Excel for Mac's "CSV (Macintosh)") is one '\n' line here.
+        List<String> header = CsvHeaders.parseHeaderLine(text(bytes, start, firstCr(bytes, start, lineEnd)).strip());
         List<String> missing = new ArrayList<>(format.requiredColumns());
         missing.removeAll(header);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
@@ -133,7 +135,11 @@ public final class FileInspector implements Serializable {
         }
       }
     }
-    if (dataLines == 0) {
+    if (csv != null) {
+      csv.finish();
+    }
+    // A CSV file's rows are its records, which a lone '\r' ends too; a JSON Lines file's are its '\n' lines.
+    if ((csv != null ? csv.dataRecords() : dataLines) == 0) {
       return Check.fail("empty", format.csv() && lineNumber > 0 ? "a header and no rows" : "no rows");
     }
     if (malformed > maxMalformedLineRatio * dataLines) {
@@ -144,8 +150,17 @@ public final class FileInspector implements Serializable {
     if (csv == null) {
       return new Check(null, null, dataLines, false, extra);
     }
-    csv.finish();
     return new Check(null, null, csv.dataRecords(), csv.needsWholeFileRead(), extra);
+  }
+
+  /** The position of the first '\r' in {@code bytes[from, to)}, or {@code to}. */
+  private static int firstCr(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == '\r') {
+        return i;
+      }
+    }
+    return to;
   }
 
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

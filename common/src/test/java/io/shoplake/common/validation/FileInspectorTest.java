@@ -41,6 +41,16 @@ class FileInspectorTest {
   }
 
   @Test
+  void loneCrLineEndsAreLineEndsForTheHeaderAndTheRecords() throws Exception {
+    FileInspection result = inspect("mac.csv", CSV, bytes("id,name\r1,Ann\r\r2,Bo\r"));
+    assertNull(result.reason(), result.detail());
+    assertEquals(2, result.records());
+    assertFalse(result.wholeFileRead());
+    assertEquals("empty", inspect("mac-empty.csv", CSV, bytes("id,name\r\r")).reason());
+    assertEquals("missing_columns", inspect("mac-headerless.csv", CSV, bytes("1,Ann\r2,Bo\r")).reason());
+  }
+
+  @Test
   void aQuotedLineBreakNeedsTheWholeFileReadAndCountsOneRecord() throws Exception {
     FileInspection result = inspect("q.csv", CSV, bytes("id,name\n1,\"two\nlines\"\n2,b\n"));
     assertNull(result.reason(), result.detail());
