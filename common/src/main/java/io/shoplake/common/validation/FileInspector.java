@@ -113,8 +113,14 @@ public final class FileInspector implements Serializable {
       if (format.csv() && !headerSeen) {
         headerSeen = true;
         // A lone '\r' ends the header as it ends any line for the readers (Hadoop's, BufferedReader's): a file
-        // with old Mac line ends (Excel for Mac's "CSV (Macintosh)") is one '\n' line here.
-        List<String> header = CsvHeaders.parseHeaderLine(text(bytes, start, firstCr(bytes, start, lineEnd)).strip());
+        // with old Mac line ends (Excel for Mac's "CSV (Macintosh)") is one '\n' line here, blank lines before
+        // its header included.
+        int headerStart = start;
+        while (headerStart < lineEnd && (bytes[headerStart] & 0xff) <= ' ') {
+          headerStart++;
+        }
+        List<String> header = CsvHeaders.parseHeaderLine(
+            text(bytes, headerStart, firstCr(bytes, headerStart, lineEnd)).strip());
         List<String> missing = new ArrayList<>(format.requiredColumns());
         missing.removeAll(header);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such

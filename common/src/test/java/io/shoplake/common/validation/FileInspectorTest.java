@@ -46,6 +46,8 @@ class FileInspectorTest {
     assertNull(result.reason(), result.detail());
     assertEquals(2, result.records());
     assertFalse(result.wholeFileRead());
+    assertEquals(1, inspect("mac-blank-first.csv", CSV, bytes("\r \rid,name\r1,Ann")).records(),
+        "blank lines before the header are skipped, as the readers skip them");
     assertEquals("empty", inspect("mac-empty.csv", CSV, bytes("id,name\r\r")).reason());
     assertEquals("missing_columns", inspect("mac-headerless.csv", CSV, bytes("1,Ann\r2,Bo\r")).reason());
   }
