@@ -50,7 +50,8 @@ class ClassArchiveLauncherTest {
   @BeforeEach
   void scriptsBesideAStandInJdkAndSpark() throws IOException {
     Files.createDirectories(root.resolve("scripts"));
-    Files.copy(Path.of("..", "scripts", "lib.sh"), root.resolve("scripts").resolve("lib.sh"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(Path.of("..", "scripts", "lib.sh"), root.resolve("scripts").resolve("lib.sh"),
+        StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(root.resolve("pom.xml"), "<project><properties><spark.version>3.5.6</spark.version>"
         + "</properties></project>\n");
     jdk = root.resolve("jdk");
@@ -107,7 +108,8 @@ class ClassArchiveLauncherTest {
 
   @Test
   void aJvmThatWroteNoArchiveIsNotAskedAgain() throws Exception {
-    Bash none = bash(Map.of(), "submit_profile\nrun_submit true\necho \"status=$?\"\necho \"archive=$CLASS_ARCHIVE\"\n");
+    Bash none = bash(Map.of(),
+        "submit_profile\nrun_submit true\necho \"status=$?\"\necho \"archive=$CLASS_ARCHIVE\"\n");
     assertEquals("0", none.value("status"), none.output());
     assertTrue(none.output().contains("The JVM wrote no class archive"), none.output());
     assertTrue(Files.exists(Path.of(none.value("archive") + ".failed")), none.output());
@@ -132,7 +134,7 @@ class ClassArchiveLauncherTest {
   }
 
   @Test
-  void aRecordingLeftByAShellThatIsGoneIsRemovedAndALiveOnesIsKept() throws Exception {
+  void aRecordingLeftByAShellThatIsGoneIsRemovedAndALiveShellsIsKept() throws Exception {
     Process ended = new ProcessBuilder("true").start();
     assertTrue(ended.waitFor(10, TimeUnit.SECONDS));
     Files.createDirectories(archiveDir);
