@@ -7,9 +7,13 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -32,9 +36,10 @@ public final class CsvHeaders {
       if (header.isEmpty()) {
         continue; // an empty file: no rows
       }
-      if (new java.util.HashSet<>(header).size() != header.size()) {
-        throw new IllegalArgumentException("Cannot read " + file.relativePath() + ": its header repeats a column"
-            + " (header: " + header + ")");
+      List<String> repeated = repeatedNames(header);
+      if (!repeated.isEmpty()) {
+        throw new IllegalArgumentException("Cannot read " + file.relativePath() + ": its header repeats "
+            + quoted(repeated) + " (header: " + quoted(header) + ")");
       }
       List<String> missing = new ArrayList<>(required);
       missing.removeAll(header);
@@ -47,11 +52,36 @@ public final class CsvHeaders {
     return groups;
   }
 
+  /**
+   * The names a header gives to more than one column, each once, in header order. Unnamed columns (the empty
+   * ones of trailing commas) are no repeat: they are extra columns, never read ({@link CsvSource} reads them
+   * under names of its own).
+   */
+  public static List<String> repeatedNames(List<String> header) {
+    Set<String> seen = new HashSet<>();
+    Set<String> repeated = new LinkedHashSet<>();
+    for (String name : header) {
+      if (!name.isEmpty() && !seen.add(name)) {
+        repeated.add(name);
+      }
+    }
+    return List.copyOf(repeated);
+  }
+
   /** Header columns outside the contract, by file: reported, not read. */
   public static List<String> extraColumns(List<String> header, List<String> required) {
     List<String> extra = new ArrayList<>(header);
     extra.removeAll(required);
     return extra;
+  }
+
+  /**
+   * Column names for a message, each in double quotes: {@code ["note", ""]}. Why quoted: a trailing comma on
+   * every line of an export (a common spreadsheet fault) gives an unnamed extra column, which a plain list
+   * shows as {@code []}, as if there were none.
+   */
+  public static String quoted(List<String> names) {
+    return names.stream().map(n -> '"' + n + '"').collect(Collectors.joining(", ", "[", "]"));
   }
 
   /**

@@ -68,12 +68,12 @@ public final class CsvSource {
       boolean whole = group.getKey().wholeFileRead();
       List<String> extra = CsvHeaders.extraColumns(header, columns);
       if (!extra.isEmpty()) {
-        LOG.warn("Extra columns {} left out of {} file(s), e.g. {}", extra, group.getValue().size(),
+        LOG.warn("Extra columns {} left out of {} file(s), e.g. {}", CsvHeaders.quoted(extra), group.getValue().size(),
             group.getValue().get(0).relativePath());
       }
       StructType schema = new StructType();
-      for (String name : header) {
-        schema = schema.add(name, DataTypes.StringType, true);
+      for (int i = 0; i < header.size(); i++) {
+        schema = schema.add(readName(header.get(i), i), DataTypes.StringType, true);
       }
       schema = schema.add(corruptColumn, DataTypes.StringType, true);
       Dataset<Row> read = spark.read()
@@ -102,5 +102,14 @@ public final class CsvSource {
       all = spark.createDataFrame(List.of(), empty.add(corruptColumn, DataTypes.StringType, true));
     }
     return Lineage.withSourceFile(all);
+  }
+
+  /**
+   * The name a header's column is read under: its own, or for an unnamed one (the empty column that a trailing
+   * comma on every line makes) one made from its position, so that two of them do not clash in the schema.
+   * The reader takes the columns by position, so the name is only ours; an unnamed column is never read.
+   */
+  private static String readName(String headerName, int index) {
+    return headerName.isEmpty() ? "_unnamed_column_" + (index + 1) : headerName;
   }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -18,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
@@ -95,7 +95,7 @@ public final class FileInspector implements Serializable {
       int start = reader.start();
       int end = start + reader.length();
       if (!isAscii(bytes, start, end) && !isUtf8(utf8, bytes, start, end)) {
-        return Check.fail("not_utf8", "line " + lineNumber + " is not valid UTF-8");
+        return Check.fail("not_utf8", notUtf8Detail(utf8, lineNumber, bytes, start, end));
       }
       if (startsWithBom(bytes, start, end)) {
         start += BOM.length; // tolerated at the start of a line, as the readers do
@@ -126,8 +126,10 @@ public final class FileInspector implements Serializable {
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
           return Check.fail("missing_columns", "the header lacks " + missing + " (header: " + header + ")");
         }
-        if (new HashSet<>(header).size() != header.size()) {
-          return Check.fail("repeated_columns", "the header repeats a column: " + header);
+        List<String> repeated = CsvHeaders.repeatedNames(header);
+        if (!repeated.isEmpty()) {
+          return Check.fail("repeated_columns", "the header repeats " + CsvHeaders.quoted(repeated) + " (header: "
+              + CsvHeaders.quoted(header) + ")");
         }
         extra = CsvHeaders.extraColumns(header, format.requiredColumns());
         continue;
@@ -189,6 +191,28 @@ public final class FileInspector implements Serializable {
     } catch (CharacterCodingException e) {
       return false;
     }
+  }
+
+  /**
+   * Where a line that is not UTF-8 goes wrong, for the rejection's detail: its first bad byte and where it is,
+   * or, for a file that starts with a UTF-16 byte-order mark (a spreadsheet's "Unicode text"), that. Only
+   * called for a rejected line: it decodes that line again.
+   */
+  static String notUtf8Detail(CharsetDecoder utf8, long lineNumber, byte[] bytes, int start, int end) {
+    String line = "line " + lineNumber + " is not valid UTF-8";
+    if (lineNumber == 1 && end - start >= 2 && isUtf16Bom(bytes[start] & 0xff, bytes[start + 1] & 0xff)) {
+      return String.format("%s: the file starts with a UTF-16 byte-order mark (%02X %02X); export it as UTF-8",
+          line, bytes[start] & 0xff, bytes[start + 1] & 0xff);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes, start, end - start);
+    utf8.reset().decode(in, CharBuffer.allocate(end - start), true); // stops at the first bad sequence
+    int bad = in.position();
+    return String.format("%s: byte 0x%02X at byte %d of the line (a Latin-1 or Windows-1252 export?"
+        + " the raw zone takes UTF-8)", line, bytes[bad] & 0xff, bad - start + 1);
+  }
+
+  private static boolean isUtf16Bom(int first, int second) {
+    return first == 0xFF && second == 0xFE || first == 0xFE && second == 0xFF;
   }
 
   private static boolean startsWithBom(byte[] bytes, int start, int end) {

@@ -1,6 +1,7 @@
 package io.shoplake.common.validation;
 
 import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.job.FlowStep;
 import io.shoplake.common.job.JobContext;
 import io.shoplake.common.job.JobResult;
@@ -88,7 +89,8 @@ public final class FileValidation implements LakeJob {
       if (verdict.accepted()) {
         accepted++;
         if (!verdict.inspection().extraColumns().isEmpty()) {
-          warnings.add(file.relativePath() + ": extra columns " + verdict.inspection().extraColumns() + " (not read)");
+          warnings.add(file.relativePath() + ": extra columns " + CsvHeaders.quoted(verdict.inspection().extraColumns())
+              + " (not read)");
         }
       } else {
         rejectedByReason.merge(verdict.reason(), 1L, Long::sum);

@@ -135,6 +135,8 @@ class BadInputCorpusTest {
         + tx("T22", "\"a\r\nb\"", "2025-01-10T10:00:00Z") + "\r\n");
     write("transactions", "stray-cr.csv", TX_HEADER + "\n" + tx("T23", "a\rb", "2025-01-10T10:00:00Z") + "\n");
     write("transactions", "mac-cr.csv", TX_HEADER + "\r" + tx("T27") + "\r" + tx("T28") + "\r");
+    // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
+    write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
     write("transactions", "truncated.csv", TX_HEADER + "\n" + tx("T24") + "\n"
         + "T25,C1,P1,1,10.00,0,0,USD,\"card,completed,2025-01-10T10:00:00Z,,US");
     write("transactions", "header-only.csv", TX_HEADER + "\n");
@@ -227,6 +229,8 @@ class BadInputCorpusTest {
     processed("a stray CR inside an unquoted field stays in it", "transactions", "T23", "payment_method", "a\rb");
     processed("lone CR line ends (Excel for Mac's CSV): the first row", "transactions", "T27", null, null);
     processed("lone CR line ends (Excel for Mac's CSV): the last row", "transactions", "T28", "payment_method", "card");
+    processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
+        "US");
     processed("the good line before a truncated one", "transactions", "T24", null, null);
     rowQuarantined("a last line cut inside a quote", "transactions", "T25", "malformed_row");
     fileQuarantined("a header and no rows", "transactions", "header-only.csv", "empty");
@@ -278,8 +282,9 @@ class BadInputCorpusTest {
         recordsByDataset.merge(entry.get("dataset").asText(), entry.get("records").asLong(), Long::sum);
       }
     }
-    // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2.
-    assertEquals(31L, recordsByDataset.get("transactions"), listing.toString());
+    // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
+    // trailing-commas 1.
+    assertEquals(32L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());

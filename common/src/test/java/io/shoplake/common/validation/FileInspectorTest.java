@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.io.SerializableHadoopConf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,16 @@ class FileInspectorTest {
   }
 
   @Test
+  void unnamedColumnsFromTrailingCommasAreExtraColumnsNotARepeat() throws Exception {
+    FileInspection result = inspect("trailing.csv", CSV, bytes("id,name,,\n1,Ann,,\n"));
+    assertNull(result.reason(), result.detail());
+    assertEquals(List.of("", ""), result.extraColumns());
+    FileInspection repeated = inspect("repeated.csv", CSV, bytes("id,name,name,\n1,Ann,Bo,\n"));
+    assertEquals("repeated_columns", repeated.reason());
+    assertEquals("the header repeats [\"name\"] (header: [\"id\", \"name\", \"name\", \"\"])", repeated.detail());
+  }
+
+  @Test
   void aQuotedLineBreakNeedsTheWholeFileReadAndCountsOneRecord() throws Exception {
     FileInspection result = inspect("q.csv", CSV, bytes("id,name\n1,\"two\nlines\"\n2,b\n"));
     assertNull(result.reason(), result.detail());
@@ -88,8 +99,21 @@ class FileInspectorTest {
     byte[] content = out.toByteArray();
     FileInspection result = inspect("bad.csv", CSV, content);
     assertEquals("not_utf8", result.reason());
-    assertEquals("line 10002 is not valid UTF-8", result.detail());
+    assertEquals("line 10002 is not valid UTF-8: byte 0xC3 at byte 3 of the line (a Latin-1 or Windows-1252 export?"
+        + " the raw zone takes UTF-8)", result.detail());
     assertEquals(sha256(content), result.sha256(), "the rest of a rejected file is hashed too");
+  }
+
+  @Test
+  void aUtf16ExportIsToldAsSuch() throws Exception {
+    String text = "\uFEFFid,name\r\n1,a\r\n";
+    for (Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+      FileInspection result = inspect("unicode-text.csv", CSV, text.getBytes(utf16));
+      assertEquals("not_utf8", result.reason(), utf16.name());
+      String mark = utf16.equals(StandardCharsets.UTF_16LE) ? "FF FE" : "FE FF";
+      assertEquals("line 1 is not valid UTF-8: the file starts with a UTF-16 byte-order mark (" + mark
+          + "); export it as UTF-8", result.detail(), utf16.name());
+    }
   }
 
   @Test

@@ -60,12 +60,13 @@ class FileValidationTest {
     assertEquals(13, m.getRowsRead());
     assertEquals(4, m.getRowsWritten()); // good, reordered-with-extra, one-bad-line, with-bom
     assertTrue(m.getWarnings().contains(
-        "raw/transactions/date=2025-01-02/reordered-with-extra.csv: extra columns [note] (not read)"), m.getWarnings().toString());
+        "raw/transactions/date=2025-01-02/reordered-with-extra.csv: extra columns [\"note\"] (not read)"), m.getWarnings().toString());
     assertTrue(m.getWarnings().stream().anyMatch(w -> w.startsWith(
         "rejected raw/transactions/date=2025-01-01/same-content-new-name.csv: duplicate_content (same content")
         && w.endsWith("as raw/transactions/date=2025-01-01/good.csv)")), m.getWarnings().toString());
     assertTrue(m.getWarnings().contains("rejected raw/transactions/date=2025-01-02/latin1.csv: not_utf8"
-        + " (line 2 is not valid UTF-8)"), m.getWarnings().toString());
+        + " (line 2 is not valid UTF-8: byte 0xFC at byte 63 of the line (a Latin-1 or Windows-1252 export? the raw"
+        + " zone takes UTF-8))"), m.getWarnings().toString());
 
     // A reason record and a copy; the original stays in raw/.
     Path folder = lake.root().resolve("quarantine/_files/transactions/date=2025-01-01");
