@@ -45,7 +45,7 @@ public final class CsvHeaders {
       missing.removeAll(header);
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("Cannot read " + file.relativePath() + ": its header lacks columns "
-            + missing + " (header: " + header + ")");
+            + quoted(missing) + " (header: " + quoted(header) + ")");
       }
       groups.computeIfAbsent(header, h -> new ArrayList<>()).add(file);
     }

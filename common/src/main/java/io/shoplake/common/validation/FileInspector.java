@@ -124,7 +124,8 @@ public final class FileInspector implements Serializable {
         List<String> missing = new ArrayList<>(format.requiredColumns());
         missing.removeAll(header);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
-          return Check.fail("missing_columns", "the header lacks " + missing + " (header: " + header + ")");
+          return Check.fail("missing_columns", "the header lacks " + CsvHeaders.quoted(missing) + " (header: "
+              + CsvHeaders.quoted(header) + ")");
         }
         List<String> repeated = CsvHeaders.repeatedNames(header);
         if (!repeated.isEmpty()) {
@@ -207,6 +208,9 @@ public final class FileInspector implements Serializable {
     ByteBuffer in = ByteBuffer.wrap(bytes, start, end - start);
     utf8.reset().decode(in, CharBuffer.allocate(end - start), true); // stops at the first bad sequence
     int bad = in.position();
+    if (bad >= end) {
+      return line;
+    }
     return String.format("%s: byte 0x%02X at byte %d of the line (a Latin-1 or Windows-1252 export?"
         + " the raw zone takes UTF-8)", line, bytes[bad] & 0xff, bad - start + 1);
   }

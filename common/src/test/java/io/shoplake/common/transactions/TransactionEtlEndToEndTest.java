@@ -239,7 +239,7 @@ class TransactionEtlEndToEndTest {
     RunManifest m = outcome.manifest().orElseThrow();
     assertEquals(1, m.getRowsWritten());
     assertTrue(m.getWarnings().stream().anyMatch(w -> w.startsWith("not read: raw/transactions/date=2025-01-19/short.csv"
-        + " failed the file checks (missing_columns: the header lacks [shipping_country]")), m.getWarnings().toString());
+        + " failed the file checks (missing_columns: the header lacks [\"shipping_country\"]")), m.getWarnings().toString());
     java.nio.file.Path reason = lake.root().resolve("quarantine/_files/transactions/date=2025-01-19/short.csv.reason.json");
     assertTrue(java.nio.file.Files.readString(reason).contains("\"missing_columns\""));
   }
