@@ -1,9 +1,6 @@
 package io.shoplake.common.clickstream;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.unix_micros;
 
@@ -54,11 +51,10 @@ public final class Sessionization {
       StructType input = sorted.schema();
       return sorted
           .mapPartitions(new SessionFold(input, TIME_US, gapUs, maxUs), Encoders.row(SessionFold.output(input)))
-          .withColumn("session_id", substring(sha2(concat_ws("|", col("visitor_id"),
-              col(SessionFold.FIRST_EVENT_ID)), 256), 1, 32))
+          .withColumn("session_id", col(SessionFold.SESSION_ID))
           .withColumn("session_start", timestamp_micros(col(SessionFold.SESSION_START_US)))
           .withColumn("chain_start", timestamp_micros(col(SessionFold.CHAIN_START_US)))
-          .drop(TIME_US, SessionFold.SESSION_START_US, SessionFold.CHAIN_START_US, SessionFold.FIRST_EVENT_ID);
+          .drop(TIME_US, SessionFold.SESSION_START_US, SessionFold.CHAIN_START_US, SessionFold.SESSION_ID);
     };
   }
 }
