@@ -199,7 +199,7 @@ public final class FileInspector implements Serializable {
    * or, for a file that starts with a UTF-16 byte-order mark (a spreadsheet's "Unicode text"), that. Only
    * called for a rejected line: it decodes that line again.
    */
-  static String notUtf8Detail(CharsetDecoder utf8, long lineNumber, byte[] bytes, int start, int end) {
+  private static String notUtf8Detail(CharsetDecoder utf8, long lineNumber, byte[] bytes, int start, int end) {
     String line = "line " + lineNumber + " is not valid UTF-8";
     if (lineNumber == 1 && end - start >= 2 && isUtf16Bom(bytes[start] & 0xff, bytes[start + 1] & 0xff)) {
       return String.format("%s: the file starts with a UTF-16 byte-order mark (%02X %02X); export it as UTF-8",
