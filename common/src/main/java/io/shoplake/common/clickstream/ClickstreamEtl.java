@@ -197,6 +197,7 @@ public final class ClickstreamEtl implements LakeJob {
   private static Window sessionizedWindow(JobContext ctx, RawDataset declared, List<InputFile> allFiles,
       Optional<LocalDate> runDate) {
     LakeConfig.Clickstream settings = ctx.config().clickstream();
+    StorageLevel cacheLevel = StorageLevel.fromString(settings.persistLevel());
     LocalDate earliest = allFiles.stream().map(f -> LocalDate.parse(f.rawDate())).min(LocalDate::compareTo)
         .orElse(LocalDate.MIN);
     LocalDate from = runDate.map(d -> d.minusDays(1)).orElse(LocalDate.MIN);
@@ -209,7 +210,7 @@ public final class ClickstreamEtl implements LakeJob {
       ctx.stage("read, validate and deduplicate " + files.size() + " raw file(s)"
           + runDate.map(d -> " (raw dates " + lo + " to " + to + " for " + d + ")").orElse(""));
       Staging.Run run = Staging.Run.of(ctx);
-      Staged staged = Staging.stage(ctx.spark(), declared, files, run);
+      Staged staged = Staging.stage(ctx.spark(), declared, files, run, cacheLevel);
       ctx.stage("sessionize");
       Dataset<Row> events = staged.deduplicated();
       Map<String, Column> sameForEveryKept = sameForEveryKeptEvent(events.schema(), run);
@@ -223,7 +224,7 @@ public final class ClickstreamEtl implements LakeJob {
           .unionByName(events.filter(col(RowRules.REJECT_REASON).isNotNull()).withColumns(NO_SESSION))
           .unionByName(sessionized)
           .withColumn("date", coalesce(to_date(col("session_start")), to_date(col("event_ts"))))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+          .persist(cacheLevel);
       Window window = new Window(files, staged, cache, from, to);
       if (runDate.isEmpty() || !from.isAfter(earliest)) {
         return window;

@@ -78,15 +78,7 @@ public final class ConfigLoader {
   }
 
   private static LakeConfig toLakeConfig(Config c) {
-    String persistLevel = c.getString("transactions.persist-level").toUpperCase(Locale.ROOT);
-    if (!persistLevel.equals("NONE")) {
-      try {
-        StorageLevel.fromString(persistLevel);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("Cannot use shoplake.transactions.persist-level '" + persistLevel
-            + "': expected NONE or a Spark storage level such as MEMORY_AND_DISK");
-      }
-    }
+    String persistLevel = storageLevel(c, "transactions.persist-level", true);
     String transactionsSource = c.getString("transactions.source");
     if (!LakeConfig.Transactions.SOURCES.contains(transactionsSource)) {
       throw new UsageException("Cannot use shoplake.transactions.source '" + transactionsSource
@@ -231,7 +223,29 @@ public final class ConfigLoader {
     }
     return new LakeConfig.Clickstream(c.getString("clickstream.dataset"),
         positiveDuration(c, "clickstream.inactivity-gap"), positiveDuration(c, "clickstream.max-session-length"),
-        patterns);
+        patterns, storageLevel(c, "clickstream.persist-level", false));
+  }
+
+  /**
+   * The Spark storage level named at {@code key}, upper case; NONE (no cache) only where {@code noneAllowed}.
+   */
+  private static String storageLevel(Config c, String key, boolean noneAllowed) {
+    String level = c.getString(key).toUpperCase(Locale.ROOT);
+    String expected = noneAllowed ? "NONE or a Spark storage level" : "a Spark storage level";
+    if (level.equals("NONE")) {
+      if (noneAllowed) {
+        return level;
+      }
+    } else {
+      try {
+        StorageLevel.fromString(level);
+        return level;
+      } catch (IllegalArgumentException e) {
+        // not a level: reported below
+      }
+    }
+    throw new UsageException("Cannot use shoplake." + key + " '" + level + "': expected " + expected
+        + " such as MEMORY_AND_DISK or DISK_ONLY");
   }
 
   private static LakeConfig.Export export(Config c) {

@@ -110,9 +110,10 @@ public record LakeConfig(
    * @param inactivityGap a longer pause starts a new session
    * @param maxSessionLength a session never lasts longer (from its first event)
    * @param botUserAgentPatterns case-insensitive substrings of bot user agents
+   * @param persistLevel Spark storage level name of the events' two caches (staged, then sessionized)
    */
   public record Clickstream(String dataset, java.time.Duration inactivityGap, java.time.Duration maxSessionLength,
-      java.util.List<String> botUserAgentPatterns) {}
+      java.util.List<String> botUserAgentPatterns, String persistLevel) {}
 
   /**
    * @param compression none or gzip

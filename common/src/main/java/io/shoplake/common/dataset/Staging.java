@@ -31,8 +31,8 @@ import org.apache.spark.storage.StorageLevel;
  * Every job that reads a raw dataset goes through here, so a rule, a reader fault or a lineage column
  * behaves the same in each.
  *
- * <p>Cost: one scan of the files (cached at MEMORY_AND_DISK, so the counts and the writes never read
- * them again) and, with a key, one narrow aggregation of the key column plus a broadcast join
+ * <p>Cost: one scan of the files (cached, at MEMORY_AND_DISK unless the job says otherwise, so the counts
+ * and the writes never read them again) and, with a key, one narrow aggregation of the key column plus a broadcast join
  * ({@link Deduplication}).
  */
 public final class Staging {
@@ -52,12 +52,25 @@ public final class Staging {
 
   /** {@code files} of {@code dataset}, read, validated, typed and deduplicated; release it when done. */
   public static Staged stage(SparkSession spark, RawDataset dataset, List<InputFile> files, Run run) {
-    return stage(read(spark, dataset, files), dataset, run);
+    return stage(spark, dataset, files, run, StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * As {@link #stage(SparkSession, RawDataset, List, Run)}, cached at {@code cacheLevel}: for a job whose
+   * staged rows may not fit the heap beside its later caches (clickstream's {@code persist-level}).
+   */
+  public static Staged stage(SparkSession spark, RawDataset dataset, List<InputFile> files, Run run,
+      StorageLevel cacheLevel) {
+    return stage(read(spark, dataset, files), dataset, run, cacheLevel);
   }
 
   /** As {@link #stage(SparkSession, RawDataset, List, Run)}, for rows already read as {@link #read} reads them. */
   public static Staged stage(Dataset<Row> read, RawDataset dataset, Run run) {
-    Dataset<Row> cached = validated(read, dataset, run).persist(StorageLevel.MEMORY_AND_DISK());
+    return stage(read, dataset, run, StorageLevel.MEMORY_AND_DISK());
+  }
+
+  private static Staged stage(Dataset<Row> read, RawDataset dataset, Run run, StorageLevel cacheLevel) {
+    Dataset<Row> cached = validated(read, dataset, run).persist(cacheLevel);
     Dataset<Row> rows = CachedPlans.startingAtCache(cached).transform(withIngestColumns(run));
     if (dataset.dedup().isEmpty()) {
       return new Staged(dataset, rows, null, cached);

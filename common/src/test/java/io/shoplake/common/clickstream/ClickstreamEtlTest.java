@@ -9,6 +9,7 @@ import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -132,11 +133,30 @@ class ClickstreamEtlTest {
       RunManifest m = outcome.manifest().orElseThrow();
       assertEquals(m.getRowsRead(), m.getRowsWritten() + m.getRowsRejected() + m.getRowsSkipped());
     }
-    assertSameRows(sessions(full), sessions(byDate));
-    assertSameRows(events(full), events(byDate));
-    assertSameRows(full.read("curated/traffic_hourly"), byDate.read("curated/traffic_hourly"));
-    assertSameRows(full.read("curated/conversion_funnel_daily"), byDate.read("curated/conversion_funnel_daily"));
-    assertSameRows(full.read("quarantine/clickstream").drop("run_id"),
-        byDate.read("quarantine/clickstream").drop("run_id"));
+    assertSameOutputs(full, byDate);
+  }
+
+  /**
+   * The cache's storage level moves no row: the rolled-up sessions rely on the cache keeping each
+   * partition's rows in the fold's order, in memory or on disk. The full run caches at the local level
+   * (conf/local.conf: on disk only); this one at reference.conf's, what Glue and clusters use.
+   */
+  @Test
+  void cachingInMemoryGivesTheSameOutputsAsOnDiskOnly() throws Exception {
+    Path conf = Files.writeString(dir.resolve("in-memory.conf"), "shoplake.clickstream.persist-level = MEMORY_AND_DISK\n");
+    JobHarness inMemory = new JobHarness(lake("in-memory"));
+    JobOutcome outcome = inMemory.run(new ClickstreamEtl(), "--config-file", conf.toString());
+    assertEquals(0, outcome.exitCode(), inMemory.stderr());
+    assertSameOutputs(full, inMemory);
+  }
+
+  /** Every output of the two lakes has the same rows, but for the run's own columns. */
+  private static void assertSameOutputs(JobHarness expected, JobHarness actual) {
+    assertSameRows(sessions(expected), sessions(actual));
+    assertSameRows(events(expected), events(actual));
+    assertSameRows(expected.read("curated/traffic_hourly"), actual.read("curated/traffic_hourly"));
+    assertSameRows(expected.read("curated/conversion_funnel_daily"), actual.read("curated/conversion_funnel_daily"));
+    assertSameRows(expected.read("quarantine/clickstream").drop("run_id"),
+        actual.read("quarantine/clickstream").drop("run_id"));
   }
 }

@@ -96,7 +96,18 @@ class ConfigLoaderTest {
   void aBadStorageLevelIsRejected() throws Exception {
     UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.persist-level = FAST\n"));
     assertEquals("Cannot use shoplake.transactions.persist-level 'FAST': expected NONE or a Spark storage level"
-        + " such as MEMORY_AND_DISK", e.getMessage());
+        + " such as MEMORY_AND_DISK or DISK_ONLY", e.getMessage());
+    assertEquals("NONE", loadWith("shoplake.transactions.persist-level = none\n").transactions().persistLevel());
+  }
+
+  @Test
+  void clickstreamCachesAtAStorageLevelButNeverNone() throws Exception {
+    assertEquals("MEMORY_AND_DISK", ConfigLoader.load(JobArguments.parse("--env", "dev")).clickstream().persistLevel());
+    assertEquals("DISK_ONLY", ConfigLoader.load(JobArguments.parse("--env", "local")).clickstream().persistLevel());
+    assertEquals("MEMORY_ONLY", loadWith("shoplake.clickstream.persist-level = memory_only\n").clickstream().persistLevel());
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.clickstream.persist-level = NONE\n"));
+    assertEquals("Cannot use shoplake.clickstream.persist-level 'NONE': expected a Spark storage level such as"
+        + " MEMORY_AND_DISK or DISK_ONLY", e.getMessage());
   }
 
   @Test
