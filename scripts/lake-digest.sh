@@ -4,9 +4,10 @@
 #
 #   scripts/lake-digest.sh LAKE_DIR [LAKE_DIR ...]
 #
-# Every Parquet dataset of processed/, curated/ and quarantine/ is digested as its sorted rows without
-# the columns that name the run (run_id, ingested_at), every export as its sorted lines, plus the file
-# quarantine's verdicts, the bookmarks' files and the validation registry (common's test helper
+# Every Parquet dataset of processed/, curated/ and quarantine/ is digested as its row count and the sum of
+# its rows' hashes (order-free; computed where the rows are read, so a lake of millions of rows fits a 2 GB
+# heap) without the columns that name the run (run_id, ingested_at), every export as its sorted lines, the
+# file quarantine's verdicts, the bookmarks' files and the validation registry (common's test helper
 # io.shoplake.common.testing.LakeDigest). Lines are "<lake> <part> <rows> entries, <hash>".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
