@@ -32,8 +32,8 @@ import org.apache.spark.storage.StorageLevel;
  * behaves the same in each.
  *
  * <p>Cost: one scan of the files (cached, at MEMORY_AND_DISK unless the job says otherwise, so the counts
- * and the writes never read them again) and, with a key, one narrow aggregation of the key column plus a broadcast join
- * ({@link Deduplication}).
+ * and the writes never read them again) and, with a key, one narrow aggregation of the key column plus a
+ * broadcast join ({@link Deduplication}).
  */
 public final class Staging {
   private Staging() {}

@@ -143,7 +143,8 @@ class ClickstreamEtlTest {
    */
   @Test
   void cachingInMemoryGivesTheSameOutputsAsOnDiskOnly() throws Exception {
-    Path conf = Files.writeString(dir.resolve("in-memory.conf"), "shoplake.clickstream.persist-level = MEMORY_AND_DISK\n");
+    Path conf = Files.writeString(dir.resolve("in-memory.conf"),
+        "shoplake.clickstream.persist-level = MEMORY_AND_DISK\n");
     JobHarness inMemory = new JobHarness(lake("in-memory"));
     JobOutcome outcome = inMemory.run(new ClickstreamEtl(), "--config-file", conf.toString());
     assertEquals(0, outcome.exitCode(), inMemory.stderr());

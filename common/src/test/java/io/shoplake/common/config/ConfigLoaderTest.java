@@ -104,8 +104,10 @@ class ConfigLoaderTest {
   void clickstreamCachesAtAStorageLevelButNeverNone() throws Exception {
     assertEquals("MEMORY_AND_DISK", ConfigLoader.load(JobArguments.parse("--env", "dev")).clickstream().persistLevel());
     assertEquals("DISK_ONLY", ConfigLoader.load(JobArguments.parse("--env", "local")).clickstream().persistLevel());
-    assertEquals("MEMORY_ONLY", loadWith("shoplake.clickstream.persist-level = memory_only\n").clickstream().persistLevel());
-    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.clickstream.persist-level = NONE\n"));
+    assertEquals("MEMORY_ONLY",
+        loadWith("shoplake.clickstream.persist-level = memory_only\n").clickstream().persistLevel());
+    UsageException e = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.clickstream.persist-level = NONE\n"));
     assertEquals("Cannot use shoplake.clickstream.persist-level 'NONE': expected a Spark storage level such as"
         + " MEMORY_AND_DISK or DISK_ONLY", e.getMessage());
   }

@@ -22,10 +22,11 @@ import org.apache.spark.sql.Row;
 /**
  * An order-free digest of what a lake holds, to compare a lake after a kill and rerun with the lake of
  * an uninterrupted run: every Parquet dataset of processed/, curated/ and quarantine/ as the multiset of
- * rows a reader sees (without the columns that name the run: run_id, ingested_at; {@link #countAndHashSum}), every export as
- * its sorted lines (without the same fields), the file quarantine's verdicts, the bookmarks' processed
- * files (path, size, hash) and the file registry's verdicts. Hidden files (names starting with '.' or '_') are what readers skip, so they are
- * not content; {@link #visibleLeftovers} lists what a killed run may have left where readers look.
+ * rows a reader sees (without the columns that name the run: run_id, ingested_at; {@link #countAndHashSum}),
+ * every export as its sorted lines (without the same fields), the file quarantine's verdicts, the bookmarks'
+ * processed files (path, size, hash) and the file registry's verdicts. Hidden files (names starting with '.'
+ * or '_') are what readers skip, so they are not content; {@link #visibleLeftovers} lists what a killed run
+ * may have left where readers look.
  */
 public final class LakeDigest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,7 +150,8 @@ public final class LakeDigest {
    * meet in one place: sorting every row's text in the driver, as this did before, ran out of a 2 GB heap on
    * a lake of 11M events.
    */
-  private static Iterator<long[]> countAndHashSum(Iterator<Row> rows) throws java.security.NoSuchAlgorithmException {
+  private static Iterator<long[]> countAndHashSum(Iterator<Row> rows)
+      throws java.security.NoSuchAlgorithmException {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     long count = 0;
     long sum = 0;
