@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
 final class SessionFold implements MapPartitionsFunction<Row, Row> {
   static final String SESSION_START_US = "_session_start_us";
   static final String CHAIN_START_US = "_chain_start_us";
-  static final String SESSION_ID = "_session_id";
+  /** The session id leaves the fold under its final name: nothing is derived from it after. */
+  static final String SESSION_ID = "session_id";
 
   private final int visitorIndex;
   private final int timeIndex;

@@ -51,10 +51,9 @@ public final class Sessionization {
       StructType input = sorted.schema();
       return sorted
           .mapPartitions(new SessionFold(input, TIME_US, gapUs, maxUs), Encoders.row(SessionFold.output(input)))
-          .withColumn("session_id", col(SessionFold.SESSION_ID))
           .withColumn("session_start", timestamp_micros(col(SessionFold.SESSION_START_US)))
           .withColumn("chain_start", timestamp_micros(col(SessionFold.CHAIN_START_US)))
-          .drop(TIME_US, SessionFold.SESSION_START_US, SessionFold.CHAIN_START_US, SessionFold.SESSION_ID);
+          .drop(TIME_US, SessionFold.SESSION_START_US, SessionFold.CHAIN_START_US);
     };
   }
 }
