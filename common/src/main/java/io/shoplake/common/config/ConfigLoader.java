@@ -91,6 +91,10 @@ public final class ConfigLoader {
     }
     long shufflePartitionBytes = bytes(c, "spark.shuffle-partition-bytes");
     long codegenMinInputBytes = bytes(c, "spark.codegen-min-input-bytes");
+    String cacheFormat = c.getString("spark.cache-format").toLowerCase(Locale.ROOT);
+    if (!LakeConfig.CACHE_FORMATS.contains(cacheFormat)) {
+      throw new UsageException("Cannot use shoplake.spark.cache-format '" + cacheFormat + "': expected rows or columns");
+    }
     Map<String, String> sparkSettings = sparkSqlSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
@@ -104,6 +108,7 @@ public final class ConfigLoader {
         shufflePartitions,
         shufflePartitionBytes,
         codegenMinInputBytes,
+        cacheFormat,
         sparkSettings,
         aws(c),
         new LakeConfig.Pii(

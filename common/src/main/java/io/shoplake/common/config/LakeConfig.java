@@ -13,6 +13,8 @@ package io.shoplake.common.config;
  *     each run sizes its shuffles by (at most {@code shufflePartitions}), or 0 for a fixed count
  * @param codegenMinInputBytes the smallest input a run generates code for: a run that reads less evaluates
  *     its plans interpreted; 0 always generates code (Spark's default)
+ * @param cacheFormat how Spark keeps the jobs' caches: {@code rows} (Spark's binary rows, {@code RowCacheSerializer})
+ *     or {@code columns} (Spark's default columnar cache)
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
  *     sets those for small inputs on one machine; none elsewhere)
  * @param aws region and endpoint override of AWS API calls
@@ -42,6 +44,7 @@ public record LakeConfig(
     int shufflePartitions,
     long shufflePartitionBytes,
     long codegenMinInputBytes,
+    String cacheFormat,
     java.util.Map<String, String> sparkSqlSettings,
     Aws aws,
     Pii pii,
@@ -57,6 +60,8 @@ public record LakeConfig(
     Backoff pipelineRetry,
     int pipelineParallelSteps,
     long pipelineParallelMaxInputBytes) {
+  /** The values of {@code shoplake.spark.cache-format}. */
+  public static final java.util.List<String> CACHE_FORMATS = java.util.List.of("rows", "columns");
 
   /**
    * @param region AWS region, or empty for the SDK's default

@@ -4,6 +4,7 @@ import io.shoplake.common.config.LakeConfig;
 import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -22,7 +23,8 @@ import scala.collection.JavaConverters;
  * file could count it differently (found by the run manifest's row accounting), and no Parquet dictionary
  * for the columns of {@code shoplake.lake.parquet-plain-columns} (ids, times, amounts). Then the environment's
  * {@code shoplake.spark.sql-settings} (conf/local.conf's are for one machine and small inputs), except a
- * key the launcher set itself.
+ * key the launcher set itself. A new session also gets the cache format of {@code shoplake.spark.cache-format}
+ * ({@link #cacheSerializer}).
  */
 public final class SparkSessions {
   private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
@@ -31,6 +33,7 @@ public final class SparkSessions {
 
   public static SparkSession getOrCreate(String appName, LakeConfig config) {
     SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
+    cacheSerializer(config.cacheFormat(), new SparkConf()).ifPresent(name -> builder.config(CACHE_SERIALIZER, name));
     if (!new SparkConf().contains("spark.master")) {
       builder.master("local[*]");
     }
@@ -38,6 +41,20 @@ public final class SparkSessions {
     SparkSession spark = builder.getOrCreate();
     applyJobSettings(spark, config);
     return spark;
+  }
+
+  /** Spark's static setting of the class that stores cached Datasets. */
+  public static final String CACHE_SERIALIZER = "spark.sql.cache.serializer";
+
+  /**
+   * The cache serializer a new session gets for {@code shoplake.spark.cache-format}: {@link RowCacheSerializer}
+   * for {@code rows}, none (Spark's columnar default) for {@code columns}, and none when the launcher set
+   * {@link #CACHE_SERIALIZER} itself. Static in Spark: it takes effect only on a session this JVM creates, and the
+   * first cache of the JVM fixes it, so a session that already exists keeps what it has.
+   */
+  static Optional<String> cacheSerializer(String cacheFormat, SparkConf launched) {
+    return cacheFormat.equals("rows") && !launched.contains(CACHE_SERIALIZER)
+        ? Optional.of(RowCacheSerializer.class.getName()) : Optional.empty();
   }
 
   /**

@@ -113,6 +113,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cachesAreKeptAsRowsUnlessColumnsAreAskedFor() throws Exception {
+    for (String env : List.of("local", "dev", "staging", "prod")) {
+      assertEquals("rows", ConfigLoader.load(JobArguments.parse("--env", env)).cacheFormat(), env);
+    }
+    assertEquals("columns", loadWith("shoplake.spark.cache-format = Columns\n").cacheFormat());
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.spark.cache-format = parquet\n"));
+    assertEquals("Cannot use shoplake.spark.cache-format 'parquet': expected rows or columns", e.getMessage());
+  }
+
+  @Test
   void aMissingEnvironmentFileInAConfDirIsReported() {
     UsageException e = assertThrows(UsageException.class,
         () -> ConfigLoader.load(JobArguments.parse("--env", "dev"), Optional.of(new File(dir.toFile(), "none"))));

@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,6 +32,15 @@ class SparkSessionsTest {
   private static final long MIB = 1024L * 1024;
 
   @TempDir Path dir;
+
+  @Test
+  void aNewSessionKeepsItsCachesAsRowsUnlessColumnsOrTheLauncherSaySo() {
+    SparkConf launched = new SparkConf(false);
+    assertEquals(Optional.of(RowCacheSerializer.class.getName()), SparkSessions.cacheSerializer("rows", launched));
+    assertEquals(Optional.empty(), SparkSessions.cacheSerializer("columns", launched));
+    launched.set(SparkSessions.CACHE_SERIALIZER, "org.apache.spark.sql.execution.columnar.DefaultCachedBatchSerializer");
+    assertEquals(Optional.empty(), SparkSessions.cacheSerializer("rows", launched));
+  }
 
   @Test
   void shufflePartitionsFollowTheInputUpToTheConfiguredCount() {

@@ -1,5 +1,6 @@
 package io.shoplake.common.testing;
 
+import io.shoplake.common.spark.RowCacheSerializer;
 import io.shoplake.common.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,6 +16,10 @@ import org.apache.spark.sql.SparkSession;
  * {@code false}, or a test's own configuration file) unless the launcher set the key, and a test that uses
  * Spark before any job sees the same setting as one after. Runs with it on, as Glue runs: the pipeline run
  * the reference lake comes from (jobs module, {@code SampleLakeReference}), and every job's main in GlueMainsIT.
+ *
+ * <p>Its caches are kept as the jobs keep them by default ({@code shoplake.spark.cache-format = rows}): the cache
+ * serializer is fixed when a session is created, so the tests' session takes it from here, not from a job's
+ * configuration.
  */
 public final class SharedSpark {
   /** Adaptive query execution's setting. */
@@ -33,6 +38,7 @@ public final class SharedSpark {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.default.parallelism", "4")
           .config("spark.sql.session.timeZone", "UTC")
+          .config(SparkSessions.CACHE_SERIALIZER, RowCacheSerializer.class.getName())
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1");
       if (Boolean.getBoolean("shoplake.test.hive")) {
