@@ -171,7 +171,7 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
    * Rows into batches of about {@link #BATCH_BYTES}; a row larger than that is a batch of its own. Each batch is
    * filled in one scratch buffer and copied out at its exact size, so a batch costs one array of its size.
    */
-  private static final class Packer implements Iterator<CachedBatch> {
+  static final class Packer implements Iterator<CachedBatch> {
     private final Iterator<InternalRow> rows;
     private final StructType schema;
     private byte[] scratch = new byte[BATCH_BYTES];
@@ -231,7 +231,7 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
   }
 
   /** The rows of the batches, one reused row pointed at each in turn (as Spark's own scans return them). */
-  private static final class Unpacker implements Iterator<InternalRow> {
+  static final class Unpacker implements Iterator<InternalRow> {
     private final Iterator<CachedBatch> batches;
     private final UnsafeRow row;
     private RowBatch batch;

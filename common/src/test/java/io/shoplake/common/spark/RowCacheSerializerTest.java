@@ -11,13 +11,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.shoplake.common.testing.SharedSpark;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.columnar.CachedBatch;
 import org.apache.spark.sql.execution.columnar.InMemoryRelation;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,6 +104,26 @@ class RowCacheSerializerTest {
     } finally {
       persisted.unpersist(true);
     }
+  }
+
+  @Test
+  void rowsThatAreNotBinaryRowsAreConvertedIntoTheBatch() {
+    // Spark's plans hand the cache binary rows; any other InternalRow is converted on the way in.
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType)
+        .add("amount", DataTypes.createDecimalType(12, 2));
+    List<InternalRow> input = new ArrayList<>();
+    for (long i = 0; i < 5; i++) {
+      input.add(new GenericInternalRow(new Object[] {i, i == 2 ? null : UTF8String.fromString("n" + i),
+          Decimal.apply(new java.math.BigDecimal(i + ".25"))}));
+    }
+    List<CachedBatch> batches = new ArrayList<>();
+    new RowCacheSerializer.Packer(input.iterator(), schema).forEachRemaining(batches::add);
+    assertEquals(1, batches.size());
+    assertEquals(5, batches.get(0).numRows());
+    List<String> read = new ArrayList<>();
+    new RowCacheSerializer.Unpacker(batches.iterator(), 3).forEachRemaining(row -> read.add(row.getLong(0) + " "
+        + (row.isNullAt(1) ? "null" : row.getUTF8String(1)) + " " + row.getDecimal(2, 12, 2)));
+    assertEquals(List.of("0 n0 0.25", "1 n1 1.25", "2 null 2.25", "3 n3 3.25", "4 n4 4.25"), read);
   }
 
   @Test
