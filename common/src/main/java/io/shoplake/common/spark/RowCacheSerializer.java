@@ -9,14 +9,13 @@ import java.util.NoSuchElementException;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.columnar.CachedBatch;
 import org.apache.spark.sql.columnar.CachedBatchSerializer;
 import org.apache.spark.sql.internal.SQLConf;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.storage.StorageLevel;
@@ -76,7 +75,7 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
   @Override
   public RDD<CachedBatch> convertInternalRowToCachedBatch(RDD<InternalRow> input, Seq<Attribute> schema,
       StorageLevel storageLevel, SQLConf conf) {
-    StructType structType = structType(schema);
+    StructType structType = DataTypeUtils.fromAttributes(schema);
     return input.toJavaRDD().<CachedBatch>mapPartitions(rows -> new Packer(rows, structType)).rdd();
   }
 
@@ -100,30 +99,24 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
   @Override
   public RDD<InternalRow> convertCachedBatchToInternalRow(RDD<CachedBatch> input, Seq<Attribute> cacheAttributes,
       Seq<Attribute> selectedAttributes, SQLConf conf) {
-    List<Attribute> cached = JavaConverters.seqAsJavaList(cacheAttributes);
-    List<Attribute> selected = JavaConverters.seqAsJavaList(selectedAttributes);
-    int numFields = cached.size();
-    int[] ordinals = new int[selected.size()];
-    DataType[] types = new DataType[selected.size()];
-    boolean[] nullable = new boolean[selected.size()];
-    boolean whole = selected.size() == numFields;
-    for (int i = 0; i < ordinals.length; i++) {
-      ordinals[i] = ordinalOf(cached, selected.get(i));
-      types[i] = cached.get(ordinals[i]).dataType();
-      nullable[i] = cached.get(ordinals[i]).nullable();
-      whole &= ordinals[i] == i;
+    // Java lists: the task closure carries them, and ArrayList is serialisable whatever Seq Spark passed.
+    List<Attribute> cached = new ArrayList<>(JavaConverters.seqAsJavaList(cacheAttributes));
+    List<Attribute> selected = new ArrayList<>(JavaConverters.seqAsJavaList(selectedAttributes));
+    boolean whole = selected.size() == cached.size();
+    for (int i = 0; whole && i < selected.size(); i++) {
+      whole = selected.get(i).exprId().equals(cached.get(i).exprId());
     }
     boolean project = !whole;
+    int numFields = cached.size();
     return input.toJavaRDD().<InternalRow>mapPartitions(batches -> {
       Iterator<InternalRow> rows = new Unpacker(batches, numFields);
       if (!project) {
         return rows;
       }
-      List<Expression> fields = new ArrayList<>();
-      for (int i = 0; i < ordinals.length; i++) {
-        fields.add(new BoundReference(ordinals[i], types[i], nullable[i]));
-      }
-      UnsafeProjection projection = UnsafeProjection.create(JavaConverters.asScalaBuffer(fields).toSeq());
+      // Spark binds the selected columns to their ordinals in the cached rows.
+      UnsafeProjection projection = UnsafeProjection.create(
+          JavaConverters.asScalaBuffer(new ArrayList<Expression>(selected)).toSeq(),
+          JavaConverters.asScalaBuffer(cached).toSeq());
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -136,23 +129,6 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
         }
       };
     }).rdd();
-  }
-
-  private static int ordinalOf(List<Attribute> cached, Attribute wanted) {
-    for (int i = 0; i < cached.size(); i++) {
-      if (cached.get(i).exprId().equals(wanted.exprId())) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("Cannot read column " + wanted.name() + " from a cache of " + cached);
-  }
-
-  private static StructType structType(Seq<Attribute> schema) {
-    StructType type = new StructType();
-    for (Attribute a : JavaConverters.seqAsJavaList(schema)) {
-      type = type.add(a.name(), a.dataType(), a.nullable());
-    }
-    return type;
   }
 
   /** The filter of a cache without statistics: every batch may hold a match. */

@@ -33,8 +33,9 @@ public final class SparkSessions {
 
   public static SparkSession getOrCreate(String appName, LakeConfig config) {
     SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
-    cacheSerializer(config.cacheFormat(), new SparkConf()).ifPresent(name -> builder.config(CACHE_SERIALIZER, name));
-    if (!new SparkConf().contains("spark.master")) {
+    SparkConf launched = new SparkConf();
+    cacheSerializer(config.cacheFormat(), launched).ifPresent(name -> builder.config(CACHE_SERIALIZER, name));
+    if (!launched.contains("spark.master")) {
       builder.master("local[*]");
     }
     ReflectionWarmUp.start();
