@@ -96,6 +96,7 @@ public final class ConfigLoader {
       throw new UsageException("Cannot use shoplake.spark.cache-format '" + cacheFormat + "': expected rows or columns");
     }
     Map<String, String> sparkSettings = sparkSqlSettings(c);
+    Map<String, String> launchSettings = sparkLaunchSettings(c);
     String root = c.getString("lake.root");
     if (root.isBlank()) {
       throw new UsageException("Cannot use shoplake.lake.root: the value is empty");
@@ -110,6 +111,7 @@ public final class ConfigLoader {
         codegenMinInputBytes,
         cacheFormat,
         sparkSettings,
+        launchSettings,
         aws(c),
         new LakeConfig.Pii(
             c.getString("pii.hash-key-env"),
@@ -278,23 +280,45 @@ public final class ConfigLoader {
   private static Map<String, String> sparkSqlSettings(Config c) {
     Map<String, String> settings = new HashMap<>();
     for (Map.Entry<String, ConfigValue> entry : c.getObject("spark.sql-settings").entrySet()) {
-      ConfigValue value = entry.getValue();
       if (!entry.getKey().startsWith("spark.sql.")) {
         throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey()
-            + "\": only spark.sql.* settings can be set on a job's session (others go to spark-submit --conf)");
+            + "\": only spark.sql.* settings can be set on a job's session (others go to spark-submit --conf"
+            + " or shoplake.spark.launch-settings)");
       }
-      if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
-          || value.valueType() == ConfigValueType.NULL) {
-        throw new UsageException("Cannot use shoplake.spark.sql-settings \"" + entry.getKey() + "\" = "
-            + value.render(ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
-      }
-      settings.put(entry.getKey(), String.valueOf(value.unwrapped()));
+      settings.put(entry.getKey(), scalar("spark.sql-settings", entry.getKey(), entry.getValue()));
     }
     return Map.copyOf(settings);
   }
 
+  /**
+   * {@code spark.launch-settings}: Spark settings a job sets on the session it creates, each a {@code spark.*} key
+   * and a scalar value.
+   */
+  private static Map<String, String> sparkLaunchSettings(Config c) {
+    Map<String, String> settings = new HashMap<>();
+    for (Map.Entry<String, ConfigValue> entry : c.getObject("spark.launch-settings").entrySet()) {
+      if (!entry.getKey().startsWith("spark.")) {
+        throw new UsageException("Cannot use shoplake.spark.launch-settings \"" + entry.getKey()
+            + "\": expected a Spark setting (spark.*)");
+      }
+      settings.put(entry.getKey(), scalar("spark.launch-settings", entry.getKey(), entry.getValue()));
+    }
+    return Map.copyOf(settings);
+  }
+
+  /** The text of a Spark setting's value, which must be a string, number or boolean. */
+  private static String scalar(String path, String key, ConfigValue value) {
+    if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
+        || value.valueType() == ConfigValueType.NULL) {
+      throw new UsageException("Cannot use shoplake." + path + " \"" + key + "\" = "
+          + value.render(ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
+    }
+    return String.valueOf(value.unwrapped());
+  }
+
   /** The subtrees whose keys are not declared in reference.conf: the quality checks per dataset, Spark's settings. */
-  static final List<String> OPEN_SUBTREES = List.of("shoplake.quality.datasets", "shoplake.spark.sql-settings");
+  static final List<String> OPEN_SUBTREES = List.of("shoplake.quality.datasets", "shoplake.spark.sql-settings",
+      "shoplake.spark.launch-settings");
 
   /** Every leaf of {@code config} must be declared in {@code reference}, with a compatible type. */
   static void checkKnownKeys(Config config, Config reference, String origin) {

@@ -17,6 +17,8 @@ package io.shoplake.common.config;
  *     or {@code columns} (Spark's default columnar cache)
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
  *     sets those for small inputs on one machine; none elsewhere)
+ * @param sparkLaunchSettings Spark settings a job sets on the session it creates (static ones, which a running
+ *     session cannot take), except those the launcher set
  * @param aws region and endpoint override of AWS API calls
  * @param pii where the e-mail hashing key comes from
  * @param transactions settings of the transaction ETL job
@@ -46,6 +48,7 @@ public record LakeConfig(
     long codegenMinInputBytes,
     String cacheFormat,
     java.util.Map<String, String> sparkSqlSettings,
+    java.util.Map<String, String> sparkLaunchSettings,
     Aws aws,
     Pii pii,
     Transactions transactions,

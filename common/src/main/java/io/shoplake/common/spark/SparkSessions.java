@@ -4,8 +4,10 @@ import io.shoplake.common.config.LakeConfig;
 import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
@@ -24,7 +26,7 @@ import scala.collection.JavaConverters;
  * for the columns of {@code shoplake.lake.parquet-plain-columns} (ids, times, amounts). Then the environment's
  * {@code shoplake.spark.sql-settings} (conf/local.conf's are for one machine and small inputs), except a
  * key the launcher set itself. A new session also gets the cache format of {@code shoplake.spark.cache-format}
- * ({@link #cacheSerializer}).
+ * ({@link #cacheSerializer}) and {@code shoplake.spark.launch-settings} ({@link #launchSettings}).
  */
 public final class SparkSessions {
   private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
@@ -35,6 +37,7 @@ public final class SparkSessions {
     SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
     SparkConf launched = new SparkConf();
     cacheSerializer(config.cacheFormat(), launched).ifPresent(name -> builder.config(CACHE_SERIALIZER, name));
+    launchSettings(config.sparkLaunchSettings(), launched).forEach(builder::config);
     if (!launched.contains("spark.master")) {
       builder.master("local[*]");
     }
@@ -56,6 +59,16 @@ public final class SparkSessions {
   static Optional<String> cacheSerializer(String cacheFormat, SparkConf launched) {
     return cacheFormat.equals("rows") && !launched.contains(CACHE_SERIALIZER)
         ? Optional.of(RowCacheSerializer.class.getName()) : Optional.empty();
+  }
+
+  /**
+   * The {@code shoplake.spark.launch-settings} a new session gets: those the launcher did not set itself. Like the
+   * cache serializer, they are static in Spark, so a session that already exists keeps what it has.
+   */
+  static Map<String, String> launchSettings(Map<String, String> configured, SparkConf launched) {
+    Map<String, String> settings = new TreeMap<>(configured);
+    settings.keySet().removeIf(launched::contains);
+    return settings;
   }
 
   /**

@@ -146,11 +146,31 @@ class ConfigLoaderTest {
     UsageException notSql = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.executor.memory\" = 4g }\n"));
     assertEquals("Cannot use shoplake.spark.sql-settings \"spark.executor.memory\": only spark.sql.* settings can be"
-        + " set on a job's session (others go to spark-submit --conf)", notSql.getMessage());
+        + " set on a job's session (others go to spark-submit --conf or shoplake.spark.launch-settings)",
+        notSql.getMessage());
     UsageException notScalar = assertThrows(UsageException.class,
         () -> loadWith("shoplake.spark.sql-settings { \"spark.sql.x\" = [1, 2] }\n"));
     assertEquals("Cannot use shoplake.spark.sql-settings \"spark.sql.x\" = [1,2]: expected a string, number or boolean",
         notScalar.getMessage());
+  }
+
+  @Test
+  void launchSettingsResetTheJavaSerializerAfterEachObjectInEveryEnvironment() throws Exception {
+    for (String env : List.of("local", "dev", "staging", "prod")) {
+      assertEquals(Map.of("spark.serializer.objectStreamReset", "1"),
+          ConfigLoader.load(JobArguments.parse("--env", env)).sparkLaunchSettings(), env);
+    }
+    assertEquals(Map.of("spark.serializer.objectStreamReset", "100", "spark.kryoserializer.buffer.max", "256m"),
+        loadWith("shoplake.spark.launch-settings { \"spark.serializer.objectStreamReset\" = 100,"
+            + " \"spark.kryoserializer.buffer.max\" = 256m }\n").sparkLaunchSettings());
+    UsageException notSpark = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.launch-settings { \"fs.s3a.endpoint\" = x }\n"));
+    assertEquals("Cannot use shoplake.spark.launch-settings \"fs.s3a.endpoint\": expected a Spark setting (spark.*)",
+        notSpark.getMessage());
+    UsageException notScalar = assertThrows(UsageException.class,
+        () -> loadWith("shoplake.spark.launch-settings { \"spark.x\" { y = 1 } }\n"));
+    assertEquals("Cannot use shoplake.spark.launch-settings \"spark.x\" = {\"y\":1}: expected a string, number or"
+        + " boolean", notScalar.getMessage());
   }
 
   private LakeConfig loadWith(String text) throws Exception {

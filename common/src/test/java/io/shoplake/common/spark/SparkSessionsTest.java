@@ -43,6 +43,20 @@ class SparkSessionsTest {
   }
 
   @Test
+  void aNewSessionTakesTheLaunchSettingsTheLauncherDidNotSet() {
+    Map<String, String> configured = Map.of("spark.serializer.objectStreamReset", "1", "spark.x", "y");
+    SparkConf launched = new SparkConf(false);
+    assertEquals(configured, SparkSessions.launchSettings(configured, launched));
+    launched.set("spark.serializer.objectStreamReset", "50");
+    assertEquals(Map.of("spark.x", "y"), SparkSessions.launchSettings(configured, launched));
+  }
+
+  @Test
+  void theTestsSessionHasTheJobsLaunchSettings() {
+    assertEquals("1", SharedSpark.get().sparkContext().getConf().get("spark.serializer.objectStreamReset"));
+  }
+
+  @Test
   void shufflePartitionsFollowTheInputUpToTheConfiguredCount() {
     assertEquals(1, SparkSessions.shufflePartitionsFor(8, 64 * MIB, 0), "an empty input still needs one partition");
     assertEquals(1, SparkSessions.shufflePartitionsFor(8, 64 * MIB, 35_000));

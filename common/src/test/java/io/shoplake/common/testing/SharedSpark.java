@@ -1,5 +1,7 @@
 package io.shoplake.common.testing;
 
+import io.shoplake.common.config.ConfigLoader;
+import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.spark.RowCacheSerializer;
 import io.shoplake.common.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Its caches are kept as the jobs keep them by default ({@code shoplake.spark.cache-format = rows}): the cache
  * serializer is fixed when a session is created, so the tests' session takes it from here, not from a job's
- * configuration.
+ * configuration. It takes the jobs' {@code shoplake.spark.launch-settings} from conf/ as a job's new session does.
  */
 public final class SharedSpark {
   /** Adaptive query execution's setting. */
@@ -41,6 +43,8 @@ public final class SharedSpark {
           .config(SparkSessions.CACHE_SERIALIZER, RowCacheSerializer.class.getName())
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1");
+      // The jobs' own launch settings (shoplake.spark.launch-settings), as a job's new session gets them.
+      ConfigLoader.load(JobArguments.parse("--env", "local")).sparkLaunchSettings().forEach(builder::config);
       if (Boolean.getBoolean("shoplake.test.hive")) {
         // A Hive-compatible catalog, as Glue's Data Catalog is: an embedded Derby metastore in the build folder.
         java.io.File home;
