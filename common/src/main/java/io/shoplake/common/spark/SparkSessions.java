@@ -36,8 +36,7 @@ public final class SparkSessions {
   public static SparkSession getOrCreate(String appName, LakeConfig config) {
     SparkSession.Builder builder = withForklessLocalFiles(SparkSession.builder().appName(appName));
     SparkConf launched = new SparkConf();
-    cacheSerializer(config.cacheFormat(), launched).ifPresent(name -> builder.config(CACHE_SERIALIZER, name));
-    launchSettings(config.sparkLaunchSettings(), launched).forEach(builder::config);
+    newSessionSettings(config, launched).forEach(builder::config);
     if (!launched.contains("spark.master")) {
       builder.master("local[*]");
     }
@@ -45,6 +44,17 @@ public final class SparkSessions {
     SparkSession spark = builder.getOrCreate();
     applyJobSettings(spark, config);
     return spark;
+  }
+
+  /**
+   * The static settings a session created for {@code config} gets, beside what {@code launched} (the launcher's
+   * configuration) already has: the cache serializer ({@link #cacheSerializer}) and the launch settings
+   * ({@link #launchSettings}). The jobs' sessions and the tests' shared one take them from here.
+   */
+  public static Map<String, String> newSessionSettings(LakeConfig config, SparkConf launched) {
+    Map<String, String> settings = launchSettings(config.sparkLaunchSettings(), launched);
+    cacheSerializer(config.cacheFormat(), launched).ifPresent(name -> settings.put(CACHE_SERIALIZER, name));
+    return settings;
   }
 
   /** Spark's static setting of the class that stores cached Datasets. */

@@ -52,8 +52,20 @@ class SparkSessionsTest {
   }
 
   @Test
+  void aNewSessionGetsTheCacheFormatAndLaunchSettingsOfItsConfiguration() {
+    LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", "local"));
+    SparkConf launched = new SparkConf(false);
+    assertEquals(Map.of(SparkSessions.CACHE_SERIALIZER, RowCacheSerializer.class.getName(),
+        "spark.serializer.objectStreamReset", "1"), SparkSessions.newSessionSettings(config, launched));
+    launched.set(SparkSessions.CACHE_SERIALIZER, "x").set("spark.serializer.objectStreamReset", "100");
+    assertEquals(Map.of(), SparkSessions.newSessionSettings(config, launched));
+  }
+
+  @Test
   void theTestsSessionHasTheJobsLaunchSettings() {
-    assertEquals("1", SharedSpark.get().sparkContext().getConf().get("spark.serializer.objectStreamReset"));
+    SparkConf conf = SharedSpark.get().sparkContext().getConf();
+    assertEquals("1", conf.get("spark.serializer.objectStreamReset"));
+    assertEquals(RowCacheSerializer.class.getName(), conf.get(SparkSessions.CACHE_SERIALIZER));
   }
 
   @Test

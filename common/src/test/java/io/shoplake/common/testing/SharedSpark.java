@@ -2,8 +2,8 @@ package io.shoplake.common.testing;
 
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
-import io.shoplake.common.spark.RowCacheSerializer;
 import io.shoplake.common.spark.SparkSessions;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,9 +19,9 @@ import org.apache.spark.sql.SparkSession;
  * Spark before any job sees the same setting as one after. Runs with it on, as Glue runs: the pipeline run
  * the reference lake comes from (jobs module, {@code SampleLakeReference}), and every job's main in GlueMainsIT.
  *
- * <p>Its caches are kept as the jobs keep them by default ({@code shoplake.spark.cache-format = rows}): the cache
- * serializer is fixed when a session is created, so the tests' session takes it from here, not from a job's
- * configuration. It takes the jobs' {@code shoplake.spark.launch-settings} from conf/ as a job's new session does.
+ * <p>Its static settings are those a job's new session gets from conf/ ({@code shoplake.spark.cache-format}, rows
+ * by default, and {@code shoplake.spark.launch-settings}; {@code SparkSessions.newSessionSettings}): they are fixed
+ * when a session is created, so the tests' session takes them here, not from a job's configuration.
  */
 public final class SharedSpark {
   /** Adaptive query execution's setting. */
@@ -40,11 +40,11 @@ public final class SharedSpark {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.default.parallelism", "4")
           .config("spark.sql.session.timeZone", "UTC")
-          .config(SparkSessions.CACHE_SERIALIZER, RowCacheSerializer.class.getName())
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1");
-      // The jobs' own launch settings (shoplake.spark.launch-settings), as a job's new session gets them.
-      ConfigLoader.load(JobArguments.parse("--env", "local")).sparkLaunchSettings().forEach(builder::config);
+      // The cache format and launch settings a job's new session gets from conf/ (static: fixed here).
+      SparkSessions.newSessionSettings(ConfigLoader.load(JobArguments.parse("--env", "local")), new SparkConf(false))
+          .forEach(builder::config);
       if (Boolean.getBoolean("shoplake.test.hive")) {
         // A Hive-compatible catalog, as Glue's Data Catalog is: an embedded Derby metastore in the build folder.
         java.io.File home;
