@@ -91,6 +91,7 @@ public final class ConfigLoader {
     }
     long shufflePartitionBytes = bytes(c, "spark.shuffle-partition-bytes");
     long codegenMinInputBytes = bytes(c, "spark.codegen-min-input-bytes");
+    long c2MinInputBytes = bytes(c, "spark.c2-min-input-bytes");
     String cacheFormat = c.getString("spark.cache-format").toLowerCase(Locale.ROOT);
     if (!LakeConfig.CACHE_FORMATS.contains(cacheFormat)) {
       throw new UsageException("Cannot use shoplake.spark.cache-format '" + cacheFormat + "': expected rows or columns");
@@ -109,6 +110,7 @@ public final class ConfigLoader {
         shufflePartitions,
         shufflePartitionBytes,
         codegenMinInputBytes,
+        c2MinInputBytes,
         cacheFormat,
         sparkSettings,
         launchSettings,

@@ -13,6 +13,8 @@ package io.shoplake.common.config;
  *     each run sizes its shuffles by (at most {@code shufflePartitions}), or 0 for a fixed count
  * @param codegenMinInputBytes the smallest input a run generates code for: a run that reads less evaluates
  *     its plans interpreted; 0 always generates code (Spark's default)
+ * @param c2MinInputBytes the smallest input whose generated stage code the JVM's optimising compiler (C2) may
+ *     compile: for a run that reads less, C1 compiles it without profiling; 0 leaves it to the JVM
  * @param cacheFormat how Spark keeps the jobs' caches: {@code rows} (Spark's binary rows, {@code RowCacheSerializer})
  *     or {@code columns} (Spark's default columnar cache)
  * @param sparkSqlSettings further {@code spark.sql.*} settings of the environment's sessions (conf/local.conf
@@ -46,6 +48,7 @@ public record LakeConfig(
     int shufflePartitions,
     long shufflePartitionBytes,
     long codegenMinInputBytes,
+    long c2MinInputBytes,
     String cacheFormat,
     java.util.Map<String, String> sparkSqlSettings,
     java.util.Map<String, String> sparkLaunchSettings,

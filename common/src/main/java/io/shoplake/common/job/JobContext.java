@@ -6,6 +6,7 @@ import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.jdbc.StgCoreConnection;
 import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.pii.PiiKey;
+import io.shoplake.common.spark.GeneratedCodeJit;
 import io.shoplake.common.spark.ProgressListener;
 import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.state.PendingState;
@@ -61,8 +62,9 @@ public record JobContext(
 
   /**
    * Fits the session to the raw files this run reads, of {@code files}' total size: its shuffle partitions
-   * ({@link SparkSessions#sizeShuffles}) and, for a small input, no code generation
-   * ({@link SparkSessions#interpretSmallInput}). Call it before staging: both apply to the plans built
+   * ({@link SparkSessions#sizeShuffles}), for a small input no code generation
+   * ({@link SparkSessions#interpretSmallInput}), and for a not much larger one no C2 for the generated code
+   * ({@link GeneratedCodeJit}). Call it before staging: all three apply to what is planned and compiled
    * afterwards. Logs what it chose.
    *
    * @return whether the run is interpreted: a small input
@@ -85,10 +87,12 @@ public record JobContext(
   private boolean fitToInput(long inputBytes, long rawEquivalentBytes) {
     int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
     boolean interpreted = SparkSessions.interpretSmallInput(spark, config, rawEquivalentBytes);
-    if (partitions > 0 || interpreted) {
+    boolean c1Only = GeneratedCodeJit.c1Only(GeneratedCodeJit.applies(config.c2MinInputBytes(), rawEquivalentBytes));
+    if (partitions > 0 || interpreted || c1Only) {
       org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} bytes of input: {}{}", jobName,
           inputBytes, partitions > 0 ? partitions + " shuffle partition(s)" : "shuffle partitions as configured",
-          interpreted ? ", plans interpreted (no code generation)" : "");
+          interpreted ? ", plans interpreted (no code generation)"
+              : c1Only ? ", generated code compiled by C1 only" : "");
     }
     return interpreted;
   }

@@ -217,6 +217,7 @@ public final class SparkSessions {
     plainParquetColumns(spark, config.parquetPlainColumns());
     SparkConf launched = spark.sparkContext().getConf();
     restoreCodegen(spark); // after a previous job of the session interpreted
+    GeneratedCodeJit.c1Only(false); // after a previous job of the JVM kept C2 off; fitToInput decides again
     // The environment's settings, unless the launcher gave the same key (spark-submit --conf wins).
     config.sparkSqlSettings().forEach((key, value) -> {
       if (!launched.contains(key)) {

@@ -83,6 +83,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void onlyTheLocalEnvironmentKeepsC2OffTheGeneratedCodeOfSmallInputs() throws Exception {
+    assertEquals(256L * 1024 * 1024, ConfigLoader.load(JobArguments.parse("--env", "local")).c2MinInputBytes());
+    for (String env : List.of("dev", "staging", "prod")) {
+      assertEquals(0, ConfigLoader.load(JobArguments.parse("--env", env)).c2MinInputBytes(),
+          env + " leaves the JVM's compilers as they are");
+    }
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.spark.c2-min-input-bytes = x\n"));
+    assertEquals("Cannot use shoplake.spark.c2-min-input-bytes 'x': expected 0 or a size such as 64 MiB",
+        e.getMessage());
+  }
+
+  @Test
   void thePipelineRunsSmallInputsSideBySide() throws Exception {
     LakeConfig local = ConfigLoader.load(JobArguments.parse("--env", "local"));
     assertEquals(4, local.pipelineParallelSteps());

@@ -1,6 +1,8 @@
 package io.shoplake.common.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.bookmark.BookmarkOption;
 import io.shoplake.common.bookmark.FileBookmark;
@@ -9,6 +11,7 @@ import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.config.LakeConfig;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.spark.GeneratedCodeJit;
 import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.state.PendingState;
 import io.shoplake.common.testing.SharedSpark;
@@ -52,6 +55,29 @@ class JobContextTest {
       assertEquals("true", spark.conf().get("spark.sql.codegen.wholeStage"));
     } finally {
       SparkSessions.applyJobSettings(spark, context(spark, "").config());
+    }
+  }
+
+  @Test
+  void aSmallInputKeepsC2OffTheGeneratedCodeUntilTheNextJobOrALargerInput() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    JobContext ctx = context(spark, "shoplake.spark.c2-min-input-bytes = 1 MiB\n");
+    InputFile small = new InputFile("file:/raw/x.csv", "x.csv", "2025-01-01", 1000, 0);
+    InputFile large = new InputFile("file:/raw/y.csv", "y.csv", "2025-01-01", 2L << 20, 0);
+    try {
+      SparkSessions.applyJobSettings(spark, ctx.config());
+      ctx.fitToInputFiles(List.of(small));
+      assertTrue(GeneratedCodeJit.inPlace(), "a small input");
+      ctx.fitToInputFiles(List.of(large));
+      assertFalse(GeneratedCodeJit.inPlace(), "a larger input of the same job");
+      ctx.fitToInputFiles(List.of(small));
+      JobContext dev = context(spark, "");
+      SparkSessions.applyJobSettings(spark, dev.config());
+      assertFalse(GeneratedCodeJit.inPlace(), "the next job decides again");
+      dev.fitToInputFiles(List.of(small));
+      assertFalse(GeneratedCodeJit.inPlace(), "dev's configuration never keeps C2 off");
+    } finally {
+      GeneratedCodeJit.c1Only(false);
     }
   }
 
