@@ -64,7 +64,7 @@ public record JobContext(
    * Fits the session to the raw files this run reads, of {@code files}' total size: its shuffle partitions
    * ({@link SparkSessions#sizeShuffles}), for a small input no code generation
    * ({@link SparkSessions#interpretSmallInput}), and for a not much larger one no C2 for the generated code
-   * ({@link GeneratedCodeJit}). Call it before staging: all three apply to what is planned and compiled
+   * ({@link GeneratedCodeJit}; not asked for an interpreted run, which generates none). Call it before staging: all three apply to what is planned and compiled
    * afterwards. Logs what it chose.
    *
    * @return whether the run is interpreted: a small input
@@ -87,7 +87,9 @@ public record JobContext(
   private boolean fitToInput(long inputBytes, long rawEquivalentBytes) {
     int partitions = SparkSessions.sizeShuffles(spark, config, inputBytes);
     boolean interpreted = SparkSessions.interpretSmallInput(spark, config, rawEquivalentBytes);
-    boolean c1Only = GeneratedCodeJit.c1Only(GeneratedCodeJit.applies(config.c2MinInputBytes(), rawEquivalentBytes));
+    // An interpreted run generates no code to keep C2 off.
+    boolean c1Only = GeneratedCodeJit.c1Only(!interpreted
+        && GeneratedCodeJit.applies(config.c2MinInputBytes(), rawEquivalentBytes));
     if (partitions > 0 || interpreted || c1Only) {
       org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} bytes of input: {}{}", jobName,
           inputBytes, partitions > 0 ? partitions + " shuffle partition(s)" : "shuffle partitions as configured",

@@ -76,8 +76,16 @@ class JobContextTest {
       assertFalse(GeneratedCodeJit.inPlace(), "the next job decides again");
       dev.fitToInputFiles(List.of(small));
       assertFalse(GeneratedCodeJit.inPlace(), "dev's configuration never keeps C2 off");
+
+      JobContext both = context(spark, "shoplake.spark.codegen-min-input-bytes = 2 KiB\n"
+          + "shoplake.spark.c2-min-input-bytes = 1 MiB\n");
+      SparkSessions.applyJobSettings(spark, both.config());
+      both.fitToInputFiles(List.of(small));
+      assertFalse(GeneratedCodeJit.inPlace(), "an interpreted run generates no code to keep C2 off");
+      both.fitToInputFiles(List.of(new InputFile("file:/raw/z.csv", "z.csv", "2025-01-01", 4096, 0)));
+      assertTrue(GeneratedCodeJit.inPlace(), "above the interpreter's threshold, below C2's");
     } finally {
-      GeneratedCodeJit.c1Only(false);
+      SparkSessions.applyJobSettings(spark, context(spark, "").config());
     }
   }
 
