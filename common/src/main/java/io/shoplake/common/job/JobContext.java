@@ -64,8 +64,8 @@ public record JobContext(
    * Fits the session to the raw files this run reads, of {@code files}' total size: its shuffle partitions
    * ({@link SparkSessions#sizeShuffles}), for a small input no code generation
    * ({@link SparkSessions#interpretSmallInput}), and for a not much larger one no C2 for the generated code
-   * ({@link GeneratedCodeJit}; not asked for an interpreted run, which generates none). Call it before staging: all three apply to what is planned and compiled
-   * afterwards. Logs what it chose.
+   * ({@link GeneratedCodeJit}; not asked for an interpreted run, which generates none). Call it before
+   * staging: all three apply to what is planned and compiled afterwards. Logs what it chose.
    *
    * @return whether the run is interpreted: a small input
    */

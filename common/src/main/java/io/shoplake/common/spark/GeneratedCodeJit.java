@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * 15% slower at 1.15 GB). Hence a threshold, {@code shoplake.spark.c2-min-input-bytes}.
  *
  * <p>The directive is JVM-wide and applies to compilations from then on: a method compiled while it was in
- * place stays C1 code. It changes only how fast the code runs, never what it computes. Without HotSpot's
+ * place stays C1 code, and jobs side by side in one JVM (the pipeline's small steps) share it, the last
+ * decision holding. It changes only how fast the code runs, never what it computes. Without HotSpot's
  * diagnostic command (another JVM), nothing is changed and the run says so once in its log.
  */
 public final class GeneratedCodeJit {
@@ -66,7 +67,7 @@ public final class GeneratedCodeJit {
         try {
           Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
           String answer = diagnosticCommand("compilerDirectivesAdd", file.toString());
-          installed = answer.contains("1 compiler directives added");
+          installed = ours(diagnosticCommand("compilerDirectivesPrint"));
           if (!installed) {
             LOG.info("The JVM did not take the compiler directive for Spark's generated code: {}", answer.strip());
           }
