@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,27 +72,22 @@ class ConfigLoaderTest {
 
   @Test
   void onlyTheLocalEnvironmentInterpretsSmallInputs() throws Exception {
-    assertEquals(32L * 1024 * 1024, ConfigLoader.load(JobArguments.parse("--env", "local")).codegenMinInputBytes());
-    for (String env : List.of("dev", "staging", "prod")) {
-      assertEquals(0, ConfigLoader.load(JobArguments.parse("--env", env)).codegenMinInputBytes(),
-          env + " always generates code");
-    }
-    UsageException e = assertThrows(UsageException.class,
-        () -> loadWith("shoplake.spark.codegen-min-input-bytes = -1\n"));
-    assertEquals("Cannot use shoplake.spark.codegen-min-input-bytes '-1': expected 0 or a size such as 64 MiB",
-        e.getMessage());
+    assertLocalOnlySize("spark.codegen-min-input-bytes", 32L * 1024 * 1024, LakeConfig::codegenMinInputBytes);
   }
 
   @Test
   void onlyTheLocalEnvironmentKeepsC2OffTheGeneratedCodeOfSmallInputs() throws Exception {
-    assertEquals(256L * 1024 * 1024, ConfigLoader.load(JobArguments.parse("--env", "local")).c2MinInputBytes());
+    assertLocalOnlySize("spark.c2-min-input-bytes", 256L * 1024 * 1024, LakeConfig::c2MinInputBytes);
+  }
+
+  /** {@code shoplake.<key>} is {@code local} in local.conf and 0 elsewhere; a value that is no size is a usage error. */
+  private void assertLocalOnlySize(String key, long local, ToLongFunction<LakeConfig> value) throws Exception {
+    assertEquals(local, value.applyAsLong(ConfigLoader.load(JobArguments.parse("--env", "local"))), key);
     for (String env : List.of("dev", "staging", "prod")) {
-      assertEquals(0, ConfigLoader.load(JobArguments.parse("--env", env)).c2MinInputBytes(),
-          env + " leaves the JVM's compilers as they are");
+      assertEquals(0, value.applyAsLong(ConfigLoader.load(JobArguments.parse("--env", env))), env + ": " + key);
     }
-    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.spark.c2-min-input-bytes = x\n"));
-    assertEquals("Cannot use shoplake.spark.c2-min-input-bytes 'x': expected 0 or a size such as 64 MiB",
-        e.getMessage());
+    UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake." + key + " = -1\n"));
+    assertEquals("Cannot use shoplake." + key + " '-1': expected 0 or a size such as 64 MiB", e.getMessage());
   }
 
   @Test
