@@ -89,12 +89,12 @@ public record JobContext(
     boolean interpreted = SparkSessions.interpretSmallInput(spark, config, rawEquivalentBytes);
     // An interpreted run generates no code to keep C2 off.
     boolean c1Only = GeneratedCodeJit.c1Only(!interpreted
-        && GeneratedCodeJit.applies(config.c2MinInputBytes(), rawEquivalentBytes));
+        && SparkSessions.underThreshold(config.c2MinInputBytes(), rawEquivalentBytes));
     if (partitions > 0 || interpreted || c1Only) {
       org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info("{}: {} bytes of input: {}{}", jobName,
           inputBytes, partitions > 0 ? partitions + " shuffle partition(s)" : "shuffle partitions as configured",
           interpreted ? ", plans interpreted (no code generation)"
-              : c1Only ? ", generated code compiled by C1 only" : "");
+              : c1Only ? ", C2 kept off the generated row loops" : "");
     }
     return interpreted;
   }

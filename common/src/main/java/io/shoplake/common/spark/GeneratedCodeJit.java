@@ -45,11 +45,6 @@ public final class GeneratedCodeJit {
 
   private GeneratedCodeJit() {}
 
-  /** Whether a run reading {@code inputBytes} keeps C2 off its generated code, under {@code minInputBytes} (0: never). */
-  public static boolean applies(long minInputBytes, long inputBytes) {
-    return minInputBytes > 0 && inputBytes < minInputBytes;
-  }
-
   /**
    * Puts the directive in place ({@code c1Only}) or takes it away; does nothing when it already is as asked.
    * Takes away only the directive on top of the JVM's stack, and only when it is this class's (one added
@@ -74,11 +69,11 @@ public final class GeneratedCodeJit {
         } finally {
           Files.deleteIfExists(file);
         }
-      } else if (ours(diagnosticCommand("compilerDirectivesPrint"))) {
-        diagnosticCommand("compilerDirectivesRemove");
-        installed = false;
       } else {
-        installed = false; // replaced on top by someone else's: theirs stays, ours is no longer known to be first
+        if (ours(diagnosticCommand("compilerDirectivesPrint"))) {
+          diagnosticCommand("compilerDirectivesRemove");
+        } // else someone else's is on top now: theirs stays, and ours is no longer known to be the one to remove
+        installed = false;
       }
     } catch (JMException | IOException | RuntimeException e) {
       if (!unavailableLogged) {

@@ -137,7 +137,7 @@ public final class SparkSessions {
    * @return whether this run is interpreted
    */
   public static boolean interpretSmallInput(SparkSession spark, LakeConfig config, long inputBytes) {
-    if (!interpreted(config.codegenMinInputBytes(), inputBytes)) {
+    if (!underThreshold(config.codegenMinInputBytes(), inputBytes)) {
       restoreCodegen(spark); // a job sizing several inputs (quality) may have interpreted a smaller one
       return false;
     }
@@ -158,8 +158,11 @@ public final class SparkSessions {
     }
   }
 
-  /** Whether a run reading {@code inputBytes} is interpreted under a {@code minInputBytes} threshold (0: never). */
-  public static boolean interpreted(long minInputBytes, long inputBytes) {
+  /**
+   * Whether a run reading {@code inputBytes} is under a {@code minInputBytes} threshold of the input-size settings
+   * ({@code codegen-min-input-bytes}, {@code c2-min-input-bytes}); 0 is no threshold, never under.
+   */
+  public static boolean underThreshold(long minInputBytes, long inputBytes) {
     return minInputBytes > 0 && inputBytes < minInputBytes;
   }
 

@@ -21,13 +21,6 @@ class GeneratedCodeJitTest {
   }
 
   @Test
-  void anInputBelowTheThresholdKeepsC2Off() {
-    assertTrue(GeneratedCodeJit.applies(1024, 1023));
-    assertFalse(GeneratedCodeJit.applies(1024, 1024), "an input at the threshold gets C2");
-    assertFalse(GeneratedCodeJit.applies(0, 1), "0: never");
-  }
-
-  @Test
   void theDirectiveExcludesC2FromTheGeneratedStagesRowLoopOnceAndIsTakenAwayAgain() throws Exception {
     assertTrue(GeneratedCodeJit.c1Only(true));
     assertTrue(GeneratedCodeJit.c1Only(true), "asked twice");

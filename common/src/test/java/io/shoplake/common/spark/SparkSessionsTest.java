@@ -114,11 +114,13 @@ class SparkSessionsTest {
   }
 
   @Test
-  void onlyInputsUnderTheThresholdAreInterpreted() {
-    assertEquals(true, SparkSessions.interpreted(32 * MIB, 0));
-    assertEquals(true, SparkSessions.interpreted(32 * MIB, 32 * MIB - 1));
-    assertEquals(false, SparkSessions.interpreted(32 * MIB, 32 * MIB));
-    assertEquals(false, SparkSessions.interpreted(0, 10), "0 always generates code");
+  void onlyInputsUnderTheThresholdAreInterpretedOrKeptFromC2() {
+    assertEquals(true, SparkSessions.underThreshold(32 * MIB, 0));
+    assertEquals(true, SparkSessions.underThreshold(32 * MIB, 32 * MIB - 1));
+    assertEquals(false, SparkSessions.underThreshold(32 * MIB, 32 * MIB), "an input at the threshold is over it");
+    assertEquals(false, SparkSessions.underThreshold(0, 10), "0: never under (code generated, C2 left alone)");
+    assertEquals(true, SparkSessions.underThreshold(1024, 1023));
+    assertEquals(false, SparkSessions.underThreshold(0, 1), "0: never");
   }
 
   @Test
