@@ -9,10 +9,15 @@ import static org.apache.spark.sql.functions.repeat;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.rules.RowRules;
 import io.shoplake.common.testing.SharedSpark;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -20,7 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.columnar.CachedBatch;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.columnar.InMemoryRelation;
+import org.apache.spark.sql.execution.columnar.InMemoryTableScanExec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;
@@ -29,6 +37,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import scala.collection.JavaConverters;
 
 /**
  * A Dataset read from a cache kept as binary rows is the Dataset computed again: every type the lake holds,
@@ -139,5 +148,100 @@ class RowCacheSerializerTest {
       persisted.unpersist(true);
       none.unpersist(true);
     }
+  }
+
+  @Test
+  void rejectedRowsArePackedApartFromTheValidOnesAndKeepTheirOrder() {
+    StructType schema = new StructType().add("id", DataTypes.LongType).add(RowRules.REJECT_REASON, DataTypes.StringType);
+    List<InternalRow> input = new ArrayList<>();
+    for (long i = 0; i < 10; i++) {
+      input.add(new GenericInternalRow(new Object[] {i, i % 3 == 1 ? UTF8String.fromString("bad " + i) : null}));
+    }
+    List<CachedBatch> batches = new ArrayList<>();
+    new RowCacheSerializer.Packer(input.iterator(), schema).forEachRemaining(batches::add);
+    List<String> read = new ArrayList<>();
+    for (CachedBatch batch : batches) {
+      RowCacheSerializer.Verdicts verdicts = ((RowCacheSerializer.RowBatch) batch).verdicts();
+      new RowCacheSerializer.Unpacker(List.of(batch).iterator(), 2).forEachRemaining(row -> read.add(verdicts + " "
+          + row.getLong(0)));
+    }
+    assertEquals(List.of("VALID 0", "VALID 2", "VALID 3", "VALID 5", "VALID 6", "VALID 8", "VALID 9",
+        "REJECTED 1", "REJECTED 4", "REJECTED 7"), read);
+
+    // Without the column, one kind of batch as before.
+    List<CachedBatch> unsplit = new ArrayList<>();
+    new RowCacheSerializer.Packer(input.iterator(), new StructType().add("id", DataTypes.LongType)
+        .add("note", DataTypes.StringType)).forEachRemaining(unsplit::add);
+    assertEquals(1, unsplit.size());
+    assertEquals(RowCacheSerializer.Verdicts.UNSPLIT, ((RowCacheSerializer.RowBatch) unsplit.get(0)).verdicts());
+  }
+
+  @Test
+  void batchesOfBothVerdictsFillAndLargeRowsStayWhole() {
+    // Rows of about 1 MB, every third rejected, one of each verdict larger than a batch: every row comes back
+    // once, in a batch of its verdict, and no batch but a single large row's is over the batch size.
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("text", DataTypes.StringType)
+        .add(RowRules.REJECT_REASON, DataTypes.StringType);
+    List<InternalRow> input = new ArrayList<>();
+    for (long i = 0; i < 30; i++) {
+      int size = i == 10 || i == 13 ? RowCacheSerializer.BATCH_BYTES + 10 : 1 << 20;
+      input.add(new GenericInternalRow(new Object[] {i, UTF8String.fromString("t".repeat(size)),
+          i % 3 == 1 ? UTF8String.fromString("bad") : null}));
+    }
+    List<CachedBatch> batches = new ArrayList<>();
+    new RowCacheSerializer.Packer(input.iterator(), schema).forEachRemaining(batches::add);
+    List<Long> ids = new ArrayList<>();
+    for (CachedBatch batch : batches) {
+      RowCacheSerializer.RowBatch rows = (RowCacheSerializer.RowBatch) batch;
+      assertTrue(rows.numRows() == 1 || rows.bytes().length <= RowCacheSerializer.BATCH_BYTES, rows.numRows()
+          + " rows in " + rows.bytes().length + " bytes");
+      new RowCacheSerializer.Unpacker(List.of(batch).iterator(), 3).forEachRemaining(row -> {
+        assertEquals(rows.verdicts() == RowCacheSerializer.Verdicts.REJECTED, !row.isNullAt(2));
+        ids.add(row.getLong(0));
+      });
+    }
+    assertEquals(LongStream.range(0, 30).boxed().collect(Collectors.toSet()), new HashSet<>(ids));
+    assertEquals(30, ids.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"MEMORY_ONLY", "DISK_ONLY"})
+  void aScanOfOneVerdictReadsOnlyTheBatchesOfThatVerdict(String level) {
+    Dataset<Row> staged = spark.range(0, 20000, 1, 2).withColumn(RowRules.REJECT_REASON,
+        when(col("id").mod(50).equalTo(7), lit("bad")).otherwise(lit(null).cast("string")))
+        .withColumn("payload", repeat(lit("p"), 500));
+    Dataset<Row> persisted = staged.persist(StorageLevel.fromString(level));
+    try {
+      Dataset<Row> cached = CachedPlans.startingAtCache(persisted);
+      Dataset<Row> rejected = cached.filter(col(RowRules.REJECT_REASON).isNotNull()).select("id", "payload");
+      Dataset<Row> valid = cached.filter(col(RowRules.REJECT_REASON).isNull().and(col("id").gt(10)));
+      assertSameRows(staged.filter(col(RowRules.REJECT_REASON).isNotNull()).select("id", "payload"), rejected);
+      assertSameRows(staged.filter(col(RowRules.REJECT_REASON).isNull().and(col("id").gt(10))), valid);
+      // The scan's own row count: the rows of the batches it kept, before the filter above it.
+      assertEquals(400, scannedRows(rejected));
+      assertEquals(19600, scannedRows(valid));
+      assertEquals(20000, scannedRows(cached.filter(col("id").gt(10))));
+    } finally {
+      persisted.unpersist(true);
+    }
+  }
+
+  /** Runs the query and returns how many rows its one cache scan read. */
+  private static long scannedRows(Dataset<Row> query) {
+    query.collectAsList();
+    List<InMemoryTableScanExec> scans = new ArrayList<>();
+    collectScans(query.queryExecution().executedPlan(), scans);
+    assertEquals(1, scans.size(), query.queryExecution().executedPlan().toString());
+    return (long) scans.get(0).metrics().apply("numOutputRows").value();
+  }
+
+  private static void collectScans(SparkPlan plan, List<InMemoryTableScanExec> scans) {
+    if (plan instanceof InMemoryTableScanExec scan) {
+      scans.add(scan);
+    }
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      collectScans(adaptive.executedPlan(), scans);
+    }
+    JavaConverters.seqAsJavaList(plan.children()).forEach(child -> collectScans(child, scans));
   }
 }
