@@ -187,29 +187,7 @@ public final class RowCacheSerializer implements CachedBatchSerializer {
       if (skipped.isEmpty()) {
         return it;
       }
-      Iterator<CachedBatch> batches = JavaConverters.asJavaIterator(it);
-      return JavaConverters.asScalaIterator(new Iterator<CachedBatch>() {
-        private CachedBatch next;
-
-        @Override
-        public boolean hasNext() {
-          while (next == null && batches.hasNext()) {
-            CachedBatch batch = batches.next();
-            next = skipped.contains(((RowBatch) batch).verdicts()) ? null : batch;
-          }
-          return next != null;
-        }
-
-        @Override
-        public CachedBatch next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          CachedBatch batch = next;
-          next = null;
-          return batch;
-        }
-      });
+      return it.filter(batch -> !skipped.contains(((RowBatch) batch).verdicts()));
     }
   }
 
