@@ -123,7 +123,8 @@ public final class ConfigLoader {
             c.getString("transactions.dataset"),
             c.getString("transactions.fx-rates-dataset"),
             persistLevel,
-            transactionsSource),
+            transactionsSource,
+            bytes(c, "transactions.disk-only-min-input-bytes")),
         new LakeConfig.Products(
             c.getString("products.dataset"),
             c.getString("products.categories-dataset"),

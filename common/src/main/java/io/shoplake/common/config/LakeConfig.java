@@ -97,9 +97,26 @@ public record LakeConfig(
    * @param persistLevel Spark storage level name for the classified rows, or NONE
    * @param source where the rows come from: {@code csv} (the raw zone) or {@code jdbc} (stg_core's
    *     orders and order_items)
+   * @param diskOnlyMinInputBytes the smallest CSV input whose classified rows are cached on disk only instead
+   *     of at {@code persistLevel} (0: never; see {@link #cacheLevel})
    */
-  public record Transactions(String dataset, String fxRatesDataset, String persistLevel, String source) {
+  public record Transactions(String dataset, String fxRatesDataset, String persistLevel, String source,
+      long diskOnlyMinInputBytes) {
     public static final java.util.List<String> SOURCES = java.util.List.of("csv", "jdbc");
+
+    /**
+     * The storage level of the classified rows of a run reading {@code inputBytes} of CSV: {@code DISK_ONLY}
+     * from {@code diskOnlyMinInputBytes} on, else {@code persistLevel}. Why: rows cached as Spark's binary rows
+     * take about 6 times their CSV's size (687 MB for 115 MB), so a large input's cache cannot fit the
+     * driver's memory, and a {@code MEMORY_AND_DISK} cache that does not fit spills its blocks and tries to
+     * keep them in memory again as they are read back; on disk only, each block is written once. Measured with a
+     * 4 GB driver: 10M rows (1.15 GB) 12% faster on disk only, 1M rows (115 MB) 5% slower (docs/BENCHMARKS.md,
+     * thirty-first round). {@code NONE} stays {@code NONE}.
+     */
+    public String cacheLevel(long inputBytes) {
+      return diskOnlyMinInputBytes > 0 && inputBytes >= diskOnlyMinInputBytes && !persistLevel.equals("NONE")
+          ? "DISK_ONLY" : persistLevel;
+    }
 
     public boolean fromStgCore() {
       return source.equals("jdbc");

@@ -204,7 +204,8 @@ public final class TransactionEtl implements LakeJob {
 
   /**
    * The input through the declared dataset's path, then the e-mail hash, the amounts and the hour; cached
-   * (unless {@code shoplake.transactions.persist-level} is NONE): every later step (the merge, the counts,
+   * (unless {@code shoplake.transactions.persist-level} is NONE; on disk only for a CSV input of
+   * {@code disk-only-min-input-bytes} or more): every later step (the merge, the counts,
    * the two writes) reads these rows, never the source again. Without the ingest columns, which the caller
    * adds over the cache ({@link Staging#withIngestColumns}), and without USD, which only the processed write
    * needs ({@link #writeProcessed}).
@@ -217,7 +218,14 @@ public final class TransactionEtl implements LakeJob {
         .transform(TransactionTransforms.withMaskedEmail(emailHash))
         .transform(TransactionTransforms::withAmounts)
         .transform(TransactionTransforms::withHour);
-    String persistLevel = ctx.config().transactions().persistLevel();
+    // A large CSV input on disk only (LakeConfig.Transactions#cacheLevel); stg_core's units have no size.
+    long csvBytes = ctx.config().transactions().fromStgCore() ? 0
+        : input.units().stream().mapToLong(InputFile::sizeBytes).sum();
+    String persistLevel = ctx.config().transactions().cacheLevel(csvBytes);
+    if (!persistLevel.equals(ctx.config().transactions().persistLevel())) {
+      org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info(
+          "{}: {} bytes of CSV: the staged rows cached {} (disk-only-min-input-bytes)", NAME, csvBytes, persistLevel);
+    }
     return persistLevel.equals("NONE") ? staged : staged.persist(StorageLevel.fromString(persistLevel));
   }
 

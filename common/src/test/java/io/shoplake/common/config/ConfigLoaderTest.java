@@ -80,6 +80,21 @@ class ConfigLoaderTest {
     assertLocalOnlySize("spark.c2-min-input-bytes", 256L * 1024 * 1024, LakeConfig::c2MinInputBytes);
   }
 
+  @Test
+  void onlyTheLocalEnvironmentCachesALargeTransactionInputOnDiskOnly() throws Exception {
+    assertLocalOnlySize("transactions.disk-only-min-input-bytes", 512L * 1024 * 1024,
+        c -> c.transactions().diskOnlyMinInputBytes());
+    LakeConfig.Transactions local = ConfigLoader.load(JobArguments.parse("--env", "local")).transactions();
+    assertEquals("MEMORY_AND_DISK", local.cacheLevel(115_000_000L), "1M rows of CSV");
+    assertEquals("DISK_ONLY", local.cacheLevel(512L * 1024 * 1024));
+    assertEquals("DISK_ONLY", local.cacheLevel(1_149_000_000L), "10M rows of CSV");
+    assertEquals("MEMORY_AND_DISK",
+        ConfigLoader.load(JobArguments.parse("--env", "prod")).transactions().cacheLevel(1L << 40), "no threshold");
+    assertEquals("NONE", loadWith("shoplake.transactions.persist-level = NONE\n"
+        + "shoplake.transactions.disk-only-min-input-bytes = 1 KiB\n").transactions().cacheLevel(1L << 30),
+        "NONE caches nothing at any size");
+  }
+
   /** {@code shoplake.<key>} is {@code local} in local.conf and 0 elsewhere; a value that is no size is a usage error. */
   private void assertLocalOnlySize(String key, long local, ToLongFunction<LakeConfig> value) throws Exception {
     assertEquals(local, value.applyAsLong(ConfigLoader.load(JobArguments.parse("--env", "local"))), key);

@@ -14,12 +14,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +145,39 @@ class TransactionEtlEndToEndTest {
     assertEquals(11, m.getRowsRead());
     assertEquals(6, m.getRowsWritten());
     assertEquals(1L, m.getRejectedByReason().get("malformed_row"));
+    assertSameRows(expectedProcessed(), processed().selectExpr(BUSINESS_COLUMNS.split(",\\s*(?![^()]*\\))")));
+  }
+
+  /**
+   * An input at {@code disk-only-min-input-bytes} or over has its staged rows cached on disk only (the block
+   * manager reports blocks at DISK_ONLY) and gives the same rows and counts as the cache in memory.
+   */
+  @Test
+  void aLargeInputCachedOnDiskOnlyGivesTheSameCounts() throws Exception {
+    Path conf = dir.resolve("disk-only.conf");
+    Files.writeString(conf, "shoplake.transactions.disk-only-min-input-bytes = 1 B\n");
+    List<StorageLevel> levels = Collections.synchronizedList(new ArrayList<>());
+    SparkListener blocks = new SparkListener() {
+      @Override
+      public void onBlockUpdated(SparkListenerBlockUpdated update) {
+        if (update.blockUpdatedInfo().blockId().isRDD() && update.blockUpdatedInfo().storageLevel().isValid()) {
+          levels.add(update.blockUpdatedInfo().storageLevel());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(blocks);
+    try {
+      JobOutcome outcome = run("--config-file", conf.toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(0, outcome.exitCode(), err.toString());
+      RunManifest m = outcome.manifest().orElseThrow();
+      assertEquals(11, m.getRowsRead());
+      assertEquals(6, m.getRowsWritten());
+      assertEquals(1L, m.getRejectedByReason().get("malformed_row"));
+    } finally {
+      spark.sparkContext().removeSparkListener(blocks);
+    }
+    assertTrue(levels.contains(StorageLevel.DISK_ONLY()), "the staged rows' blocks: " + levels);
     assertSameRows(expectedProcessed(), processed().selectExpr(BUSINESS_COLUMNS.split(",\\s*(?![^()]*\\))")));
   }
 
