@@ -70,7 +70,7 @@ public record JobContext(
    * @return whether the run is interpreted: a small input
    */
   public boolean fitToInputFiles(java.util.Collection<io.shoplake.common.lake.InputFile> files) {
-    long bytes = files.stream().mapToLong(io.shoplake.common.lake.InputFile::sizeBytes).sum();
+    long bytes = io.shoplake.common.lake.InputFile.totalBytes(files);
     return fitToInput(bytes, bytes);
   }
 

@@ -30,6 +30,11 @@ public record InputFile(String path, String relativePath, String rawDate, long s
     return new InputFile(path, relativePath, rawDate, sizeBytes, modifiedAt, recordCount, readWhole, contentHash);
   }
 
+  /** The bytes {@code files} hold together: what the input-size thresholds of a run are compared with. */
+  public static long totalBytes(java.util.Collection<InputFile> files) {
+    return files.stream().mapToLong(InputFile::sizeBytes).sum();
+  }
+
   /** The distinct raw dates of {@code files}, sorted. */
   public static java.util.SortedSet<String> rawDates(java.util.Collection<InputFile> files) {
     java.util.SortedSet<String> dates = new java.util.TreeSet<>();

@@ -220,7 +220,7 @@ public final class TransactionEtl implements LakeJob {
         .transform(TransactionTransforms::withHour);
     // A large CSV input on disk only (LakeConfig.Transactions#cacheLevel); stg_core's units have no size.
     long csvBytes = ctx.config().transactions().fromStgCore() ? 0
-        : input.units().stream().mapToLong(InputFile::sizeBytes).sum();
+        : InputFile.totalBytes(input.units());
     String persistLevel = ctx.config().transactions().cacheLevel(csvBytes);
     if (!persistLevel.equals(ctx.config().transactions().persistLevel())) {
       org.slf4j.LoggerFactory.getLogger("io.shoplake.progress").info(
