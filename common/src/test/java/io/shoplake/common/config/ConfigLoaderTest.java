@@ -82,11 +82,13 @@ class ConfigLoaderTest {
 
   @Test
   void onlyTheLocalEnvironmentCachesALargeTransactionInputOnDiskOnly() throws Exception {
-    assertLocalOnlySize("transactions.disk-only-min-input-bytes", 512L * 1024 * 1024,
+    assertLocalOnlySize("transactions.disk-only-min-input-bytes", 256L * 1024 * 1024,
         c -> c.transactions().diskOnlyMinInputBytes());
     LakeConfig.Transactions local = ConfigLoader.load(JobArguments.parse("--env", "local")).transactions();
     assertEquals("MEMORY_AND_DISK", local.cacheLevel(115_000_000L), "1M rows of CSV");
-    assertEquals("DISK_ONLY", local.cacheLevel(512L * 1024 * 1024));
+    assertEquals("MEMORY_AND_DISK", local.cacheLevel(240_565_453L), "2M rows of CSV");
+    assertEquals("DISK_ONLY", local.cacheLevel(256L * 1024 * 1024));
+    assertEquals("DISK_ONLY", local.cacheLevel(345_000_000L), "3M rows of CSV");
     assertEquals("DISK_ONLY", local.cacheLevel(1_149_000_000L), "10M rows of CSV");
     assertEquals("MEMORY_AND_DISK",
         ConfigLoader.load(JobArguments.parse("--env", "prod")).transactions().cacheLevel(1L << 40), "no threshold");
