@@ -88,7 +88,7 @@ class ConfigLoaderTest {
     assertEquals("MEMORY_AND_DISK", local.cacheLevel(115_000_000L), "1M rows of CSV");
     assertEquals("MEMORY_AND_DISK", local.cacheLevel(240_565_453L), "2M rows of CSV");
     assertEquals("DISK_ONLY", local.cacheLevel(256L * 1024 * 1024));
-    assertEquals("DISK_ONLY", local.cacheLevel(345_000_000L), "3M rows of CSV");
+    assertEquals("DISK_ONLY", local.cacheLevel(361_032_336L), "3M rows of CSV");
     assertEquals("DISK_ONLY", local.cacheLevel(1_149_000_000L), "10M rows of CSV");
     assertEquals("MEMORY_AND_DISK",
         ConfigLoader.load(JobArguments.parse("--env", "prod")).transactions().cacheLevel(1L << 40), "no threshold");
