@@ -35,6 +35,14 @@ public final class Deduplication {
   /** Repeated keys up to this count are joined by broadcast; beyond, the join shuffles. */
   public static final long BROADCAST_REPEATED_KEYS_LIMIT = 2_000_000L;
 
+  /**
+   * Repeated keys per partition of the cached ranked rows: two rows or more each, so a partition holds about
+   * as many rows as a task of a 1M-row transaction input stages. Why not the window's shuffle partitions:
+   * without adaptive execution (local runs) each of them is a task of every later write, and a small file in
+   * every output partition its few rows touch (docs/BENCHMARKS.md, thirty-second round).
+   */
+  static final long REPEATED_KEYS_PER_RANKED_PARTITION = 250_000L;
+
   private Deduplication() {}
 
   /**
@@ -62,8 +70,19 @@ public final class Deduplication {
     }
     Split split = split(rows, key, preference, CachedPlans.startingAtCache(repeated),
         count <= BROADCAST_REPEATED_KEYS_LIMIT);
-    Dataset<Row> ranked = split.ranked().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ranked = split.ranked().coalesce(rankedPartitions(count)).persist(StorageLevel.MEMORY_AND_DISK());
     return new Marked(key, split.unique(), repeated, count, ranked);
+  }
+
+  /**
+   * How many partitions the ranked rows of {@code repeatedKeys} keys are cached in: one per
+   * {@link #REPEATED_KEYS_PER_RANKED_PARTITION}, at least one. A coalesce, so no more than the window's own
+   * shuffle partitions, and no shuffle: the window's stage runs in that many tasks.
+   */
+  static int rankedPartitions(long repeatedKeys) {
+    long partitions = repeatedKeys / REPEATED_KEYS_PER_RANKED_PARTITION
+        + (repeatedKeys % REPEATED_KEYS_PER_RANKED_PARTITION == 0 ? 0 : 1);
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, partitions));
   }
 
   /**

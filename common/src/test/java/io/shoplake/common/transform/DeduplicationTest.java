@@ -3,11 +3,13 @@ package io.shoplake.common.transform;
 import static io.shoplake.common.testing.DataFrameAssert.assertSameRows;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoplake.common.testing.SharedSpark;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +55,38 @@ class DeduplicationTest {
     } finally {
       none.release();
     }
+  }
+
+  /**
+   * Without adaptive execution (local runs) the window's shuffle partitions would each be a task of every write of
+   * the marked rows, and a small file in every output partition they touch.
+   */
+  @Test
+  void cachesTheRankedRowsOfFewRepeatedKeysInOnePartition() {
+    RuntimeConfig conf = spark.conf();
+    String partitions = conf.get("spark.sql.shuffle.partitions");
+    String adaptive = conf.get("spark.sql.adaptive.enabled");
+    conf.set("spark.sql.shuffle.partitions", "8");
+    conf.set("spark.sql.adaptive.enabled", "false");
+    try {
+      Dataset<Row> rows = spark.range(0, 60).selectExpr("cast(id % 20 as string) as id", "id as version");
+      Deduplication.Marked marked = Deduplication.deduplicate(rows, "id", List.of(col("version").desc()));
+      try {
+        assertEquals(1, marked.ranked().rdd().getNumPartitions());
+        assertSameRows(spark.range(40, 60).selectExpr("cast(id % 20 as string) as id", "id as version"),
+            marked.rows().filter(col("reject_reason").isNull()).drop("reject_reason"));
+        assertEquals(40, marked.rows().filter(col("reject_reason").equalTo(Deduplication.DUPLICATE)).count());
+      } finally {
+        marked.release();
+      }
+    } finally {
+      conf.set("spark.sql.shuffle.partitions", partitions);
+      conf.set("spark.sql.adaptive.enabled", adaptive);
+    }
+    assertEquals(1, Deduplication.rankedPartitions(1));
+    assertEquals(1, Deduplication.rankedPartitions(Deduplication.REPEATED_KEYS_PER_RANKED_PARTITION));
+    assertEquals(2, Deduplication.rankedPartitions(Deduplication.REPEATED_KEYS_PER_RANKED_PARTITION + 1));
+    assertEquals(Integer.MAX_VALUE, Deduplication.rankedPartitions(Long.MAX_VALUE));
   }
 
   @Test
