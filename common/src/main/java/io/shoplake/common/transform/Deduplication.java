@@ -21,10 +21,11 @@ import org.apache.spark.storage.StorageLevel;
  * once, and only the rows of those keys are ranked with a window. In a typical batch, where few keys
  * repeat, the cost is one narrow aggregation of the key column plus a map-side (broadcast) join.
  *
- * <p>{@link #deduplicate} caches the ranked rows of the repeated keys (few, in a typical batch): the
- * marked rows are the union of the unique rows and those, and without the cache every action on the
- * union (the counts, each write) scanned the whole input a second time for its ranked branch. With no
- * repeated key there is nothing to rank and the rows are marked without any join.
+ * <p>{@link #deduplicate} caches the ranked rows of the repeated keys (few, in a typical batch), in one
+ * partition per {@link #REPEATED_KEYS_PER_RANKED_PARTITION} keys: the marked rows are the union of the unique
+ * rows and those, and without the cache every action on the union (the counts, each write) scanned the whole
+ * input a second time for its ranked branch. With no repeated key there is nothing to rank and the rows are
+ * marked without any join.
  */
 public final class Deduplication {
   public static final String DUPLICATE = "duplicate";
