@@ -78,7 +78,8 @@ public final class Deduplication {
   /**
    * How many partitions the ranked rows of {@code repeatedKeys} keys are cached in: one per
    * {@link #REPEATED_KEYS_PER_RANKED_PARTITION}, at least one. A coalesce, so no more than the window's own
-   * shuffle partitions, and no shuffle: the window's stage runs in that many tasks.
+   * shuffle partitions, and no shuffle: the window's stage runs in that many tasks. Sized by keys, not rows:
+   * keys that each repeat many times (a file sent again and again) make larger partitions, whose sort spills.
    */
   static int rankedPartitions(long repeatedKeys) {
     long partitions = repeatedKeys / REPEATED_KEYS_PER_RANKED_PARTITION
