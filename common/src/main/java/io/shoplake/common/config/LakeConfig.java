@@ -109,9 +109,10 @@ public record LakeConfig(
      * from {@code diskOnlyMinInputBytes} on, else {@code persistLevel}. Why: rows cached as Spark's binary rows
      * take about 6 times their CSV's size (687 MB for 115 MB), so a large input's cache cannot fit the
      * driver's memory, and a {@code MEMORY_AND_DISK} cache that does not fit spills its blocks and tries to
-     * keep them in memory again as they are read back; on disk only, each block is written once. Measured with a
-     * 4 GB driver: 10M rows (1.15 GB) 12% faster on disk only, 1M rows (115 MB) 5% slower (docs/BENCHMARKS.md,
-     * thirty-first round). {@code NONE} stays {@code NONE}.
+     * keep them in memory again as they are read back, and one that fits fills the old generation the collector
+     * copies; on disk only, each block is written once. Measured with a 4 GB driver: 10M rows (1.15 GB) 12% and
+     * 3M rows (361 MB) 5% faster on disk only, 2M rows (241 MB) as fast or slower, 1M rows (115 MB) 5% slower
+     * (docs/BENCHMARKS.md, rounds 31 and 32). {@code NONE} stays {@code NONE}.
      */
     public String cacheLevel(long inputBytes) {
       return diskOnlyMinInputBytes > 0 && inputBytes >= diskOnlyMinInputBytes && !persistLevel.equals("NONE")
