@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -119,12 +120,14 @@ final class TransactionMerge {
     Dataset<Row> keysAndCounts = keysAndReadCounts(staged, carried).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> fromCache = CachedPlans.startingAtCache(keysAndCounts);
     List<Row> readCounts = fromCache.filter(col(PART).equalTo(PART_READ)).collectAsList();
-    Dataset<Row> repeatedIds = fromCache.filter(col(PART).equalTo(PART_KEY)).select(col(KEY).as("transaction_id"));
+    Dataset<Row> repeatedIds = fromCache.filter(col(PART).equalTo(PART_KEY));
+    Row repeated = repeatedIds.agg(count(lit(1)), sum(col("count"))).first();
     // Latest ts, then this run's rows ("input" sorts before "lake"), then the latest file, then the content
     // (a hash computed only for the rows of repeated ids, in the ranking).
     Deduplication.Marked marked = Deduplication.deduplicate(candidates, "transaction_id", List.of(
         col("transaction_ts").desc(), col(ORIGIN).asc(), col("source_file").desc(),
-        xxhash64(businessColumns()).desc()), repeatedIds, repeatedIds.count());
+        xxhash64(businessColumns()).desc()), repeatedIds.select(col(KEY).as("transaction_id")),
+        repeated.getLong(0), repeated.isNullAt(1) ? 0 : repeated.getLong(1));
     return new Merged(marked, carried, touchedPartitions, readCounts, keysAndCounts);
   }
 

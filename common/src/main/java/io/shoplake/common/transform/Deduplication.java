@@ -2,8 +2,10 @@ package io.shoplake.common.transform;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.shoplake.common.rules.RowRules;
@@ -21,11 +23,11 @@ import org.apache.spark.storage.StorageLevel;
  * once, and only the rows of those keys are ranked with a window. In a typical batch, where few keys
  * repeat, the cost is one narrow aggregation of the key column plus a map-side (broadcast) join.
  *
- * <p>{@link #deduplicate} caches the ranked rows of the repeated keys (few, in a typical batch), in one
- * partition per {@link #REPEATED_KEYS_PER_RANKED_PARTITION} keys: the marked rows are the union of the unique
- * rows and those, and without the cache every action on the union (the counts, each write) scanned the whole
- * input a second time for its ranked branch. With no repeated key there is nothing to rank and the rows are
- * marked without any join.
+ * <p>{@link #deduplicate} caches the ranked rows of the repeated keys (few, in a typical batch): the marked rows
+ * are the union of the unique rows and those, and without the cache every action on the union (the counts, each
+ * write) scanned the whole input a second time for its ranked branch. Without adaptive execution they are cached
+ * in one partition per {@link #REPEATED_ROWS_PER_RANKED_PARTITION} rows ({@link #rankedPartitions}). With no
+ * repeated key there is nothing to rank and the rows are marked without any join.
  */
 public final class Deduplication {
   public static final String DUPLICATE = "duplicate";
@@ -37,54 +39,71 @@ public final class Deduplication {
   public static final long BROADCAST_REPEATED_KEYS_LIMIT = 2_000_000L;
 
   /**
-   * Repeated keys per partition of the cached ranked rows: two rows or more each, so a partition holds about
-   * as many rows as a task of a 1M-row transaction input stages. Why not the window's shuffle partitions:
-   * without adaptive execution (local runs) each of them is a task of every later write, and a small file in
-   * every output partition its few rows touch (docs/BENCHMARKS.md, thirty-second round).
+   * Rows of repeated keys per partition of the cached ranked rows, without adaptive execution. Why not the
+   * window's shuffle partitions: without adaptive execution (local runs) each of them is a task of every later
+   * write, and a small file in every output partition its few rows touch (docs/BENCHMARKS.md, thirty-second
+   * round). Why a million: a 1M-row input sent five times (1M keys of five rows each) ranked as fast in 4
+   * partitions of 1.25M rows as in 5 or 8, without a spill on a 4 GB driver, and more partitions only made more
+   * files (thirty-third round).
    */
-  static final long REPEATED_KEYS_PER_RANKED_PARTITION = 250_000L;
+  static final long REPEATED_ROWS_PER_RANKED_PARTITION = 1_000_000L;
+
+  /** The column of {@link #repeatedKeyCounts} that holds how many rows have the key. */
+  private static final String ROWS = "_rows";
 
   private Deduplication() {}
 
   /**
    * {@link #markDuplicates} with the repeated keys found, counted and cached here: the broadcast is
-   * chosen when they are few. Costs a shuffle of the key column and a count; call
-   * {@link Marked#release()} when the marked rows are no longer read.
+   * chosen when they are few. Costs a shuffle of the key column and one aggregation of the repeated keys
+   * (their count and their rows'); call {@link Marked#release()} when the marked rows are no longer read.
    */
   public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference) {
-    Dataset<Row> repeated = repeatedKeys(rows, key).persist(StorageLevel.MEMORY_AND_DISK());
-    return deduplicate(rows, key, preference, repeated, repeated.count());
+    Dataset<Row> repeated = repeatedKeyCounts(rows, key).persist(StorageLevel.MEMORY_AND_DISK());
+    Row sizes = CachedPlans.startingAtCache(repeated).agg(count(lit(1)), sum(col(ROWS))).first();
+    return deduplicate(rows, key, preference, repeated, sizes.getLong(0), sizes.isNullAt(1) ? 0 : sizes.getLong(1));
   }
 
   /**
    * {@link #deduplicate(Dataset, String, List)} with the repeated keys of {@code rows} found by the caller:
    * for a caller whose one aggregation finds them and counts something else of the same rows, in one read.
    *
-   * @param repeated the keys of {@code rows} that occur more than once (one column, {@code key}), from a
-   *     persisted Dataset ({@link Marked#release()} unpersists it when it is persisted itself)
+   * @param repeated the keys of {@code rows} that occur more than once (column {@code key}; other columns are
+   *     ignored), from a persisted Dataset ({@link Marked#release()} unpersists it when it is persisted itself)
    * @param count how many keys {@code repeated} holds
+   * @param repeatedRows how many of {@code rows} have one of those keys: the rows ranked, which size the
+   *     ranked rows' partitions ({@link #rankedPartitions})
    */
   public static Marked deduplicate(Dataset<Row> rows, String key, List<Column> preference, Dataset<Row> repeated,
-      long count) {
+      long count, long repeatedRows) {
     if (count == 0) {
       return new Marked(key, rows.withColumn(RowRules.REJECT_REASON, lit(null).cast("string")), repeated, 0, null);
     }
     Split split = split(rows, key, preference, CachedPlans.startingAtCache(repeated),
         count <= BROADCAST_REPEATED_KEYS_LIMIT);
-    Dataset<Row> ranked = split.ranked().coalesce(rankedPartitions(count)).persist(StorageLevel.MEMORY_AND_DISK());
-    return new Marked(key, split.unique(), repeated, count, ranked);
+    Dataset<Row> ranked = split.ranked();
+    if (!adaptiveExecution(rows)) {
+      ranked = ranked.coalesce(rankedPartitions(repeatedRows));
+    }
+    return new Marked(key, split.unique(), repeated, count, ranked.persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
   /**
-   * How many partitions the ranked rows of {@code repeatedKeys} keys are cached in: one per
-   * {@link #REPEATED_KEYS_PER_RANKED_PARTITION}, at least one. A coalesce, so no more than the window's own
-   * shuffle partitions, and no shuffle: the window's stage runs in that many tasks. Sized by keys, not rows:
-   * keys that each repeat many times (a file sent again and again) make larger partitions, whose sort spills.
+   * How many partitions the ranked rows, {@code repeatedRows} of them, are cached in without adaptive execution:
+   * one per {@link #REPEATED_ROWS_PER_RANKED_PARTITION}, at least one. A coalesce, so no more than the window's
+   * own shuffle partitions, and no shuffle: the window's stage runs in that many tasks. Sized by rows, so keys
+   * that each repeat many times (a file sent again and again) still spread over as many tasks as their rows need.
+   * With adaptive execution (Glue, clusters) no coalesce: it sizes the window's partitions by their bytes, and a
+   * cap here would only take tasks from a large cluster.
    */
-  static int rankedPartitions(long repeatedKeys) {
-    long partitions = repeatedKeys / REPEATED_KEYS_PER_RANKED_PARTITION
-        + (repeatedKeys % REPEATED_KEYS_PER_RANKED_PARTITION == 0 ? 0 : 1);
+  static int rankedPartitions(long repeatedRows) {
+    long partitions = repeatedRows / REPEATED_ROWS_PER_RANKED_PARTITION
+        + (repeatedRows % REPEATED_ROWS_PER_RANKED_PARTITION == 0 ? 0 : 1);
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, partitions));
+  }
+
+  private static boolean adaptiveExecution(Dataset<Row> rows) {
+    return rows.sparkSession().sessionState().conf().adaptiveExecutionEnabled();
   }
 
   /**
@@ -141,8 +160,13 @@ public final class Deduplication {
    * the key column only; cache it when it is used more than once.
    */
   public static Dataset<Row> repeatedKeys(Dataset<Row> rows, String key) {
+    return repeatedKeyCounts(rows, key).select(col(key));
+  }
+
+  /** {@link #repeatedKeys} with how many rows each has (column {@link #ROWS}): the same shuffle. */
+  private static Dataset<Row> repeatedKeyCounts(Dataset<Row> rows, String key) {
     Contracts.requireColumns(rows, "find repeated keys", key);
-    return rows.groupBy(col(key)).count().filter(col("count").gt(1)).select(col(key));
+    return rows.groupBy(col(key)).agg(count(lit(1)).as(ROWS)).filter(col(ROWS).gt(1));
   }
 
   /**

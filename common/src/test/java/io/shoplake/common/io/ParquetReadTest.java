@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,17 +74,14 @@ class ParquetReadTest {
   }
 
   @Test
-  void withSchemaMergingOnEveryFooterIsSparks() {
+  void withSchemaMergingOnEveryFooterIsSparks() throws Exception {
     String path = dir.resolve("merged").toString();
     typedRows().drop("xs").write().partitionBy("year", "month", "day").parquet(path);
     typedRows().withColumn("day", org.apache.spark.sql.functions.lit(3)).write().mode(SaveMode.Append).partitionBy("year", "month", "day").parquet(path);
-    spark.conf().set("spark.sql.parquet.mergeSchema", "true");
-    try {
+    SharedSpark.withSettings(Map.of("spark.sql.parquet.mergeSchema", "true"), () -> {
       assertReadsAsSpark(path);
       assertTrue(List.of(ParquetRead.read(spark, path).columns()).contains("xs"));
-    } finally {
-      spark.conf().unset("spark.sql.parquet.mergeSchema");
-    }
+    });
   }
 
   @Test

@@ -87,30 +87,27 @@ class SparkSessionsTest {
   @Test
   void aJobSizesItsShufflesAndTheNextJobStartsFromTheConfiguredCount() throws Exception {
     SparkSession spark = SharedSpark.get();
-    String before = spark.conf().get("spark.sql.shuffle.partitions");
-    String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
     // As conf/local.conf runs: without AQE, whose coalescing would hide the count.
-    spark.conf().set("spark.sql.adaptive.enabled", "false");
-    try {
-      LakeConfig config = load("shoplake.spark.shuffle-partitions = 6\nshoplake.spark.shuffle-partition-bytes = 1 KiB\n");
-      SparkSessions.applyJobSettings(spark, config);
-      assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"));
+    SharedSpark.withSettings(Map.of("spark.sql.shuffle.partitions", spark.conf().get("spark.sql.shuffle.partitions"),
+        SharedSpark.ADAPTIVE, "false"), () -> {
+          LakeConfig config = load("shoplake.spark.shuffle-partitions = 6\nshoplake.spark.shuffle-partition-bytes = 1 KiB\n");
+          SparkSessions.applyJobSettings(spark, config);
+          assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"));
 
-      assertEquals(3, SparkSessions.sizeShuffles(spark, config, 2_500));
-      assertEquals("3", spark.conf().get("spark.sql.shuffle.partitions"));
-      assertEquals(3, spark.range(100).repartition(org.apache.spark.sql.functions.col("id")).rdd().getNumPartitions(),
-          "plans built after the sizing use it");
+          assertEquals(3, SparkSessions.sizeShuffles(spark, config, 2_500));
+          assertEquals("3", spark.conf().get("spark.sql.shuffle.partitions"));
+          assertEquals(3, spark.range(100).repartition(org.apache.spark.sql.functions.col("id")).rdd()
+              .getNumPartitions(), "plans built after the sizing use it");
 
-      SparkSessions.applyJobSettings(spark, config);
-      assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"), "the next job of the session starts afresh");
+          SparkSessions.applyJobSettings(spark, config);
+          assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"),
+              "the next job of the session starts afresh");
 
-      LakeConfig fixed = load("shoplake.spark.shuffle-partitions = 6\n");
-      assertEquals(0, SparkSessions.sizeShuffles(spark, fixed, 2_500));
-      assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"), "no sizing without shuffle-partition-bytes");
-    } finally {
-      spark.conf().set("spark.sql.shuffle.partitions", before);
-      spark.conf().set("spark.sql.adaptive.enabled", adaptive);
-    }
+          LakeConfig fixed = load("shoplake.spark.shuffle-partitions = 6\n");
+          assertEquals(0, SparkSessions.sizeShuffles(spark, fixed, 2_500));
+          assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"),
+              "no sizing without shuffle-partition-bytes");
+        });
   }
 
   @Test
@@ -128,30 +125,29 @@ class SparkSessionsTest {
     SparkSession spark = SharedSpark.get();
     LakeConfig config = load("shoplake.spark.codegen-min-input-bytes = 1 KiB\n");
     String query = "select id % 7 as k, sum(id * 3) as s, max(cast(id as string)) as m from range(2000) group by id % 7";
-    String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
     // As conf/local.conf runs; with AQE the executed plan is not final until it ran.
-    spark.conf().set("spark.sql.adaptive.enabled", "false");
-    try {
-      SparkSessions.applyJobSettings(spark, config);
-      List<Row> generated = spark.sql(query).orderBy("k").collectAsList();
-      assertTrue(wholeStageCodegen(spark.sql(query)), "a large enough run generates code");
+    SharedSpark.withSettings(Map.of(SharedSpark.ADAPTIVE, "false"), () -> {
+      try {
+        SparkSessions.applyJobSettings(spark, config);
+        List<Row> generated = spark.sql(query).orderBy("k").collectAsList();
+        assertTrue(wholeStageCodegen(spark.sql(query)), "a large enough run generates code");
 
-      assertTrue(SparkSessions.interpretSmallInput(spark, config, 1000));
-      assertEquals("NO_CODEGEN", spark.conf().get("spark.sql.codegen.factoryMode"));
-      assertFalse(wholeStageCodegen(spark.sql(query)), "plans built afterwards are interpreted");
-      long compiled = compilations();
-      assertEquals(generated, spark.sql(query).orderBy("k").collectAsList());
-      // factoryMode is internal to Spark: this fails if an upgrade stops honouring it.
-      assertEquals(compiled, compilations(), "no expression compiled either");
+        assertTrue(SparkSessions.interpretSmallInput(spark, config, 1000));
+        assertEquals("NO_CODEGEN", spark.conf().get("spark.sql.codegen.factoryMode"));
+        assertFalse(wholeStageCodegen(spark.sql(query)), "plans built afterwards are interpreted");
+        long compiled = compilations();
+        assertEquals(generated, spark.sql(query).orderBy("k").collectAsList());
+        // factoryMode is internal to Spark: this fails if an upgrade stops honouring it.
+        assertEquals(compiled, compilations(), "no expression compiled either");
 
-      SparkSessions.applyJobSettings(spark, config);
-      assertTrue(wholeStageCodegen(spark.sql(query)), "the next job of the session generates code again");
-      assertFalse(SparkSessions.interpretSmallInput(spark, config, 1024), "an input at the threshold is compiled");
-      assertFalse(SparkSessions.interpretSmallInput(spark, load(""), 10), "dev never interprets");
-    } finally {
-      SparkSessions.CODEGEN_KEYS.forEach(k -> spark.conf().unset(k));
-      spark.conf().set("spark.sql.adaptive.enabled", adaptive);
-    }
+        SparkSessions.applyJobSettings(spark, config);
+        assertTrue(wholeStageCodegen(spark.sql(query)), "the next job of the session generates code again");
+        assertFalse(SparkSessions.interpretSmallInput(spark, config, 1024), "an input at the threshold is compiled");
+        assertFalse(SparkSessions.interpretSmallInput(spark, load(""), 10), "dev never interprets");
+      } finally {
+        SparkSessions.CODEGEN_KEYS.forEach(k -> spark.conf().unset(k));
+      }
+    });
   }
 
   /** How many classes Janino compiled in this JVM so far (Spark's codegen metrics). */

@@ -102,7 +102,7 @@ class PartitionFingerprintsTest {
    * new files gives: rewritten, added and removed partitions included.
    */
   @Test
-  void onlyChangedFoldersAreReadAndTheResultEqualsAFullScan() {
+  void onlyChangedFoldersAreReadAndTheResultEqualsAFullScan() throws Exception {
     SparkSession spark = SharedSpark.get();
     String path = dir.resolve("sales").toString();
     spark.sql("SELECT concat('T', id) AS id, id AS amount, 2025 AS year, 1 AS month, CAST(id % 3 + 1 AS INT) AS day"
@@ -120,13 +120,9 @@ class PartitionFingerprintsTest {
     assertEquals(3, same.reused());
 
     // Day 2 rewritten with other rows, day 3 deleted, day 4 added; day 1 untouched.
-    spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
-    try {
-      spark.sql("SELECT concat('U', id) AS id, id AS amount, 2025 AS year, 1 AS month, CAST(id % 2 * 2 + 2 AS INT)"
-          + " AS day FROM range(0, 8)").write().mode("overwrite").partitionBy("year", "month", "day").parquet(path);
-    } finally {
-      spark.conf().unset("spark.sql.sources.partitionOverwriteMode");
-    }
+    SharedSpark.withSettings(Map.of("spark.sql.sources.partitionOverwriteMode", "dynamic"), () ->
+        spark.sql("SELECT concat('U', id) AS id, id AS amount, 2025 AS year, 1 AS month, CAST(id % 2 * 2 + 2 AS INT)"
+            + " AS day FROM range(0, 8)").write().mode("overwrite").partitionBy("year", "month", "day").parquet(path));
     FileUtil.fullyDelete(new File(path + "/year=2025/month=1/day=3"));
     PartitionFingerprints.Reused changed = PartitionFingerprints.ofEachChanged(
         Map.of("sales", spark.read().parquet(path)), Map.of("sales", DAY), recorded, recordedFolders,

@@ -3,7 +3,10 @@ package io.shoplake.common.testing;
 import io.shoplake.common.config.ConfigLoader;
 import io.shoplake.common.config.JobArguments;
 import io.shoplake.common.spark.SparkSessions;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -30,6 +33,35 @@ public final class SharedSpark {
   private static SparkSession session;
 
   private SharedSpark() {}
+
+  /** A test's body that may throw, for {@link #withSettings}. */
+  @FunctionalInterface
+  public interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body} with {@code settings} set on the shared session, then gives each key back the value it
+   * had (or unsets it when it had none), whether the body passed or failed. Why: the session is shared by every
+   * test class of the JVM, so a setting left behind changes the plans of the tests that follow.
+   */
+  public static void withSettings(Map<String, String> settings, Body body) throws Exception {
+    RuntimeConfig conf = get().conf();
+    Map<String, String> before = new HashMap<>();
+    settings.keySet().forEach(key -> before.put(key, conf.contains(key) ? conf.get(key) : null));
+    try {
+      settings.forEach(conf::set);
+      body.run();
+    } finally {
+      before.forEach((key, value) -> {
+        if (value == null) {
+          conf.unset(key);
+        } else {
+          conf.set(key, value);
+        }
+      });
+    }
+  }
 
   public static synchronized SparkSession get() {
     if (session == null) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shoplake.common.testing.SharedSpark;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,31 +62,53 @@ class DeduplicationTest {
    * the marked rows, and a small file in every output partition they touch.
    */
   @Test
-  void cachesTheRankedRowsOfFewRepeatedKeysInOnePartition() {
-    RuntimeConfig conf = spark.conf();
-    String partitions = conf.get("spark.sql.shuffle.partitions");
-    String adaptive = conf.get("spark.sql.adaptive.enabled");
-    conf.set("spark.sql.shuffle.partitions", "8");
-    conf.set("spark.sql.adaptive.enabled", "false");
-    try {
-      Dataset<Row> rows = spark.range(0, 60).selectExpr("cast(id % 20 as string) as id", "id as version");
-      Deduplication.Marked marked = Deduplication.deduplicate(rows, "id", List.of(col("version").desc()));
+  void withoutAdaptiveExecutionCachesTheRankedRowsInPartitionsSizedByTheirRows() throws Exception {
+    SharedSpark.withSettings(Map.of("spark.sql.shuffle.partitions", "8", SharedSpark.ADAPTIVE, "false"), () -> {
+      Deduplication.Marked marked = Deduplication.deduplicate(twentyKeysThreeRowsEach(), "id",
+          List.of(col("version").desc()));
       try {
         assertEquals(1, marked.ranked().rdd().getNumPartitions());
-        assertSameRows(spark.range(40, 60).selectExpr("cast(id % 20 as string) as id", "id as version"),
-            marked.rows().filter(col("reject_reason").isNull()).drop("reject_reason"));
-        assertEquals(40, marked.rows().filter(col("reject_reason").equalTo(Deduplication.DUPLICATE)).count());
+        assertNewestOfTwentyKeysKept(marked);
       } finally {
         marked.release();
       }
-    } finally {
-      conf.set("spark.sql.shuffle.partitions", partitions);
-      conf.set("spark.sql.adaptive.enabled", adaptive);
-    }
-    assertEquals(1, Deduplication.rankedPartitions(1));
-    assertEquals(1, Deduplication.rankedPartitions(Deduplication.REPEATED_KEYS_PER_RANKED_PARTITION));
-    assertEquals(2, Deduplication.rankedPartitions(Deduplication.REPEATED_KEYS_PER_RANKED_PARTITION + 1));
+    });
+    long perPartition = Deduplication.REPEATED_ROWS_PER_RANKED_PARTITION;
+    assertEquals(1, Deduplication.rankedPartitions(2));
+    assertEquals(1, Deduplication.rankedPartitions(perPartition));
+    assertEquals(2, Deduplication.rankedPartitions(perPartition + 1));
+    // 100,000 keys of 50 rows each (a file sent 50 times): one partition if sized by keys, five by rows.
+    assertEquals(5, Deduplication.rankedPartitions(100_000L * 50));
     assertEquals(Integer.MAX_VALUE, Deduplication.rankedPartitions(Long.MAX_VALUE));
+  }
+
+  /** With adaptive execution (Glue, clusters) the window's partitions are its to size: no cap from here. */
+  @Test
+  void withAdaptiveExecutionLeavesTheRankedRowsInTheWindowsPartitions() throws Exception {
+    SharedSpark.withSettings(Map.of("spark.sql.shuffle.partitions", "8", SharedSpark.ADAPTIVE, "true",
+        "spark.sql.adaptive.coalescePartitions.enabled", "false"), () -> {
+          Deduplication.Marked marked = Deduplication.deduplicate(twentyKeysThreeRowsEach(), "id",
+              List.of(col("version").desc()));
+          try {
+            marked.ranked().count();
+            assertEquals(8, marked.ranked().rdd().getNumPartitions());
+            assertNewestOfTwentyKeysKept(marked);
+          } finally {
+            marked.release();
+          }
+        });
+  }
+
+  /** Ids 0-19, each three times, with versions 0-59: version 40-59 is each id's newest. */
+  private Dataset<Row> twentyKeysThreeRowsEach() {
+    return spark.range(0, 60).selectExpr("cast(id % 20 as string) as id", "id as version");
+  }
+
+  private void assertNewestOfTwentyKeysKept(Deduplication.Marked marked) {
+    assertEquals(20, marked.repeatedKeyCount());
+    assertSameRows(spark.range(40, 60).selectExpr("cast(id % 20 as string) as id", "id as version"),
+        marked.rows().filter(col("reject_reason").isNull()).drop("reject_reason"));
+    assertEquals(40, marked.rows().filter(col("reject_reason").equalTo(Deduplication.DUPLICATE)).count());
   }
 
   @Test
