@@ -78,10 +78,12 @@ public record JobContext(
    * {@link #fitToInputFiles} for the lake's Parquet that {@code frames} read: the size of their files as
    * Spark's plan statistics know them from the listing made when they were created (no further IO), which
    * counts {@link #PARQUET_ROWS_PER_RAW_BYTE} times against the code-generation threshold.
+   *
+   * @return whether the run is interpreted: a small input
    */
-  public void fitToInputReads(java.util.Collection<? extends org.apache.spark.sql.Dataset<?>> frames) {
+  public boolean fitToInputReads(java.util.Collection<? extends org.apache.spark.sql.Dataset<?>> frames) {
     long bytes = frames.stream().mapToLong(SparkSessions::fileBytes).sum();
-    fitToInput(bytes, bytes * PARQUET_ROWS_PER_RAW_BYTE);
+    return fitToInput(bytes, bytes * PARQUET_ROWS_PER_RAW_BYTE);
   }
 
   private boolean fitToInput(long inputBytes, long rawEquivalentBytes) {

@@ -1,5 +1,7 @@
 package io.shoplake.common.job;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -58,6 +60,32 @@ public final class SideTask<T> {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  /**
+   * Waits for every task and returns their results in order, or, once all have ended, throws what the first
+   * failed one threw (as {@link #join}): no task of the run outlives a failure of another.
+   */
+  public static <T> List<T> joinAll(List<SideTask<T>> tasks) {
+    List<T> results = new ArrayList<>();
+    RuntimeException failure = null;
+    Error error = null;
+    for (SideTask<T> task : tasks) {
+      try {
+        results.add(task.join());
+      } catch (RuntimeException e) {
+        failure = failure == null && error == null ? e : failure;
+      } catch (Error e) {
+        error = failure == null && error == null ? e : error;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    if (error != null) {
+      throw error;
+    }
+    return results;
   }
 
   /** Waits for the task to end, whatever its outcome: for a job that is failing for another reason. */

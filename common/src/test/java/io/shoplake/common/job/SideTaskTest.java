@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoplake.common.testing.SharedSpark;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,33 @@ class SideTaskTest {
     });
     task.finish();
     assertTrue(ended.get(), "finish returned before the task ended");
+  }
+
+  @Test
+  void joinAllGivesTheResultsInOrder() {
+    assertEquals(List.of("sales", "summary", "inline"), SideTask.joinAll(List.of(SideTask.start("a", () -> "sales"),
+        SideTask.start("b", () -> "summary"), SideTask.inline(() -> "inline"))));
+  }
+
+  /** A failed table's message is the run's, and no other table's write is still running when the job fails. */
+  @Test
+  void joinAllWaitsForEveryTaskThenThrowsTheFirstFailure() {
+    IllegalStateException first = new IllegalStateException("Cannot write curated/sales");
+    AtomicBoolean laterEnded = new AtomicBoolean();
+    List<SideTask<String>> tasks = List.of(
+        SideTask.start("first", () -> {
+          throw first;
+        }),
+        SideTask.start("later", () -> {
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          laterEnded.set(true);
+          throw new IllegalArgumentException("a later failure");
+        }));
+    assertSame(first, assertThrows(IllegalStateException.class, () -> SideTask.joinAll(tasks)));
+    assertTrue(laterEnded.get(), "joinAll threw before every task ended");
   }
 }
