@@ -87,10 +87,12 @@ class SparkSessionsTest {
   @Test
   void aJobSizesItsShufflesAndTheNextJobStartsFromTheConfiguredCount() throws Exception {
     SparkSession spark = SharedSpark.get();
-    // As conf/local.conf runs: without AQE, whose coalescing would hide the count.
+    // As conf/local.conf runs: without AQE, whose coalescing would hide the count. The shuffle partitions are set
+    // to their own value so that they are given back after the sizing below changed them.
     SharedSpark.withSettings(Map.of("spark.sql.shuffle.partitions", spark.conf().get("spark.sql.shuffle.partitions"),
         SharedSpark.ADAPTIVE, "false"), () -> {
-          LakeConfig config = load("shoplake.spark.shuffle-partitions = 6\nshoplake.spark.shuffle-partition-bytes = 1 KiB\n");
+          LakeConfig config = load(
+              "shoplake.spark.shuffle-partitions = 6\nshoplake.spark.shuffle-partition-bytes = 1 KiB\n");
           SparkSessions.applyJobSettings(spark, config);
           assertEquals("6", spark.conf().get("spark.sql.shuffle.partitions"));
 
