@@ -37,15 +37,8 @@ class SideTaskTest {
   @Test
   void finishWaitsForTheTaskAndSwallowsItsFailure() {
     AtomicBoolean ended = new AtomicBoolean();
-    SideTask<String> task = SideTask.start("side", () -> {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ended.set(true);
-      throw new IllegalStateException("the side task failed too");
-    });
+    SideTask<String> task = SideTask.start("side",
+        () -> failAfterAWhile(ended, new IllegalStateException("the side task failed too")));
     task.finish();
     assertTrue(ended.get(), "finish returned before the task ended");
   }
@@ -65,16 +58,19 @@ class SideTaskTest {
         SideTask.start("first", () -> {
           throw first;
         }),
-        SideTask.start("later", () -> {
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          laterEnded.set(true);
-          throw new IllegalArgumentException("a later failure");
-        }));
+        SideTask.start("later", () -> failAfterAWhile(laterEnded, new IllegalArgumentException("a later failure"))));
     assertSame(first, assertThrows(IllegalStateException.class, () -> SideTask.joinAll(tasks)));
     assertTrue(laterEnded.get(), "joinAll threw before every task ended");
+  }
+
+  /** A task that fails after 200 ms, having set {@code ended}: one still running when its caller goes on. */
+  private static String failAfterAWhile(AtomicBoolean ended, RuntimeException failure) {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ended.set(true);
+    throw failure;
   }
 }
