@@ -68,21 +68,18 @@ public final class SideTask<T> {
    */
   public static <T> List<T> joinAll(List<SideTask<T>> tasks) {
     List<T> results = new ArrayList<>();
-    RuntimeException failure = null;
-    Error error = null;
+    Throwable first = null;
     for (SideTask<T> task : tasks) {
       try {
         results.add(task.join());
-      } catch (RuntimeException e) {
-        failure = failure == null && error == null ? e : failure;
-      } catch (Error e) {
-        error = failure == null && error == null ? e : error;
+      } catch (RuntimeException | Error e) {
+        first = first == null ? e : first;
       }
     }
-    if (failure != null) {
-      throw failure;
+    if (first instanceof RuntimeException runtime) {
+      throw runtime;
     }
-    if (error != null) {
+    if (first instanceof Error error) {
       throw error;
     }
     return results;
