@@ -13,12 +13,20 @@ package io.shoplake.common.io;
  *       ending in the file, as the univocity parser detects it) outside a quoted field, so a quoted
  *       field may hold line breaks.</li>
  * </ul>
- * A file needs the whole-file reader when a quoted field holds a line break, or a line break other than
- * the file's separator stands outside quotes (a stray {@code \r} in a {@code \n} file): the line reader
- * would split such a record in two. A file that ends inside an open quote (a truncated export) is read
- * line by line, so that the unterminated line alone is quarantined instead of swallowing the rest of
- * the file. In both counts, blank records (nothing but spaces and control characters) are not records,
- * and the first record, the header, is not counted.
+ * A file needs the whole-file reader when a quoted field holds a line break, or a lone {@code \r} stands
+ * outside quotes in a file whose separator is not {@code \r} (a stray {@code \r} in a {@code \n} file): the
+ * line reader would split such a record in two. Two kinds of file are read line by line all the same:
+ * <ul>
+ *   <li>one that ends inside an open quote (a truncated export), so that the unterminated line alone is
+ *       quarantined instead of swallowing the rest of the file;</li>
+ *   <li>one with a lone {@code \n} outside quotes where its separator is {@code \r\n} or {@code \r} (a file
+ *       put together from a Windows and a Unix export): the whole-file reader knows one separator and would
+ *       join each such line with the next, so every row of it would be quarantined. Read by lines, each
+ *       line is its record; only a record whose quoted field holds a line break is cut there (its pieces
+ *       quarantined as malformed rows).</li>
+ * </ul>
+ * In both counts (by lines, whole file), blank records (nothing but spaces and control characters) are
+ * not records, and the first record, the header, is not counted.
  */
 public final class CsvRecordScan {
   private enum State { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED }
@@ -41,6 +49,7 @@ public final class CsvRecordScan {
   private boolean recordHasContent;
   private boolean quotedLineBreak;
   private boolean strayLineBreak;
+  private boolean mixedLineEnds; // a '\n' outside quotes that the file's '\r\n' or '\r' separator does not end at
 
   /** Feeds the next characters of the file (after its UTF-8 decoding; a BOM already removed). */
   public void accept(CharSequence text) {
@@ -110,7 +119,7 @@ public final class CsvRecordScan {
 
   /** True when the file must be read whole (multiLine) for its records to come out as RFC 4180 says. */
   public boolean needsWholeFileRead() {
-    return !endsInsideQuotes() && (quotedLineBreak || strayLineBreak);
+    return !endsInsideQuotes() && !mixedLineEnds && (quotedLineBreak || strayLineBreak);
   }
 
   /** True when the file ends inside a quoted field: its last record is truncated. */
@@ -155,7 +164,9 @@ public final class CsvRecordScan {
       endRecord();
       return;
     }
-    if (lineBreak) {
+    if (c == '\n') {
+      mixedLineEnds = true;
+    } else if (lineBreak) {
       strayLineBreak = true;
     }
     if (c > ' ') {

@@ -135,6 +135,9 @@ class BadInputCorpusTest {
         + tx("T22", "\"a\r\nb\"", "2025-01-10T10:00:00Z") + "\r\n");
     write("transactions", "stray-cr.csv", TX_HEADER + "\n" + tx("T23", "a\rb", "2025-01-10T10:00:00Z") + "\n");
     write("transactions", "mac-cr.csv", TX_HEADER + "\r" + tx("T27") + "\r" + tx("T28") + "\r");
+    // A Windows export with rows appended by a Unix tool: CRLF and LF line ends in one file.
+    write("transactions", "mixed-line-ends.csv", TX_HEADER + "\r\n" + tx("T33") + "\r\n" + tx("T34") + "\n" + tx("T35")
+        + "\n" + tx("T36") + "\r\n");
     // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
     write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
     write("transactions", "truncated.csv", TX_HEADER + "\n" + tx("T24") + "\n"
@@ -229,6 +232,10 @@ class BadInputCorpusTest {
     processed("a stray CR inside an unquoted field stays in it", "transactions", "T23", "payment_method", "a\rb");
     processed("lone CR line ends (Excel for Mac's CSV): the first row", "transactions", "T27", null, null);
     processed("lone CR line ends (Excel for Mac's CSV): the last row", "transactions", "T28", "payment_method", "card");
+    processed("CRLF and LF line ends in one file: a CRLF row", "transactions", "T33", null, null);
+    processed("CRLF and LF line ends in one file: an LF row", "transactions", "T34", null, null);
+    processed("CRLF and LF line ends in one file: the row after an LF row", "transactions", "T35", null, null);
+    processed("CRLF and LF line ends in one file: the last row", "transactions", "T36", "payment_method", "card");
     processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
         "US");
     processed("the good line before a truncated one", "transactions", "T24", null, null);
@@ -283,8 +290,8 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1.
-    assertEquals(32L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, mixed-line-ends 4.
+    assertEquals(36L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());

@@ -72,6 +72,27 @@ class FileInspectorTest {
   }
 
   @Test
+  void loneLfLinesInACrlfFileAreReadByLinesWhichEndEveryRecordAtThem() throws Exception {
+    // A Windows export with rows appended by a Unix tool: the whole-file reader would join each LF line with
+    // the next (it knows the CRLF separator only), so it is read by lines, each line its record.
+    FileInspection mixed = inspect("mixed.csv", CSV, bytes("id,name\r\n1,Ann\r\n2,Bo\n3,Cy\n4,Di\r\n"));
+    assertNull(mixed.reason(), mixed.detail());
+    assertFalse(mixed.wholeFileRead());
+    assertEquals(4, mixed.records());
+    FileInspection oldMac = inspect("mixed-cr.csv", CSV, bytes("id,name\r1,Ann\n2,Bo\r"));
+    assertFalse(oldMac.wholeFileRead());
+    assertEquals(2, oldMac.records());
+    // With a quoted line break too, no one reader gives every record; by lines only that record is cut, and
+    // its two pieces are counted as the reader will produce them.
+    FileInspection both = inspect("mixed-quoted.csv", CSV, bytes("id,name\r\n1,\"two\r\nlines\"\r\n2,Bo\n3,Cy\r\n"));
+    assertFalse(both.wholeFileRead());
+    assertEquals(4, both.records());
+    FileInspection lfFileWithCrlfLines = inspect("lf-then-crlf.csv", CSV, bytes("id,name\n1,\"two\nlines\"\r\n2,Bo\r\n"));
+    assertTrue(lfFileWithCrlfLines.wholeFileRead(), "a CRLF line in an LF file still ends at its LF");
+    assertEquals(2, lfFileWithCrlfLines.records());
+  }
+
+  @Test
   void linesLongerThanABlockAndLinesAcrossBlocksAreCountedAndHashedWhole() throws Exception {
     StringBuilder text = new StringBuilder("id,name\n");
     text.append("1,").append("x".repeat(200_000)).append('\n'); // longer than three blocks
