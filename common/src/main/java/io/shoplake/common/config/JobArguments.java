@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,15 +14,22 @@ import java.util.Set;
  * and as {@code spark-submit} users type them.
  *
  * <p>Glue adds arguments of its own ({@code --JOB_ID}, {@code --JOB_RUN_ID}, {@code --TempDir},
- * {@code --job-bookmark-option}, {@code --enable-metrics} with no value, ...). They are kept but never
- * an error: a job reads only the keys it knows. A key followed by another key (or by nothing) is a
- * flag with the value {@code "true"}. {@code --key=value} is accepted too.
+ * {@code --job-bookmark-option}, {@code --enable-metrics} with no value, ...). On a run Glue launched
+ * ({@link #launchedByGlue}) they are kept but never an error: a job reads only the keys it knows. Elsewhere
+ * a key that the job does not read is refused ({@link JobOption#checkKnown}): a typo such as
+ * {@code --run-dat} must not quietly process every date. A key followed by another key (or by nothing) is
+ * a flag with the value {@code "true"}. {@code --key=value} is accepted too.
  *
  * <p>Known keys are validated here, before Spark starts, so a typo costs a one-line message rather
  * than a cluster start-up.
  */
 public final class JobArguments {
   public static final Set<String> ENVIRONMENTS = Set.of("local", "dev", "staging", "prod");
+  /** The keys every job reads: the environment and configuration, the lake, the dates, the bookmark. */
+  public static final List<String> COMMON_KEYS = List.of("env", "lake-root", "run-date", "config-file",
+      "transactions-source", "bookmark", "job-bookmark-option", "bookmark-rewind-to");
+  /** What Glue passes to every run it launches, and only Glue. */
+  private static final List<String> GLUE_RUN_KEYS = List.of("JOB_ID", "JOB_RUN_ID", "JOB_NAME");
 
   private final Map<String, String> values;
 
@@ -111,6 +119,16 @@ public final class JobArguments {
   /** {@code --config-file}: an extra HOCON file layered over the environment file (local runs). */
   public Optional<String> configFile() {
     return get("config-file");
+  }
+
+  /** Every key given, in order. */
+  public Set<String> keys() {
+    return values.keySet();
+  }
+
+  /** True when Glue launched the run ({@code --JOB_ID}, {@code --JOB_RUN_ID} or {@code --JOB_NAME} given). */
+  public boolean launchedByGlue() {
+    return GLUE_RUN_KEYS.stream().anyMatch(values::containsKey);
   }
 
   public Optional<String> get(String key) {

@@ -70,6 +70,26 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
     options.forEach(o -> o.check(args));
   }
 
+  /**
+   * Refuses a key of {@code args} that neither every job ({@link JobArguments#COMMON_KEYS}) nor one of
+   * {@code options} reads, naming the keys that {@code who} takes; on a run Glue launched, which passes
+   * arguments of its own, any key goes. Without this a misspelt {@code --run-date} or {@code --full-refresh}
+   * ran the job as if it were not there.
+   */
+  public static void checkKnown(String who, List<JobOption> options, JobArguments args) {
+    if (args.launchedByGlue()) {
+      return;
+    }
+    List<String> known = new ArrayList<>(JobArguments.COMMON_KEYS);
+    options.forEach(o -> known.add(o.name()));
+    for (String key : args.keys()) {
+      if (!known.contains(key)) {
+        throw new UsageException("Cannot use --" + key + ": " + who + " takes no such argument (it takes --"
+            + String.join(", --", known.stream().distinct().toList()) + ")");
+      }
+    }
+  }
+
   /** The value of flag {@code name} in {@code args} (false when absent); call after {@link #check}. */
   public static boolean flagValue(JobArguments args, String name) {
     return args.get(name).map("true"::equals).orElse(false);

@@ -88,6 +88,7 @@ public final class JobRunner {
     try {
       launch = prepare(job.needsPiiKey(), job::needsStgCore, args);
       JobOption.checkAll(job.options(launch.config()), launch.arguments());
+      JobOption.checkKnown(job.name(), job.options(launch.config()), launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());

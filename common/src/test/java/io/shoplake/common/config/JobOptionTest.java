@@ -85,4 +85,34 @@ class JobOptionTest {
         + " a comma-separated list of "), jobs.stderr());
     assertEquals(1, jobs.stderr().trim().lines().count());
   }
+
+  @Test
+  void aKeyTheJobDoesNotReadIsRefusedExceptOnARunGlueLaunched() {
+    List<JobOption> options = List.of(JobOption.flag("full-refresh"));
+    JobOption.checkKnown("master-merge", options, JobArguments.parse("--env", "dev", "--run-date", "2025-01-10",
+        "--full-refresh", "--job-bookmark-option", "job-bookmark-disable"));
+    UsageException typo = assertThrows(UsageException.class, () -> JobOption.checkKnown("master-merge", options,
+        JobArguments.parse("--run-dat", "2025-01-10")));
+    assertEquals("Cannot use --run-dat: master-merge takes no such argument (it takes --env, --lake-root, --run-date,"
+        + " --config-file, --transactions-source, --bookmark, --job-bookmark-option, --bookmark-rewind-to,"
+        + " --full-refresh)", typo.getMessage());
+    assertThrows(UsageException.class, () -> JobOption.checkKnown("master-merge", List.of(),
+        JobArguments.parse("--full-refresh")), "an option of another job");
+    // Glue passes its own arguments (and the job's DefaultArguments such as --class) to every run.
+    JobOption.checkKnown("master-merge", options, JobArguments.parse("--JOB_ID", "j_1", "--JOB_RUN_ID", "jr_1",
+        "--JOB_NAME", "shoplake-master-merge", "--TempDir", "s3://b/tmp", "--enable-metrics", "--class", "x.Main"));
+  }
+
+  @Test
+  void aJobRefusesAMisspeltArgumentBeforeSparkStartsAndWritesNoRun() throws Exception {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    JobHarness jobs = new JobHarness(lake);
+    JobOutcome merge = jobs.run(new MasterMerge(), "--full-refesh");
+    assertEquals(2, merge.exitCode());
+    assertTrue(jobs.stderr().trim().startsWith("ERROR master-merge: Cannot use --full-refesh: master-merge takes no"
+        + " such argument (it takes --env, "), jobs.stderr());
+    assertEquals(1, jobs.stderr().trim().lines().count());
+    assertTrue(merge.manifest().isEmpty(), "no run started");
+    assertFalse(Files.exists(dir.resolve("lake/_runs")), "nothing written to the lake");
+  }
 }

@@ -93,12 +93,16 @@ public final class LocalPipeline {
       extractStgCore(JobArguments.parse(args));
       launch = runner.prepare(true, config -> stepsFor.apply(config).stream()
           .anyMatch(step -> step.job().needsStgCore(config)), args);
-      // Every step's options, with the arguments it will get, before Spark starts.
+      // Every step's options, with the arguments it will get, before Spark starts; the pipeline passes its
+      // arguments to every step, so it takes any step's options.
+      List<JobOption> options = new ArrayList<>(List.of(JobOption.flag(EXTRACT_STG_CORE)));
       for (PipelineStep step : stepsFor.apply(launch.config())) {
         List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
         stepArgs.addAll(step.arguments());
         JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
+        options.addAll(step.job().options(launch.config()));
       }
+      JobOption.checkKnown(NAME, options, launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;

@@ -49,6 +49,17 @@ class StepGraphTest {
   }
 
   @Test
+  void everyStepsOwnArgumentsAreKeysItsJobReads() {
+    // The state machine passes these and --run-date to Glue, where an unknown key is not refused: checked here.
+    for (PipelineStep step : LocalPipeline.steps(CONFIG, true)) {
+      List<String> args = new java.util.ArrayList<>(List.of("--run-date", "2025-01-10"));
+      args.addAll(step.arguments());
+      io.shoplake.common.config.JobOption.checkKnown(step.name(), step.job().options(CONFIG),
+          JobArguments.parse(args.toArray(new String[0])));
+    }
+  }
+
+  @Test
   void everyEdgeIsKeptByTheStages() {
     StepGraph graph = StepGraph.of(LocalPipeline.steps(CONFIG, true));
     List<List<List<String>>> stages = graph.stages();
