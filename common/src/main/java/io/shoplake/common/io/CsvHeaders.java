@@ -32,7 +32,7 @@ public final class CsvHeaders {
       Configuration hadoopConf) {
     Map<List<String>, List<InputFile>> groups = new LinkedHashMap<>();
     for (InputFile file : files) {
-      List<String> header = header(file, hadoopConf);
+      List<String> header = withContractNames(header(file, hadoopConf), required);
       if (header.isEmpty()) {
         continue; // an empty file: no rows
       }
@@ -66,6 +66,20 @@ public final class CsvHeaders {
       }
     }
     return List.copyOf(repeated);
+  }
+
+  /**
+   * The header with each name that is a contract column but for its letter case (a database unload's
+   * {@code TRANSACTION_ID}) given the contract's spelling, so the file is read instead of refused for
+   * missing columns, as Spark and SQL engines match column names regardless of case. Other names are kept
+   * as they are; two spellings of one column become a repeat, which is refused.
+   */
+  public static List<String> withContractNames(List<String> header, List<String> contract) {
+    List<String> named = new ArrayList<>(header.size());
+    for (String name : header) {
+      named.add(contract.stream().filter(c -> c.equalsIgnoreCase(name)).findFirst().orElse(name));
+    }
+    return named;
   }
 
   /** Header columns outside the contract, by file: reported, not read. */

@@ -121,18 +121,20 @@ public final class FileInspector implements Serializable {
         }
         List<String> header = CsvHeaders.parseHeaderLine(
             text(bytes, headerStart, firstCr(bytes, headerStart, lineEnd)).strip());
+        List<String> named = CsvHeaders.withContractNames(header, format.requiredColumns());
         List<String> missing = new ArrayList<>(format.requiredColumns());
-        missing.removeAll(header);
+        missing.removeAll(named);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
           return Check.fail("missing_columns", "the header lacks " + CsvHeaders.quoted(missing) + " (header: "
-              + CsvHeaders.quoted(header) + ")");
+              + CsvHeaders.quoted(header) + ")" + (header.size() == 1 && header.get(0).contains(";")
+              ? " (separated by ';', as a spreadsheet in some locales saves it? the raw zone takes ',')" : ""));
         }
-        List<String> repeated = CsvHeaders.repeatedNames(header);
+        List<String> repeated = CsvHeaders.repeatedNames(named);
         if (!repeated.isEmpty()) {
           return Check.fail("repeated_columns", "the header repeats " + CsvHeaders.quoted(repeated) + " (header: "
               + CsvHeaders.quoted(header) + ")");
         }
-        extra = CsvHeaders.extraColumns(header, format.requiredColumns());
+        extra = CsvHeaders.extraColumns(named, format.requiredColumns());
         continue;
       }
       dataLines++;

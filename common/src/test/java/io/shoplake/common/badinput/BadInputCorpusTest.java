@@ -138,6 +138,8 @@ class BadInputCorpusTest {
     // A Windows export with rows appended by a Unix tool: CRLF and LF line ends in one file.
     write("transactions", "mixed-line-ends.csv", TX_HEADER + "\r\n" + tx("T33") + "\r\n" + tx("T34") + "\n" + tx("T35")
         + "\n" + tx("T36") + "\r\n");
+    // A database unload (Snowflake, Oracle) names its columns in capitals.
+    write("transactions", "uppercase-header.csv", TX_HEADER.toUpperCase(java.util.Locale.ROOT) + "\n" + tx("T37") + "\n");
     // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
     write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
     write("transactions", "truncated.csv", TX_HEADER + "\n" + tx("T24") + "\n"
@@ -236,6 +238,7 @@ class BadInputCorpusTest {
     processed("CRLF and LF line ends in one file: an LF row", "transactions", "T34", null, null);
     processed("CRLF and LF line ends in one file: the row after an LF row", "transactions", "T35", null, null);
     processed("CRLF and LF line ends in one file: the last row", "transactions", "T36", "payment_method", "card");
+    processed("a header in capitals", "transactions", "T37", "shipping_country", "US");
     processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
         "US");
     processed("the good line before a truncated one", "transactions", "T24", null, null);
@@ -290,8 +293,8 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, mixed-line-ends 4.
-    assertEquals(36L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1.
+    assertEquals(37L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());

@@ -64,6 +64,19 @@ class FileInspectorTest {
   }
 
   @Test
+  void headerNamesMatchTheContractWhateverTheirLetterCase() throws Exception {
+    FileInspection upper = inspect("unload.csv", CSV, bytes("ID,Name,NOTE\n1,Ann,x\n"));
+    assertNull(upper.reason(), upper.detail());
+    assertEquals(List.of("NOTE"), upper.extraColumns());
+    FileInspection twice = inspect("twice.csv", CSV, bytes("id,name,ID\n1,Ann,2\n"));
+    assertEquals("repeated_columns", twice.reason());
+    assertEquals("the header repeats [\"id\"] (header: [\"id\", \"name\", \"ID\"])", twice.detail());
+    FileInspection semicolons = inspect("semicolons.csv", CSV, bytes("id;name\n1;Ann\n"));
+    assertEquals("missing_columns", semicolons.reason());
+    assertTrue(semicolons.detail().endsWith("the raw zone takes ',')"), semicolons.detail());
+  }
+
+  @Test
   void aQuotedLineBreakNeedsTheWholeFileReadAndCountsOneRecord() throws Exception {
     FileInspection result = inspect("q.csv", CSV, bytes("id,name\n1,\"two\nlines\"\n2,b\n"));
     assertNull(result.reason(), result.detail());
