@@ -119,7 +119,7 @@ public final class CsvHeaders {
   public static List<String> header(InputFile file, Configuration hadoopConf) {
     Path path = new Path(file.path());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        path.getFileSystem(hadoopConf).open(path), StandardCharsets.UTF_8))) {
+        RawFileContent.open(path, hadoopConf), StandardCharsets.UTF_8))) {
       String line = reader.readLine();
       while (line != null && line.replace("\uFEFF", "").isBlank()) {
         line = reader.readLine(); // blank lines before the header are skipped, as Spark's reader does

@@ -3,9 +3,12 @@ package io.shoplake.common.validation;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvRecordScan;
 import io.shoplake.common.io.JsonLineCheck;
+import io.shoplake.common.io.RawFileContent;
+import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.io.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,8 +24,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
 
 /**
  * Reads one raw file once, as a stream, and checks the file-level rules of its {@link RawFormat}: size
@@ -30,7 +35,10 @@ import org.apache.hadoop.fs.Path;
  * (a BOM tolerated), not empty, and the format (CSV header with the contract's columns; JSON Lines
  * whose lines are objects, up to a tolerated share of malformed lines that the job then quarantines
  * row by row). Computes the SHA-256 of the content on the way: S3 ETags are not content hashes for
- * multipart uploads, so duplicates are found by our own hash.
+ * multipart uploads, so duplicates are found by our own hash. A compressed file ({@code .gz}, ...) is
+ * checked, counted and hashed as its decompressed content ({@link RawFileContent}), what the jobs read, so
+ * the same export sent plain and gzipped is one content; one that does not decompress is rejected
+ * ({@code corrupt_compression}). The size limit applies to the file as stored.
  *
  * <p>Serializable so it runs on executors, one task per file: the cost is one sequential read of each
  * new file and a JSON parse of each JSON line, spread over the cluster.
@@ -60,10 +68,22 @@ public final class FileInspector implements Serializable {
             List.of());
       }
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      try (InputStream raw = path.getFileSystem(hadoopConf.get()).open(path);
-          DigestInputStream digesting = new DigestInputStream(raw, sha256)) {
-        Check check = readLines(digesting, format);
-        digesting.transferTo(java.io.OutputStream.nullOutputStream()); // the rest of a rejected file, for its hash
+      Optional<CompressionCodec> codec = RawFileContent.codec(path, hadoopConf.get());
+      try (InputStream content = RawFileContent.open(path, hadoopConf.get());
+          DigestInputStream digesting = new DigestInputStream(content, sha256)) {
+        Check check;
+        try {
+          check = readLines(digesting, format);
+          digesting.transferTo(OutputStream.nullOutputStream()); // the rest of a rejected file, for its hash
+        } catch (IOException e) {
+          if (codec.isEmpty() || !readsWhole(path)) {
+            throw e;
+          }
+          // The bytes read, the decompression did not: a truncated or mislabelled compressed file.
+          return new FileInspection(uri, size, null, "corrupt_compression", path.getName() + " cannot be"
+              + " decompressed as " + codec.get().getDefaultExtension() + ": " + ErrorMessages.oneLine(e)
+              + " (cut short in transfer, or not compressed as its name says?)", 0, false, List.of());
+        }
         String hash = HexFormat.of().formatHex(sha256.digest());
         if (check.reason == null && size == 0) {
           check = Check.fail("empty", "0 bytes");
@@ -75,6 +95,16 @@ public final class FileInspector implements Serializable {
       throw new UncheckedIOException("Cannot read " + uri + " to validate it: " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Cannot hash files: this JVM has no SHA-256", e);
+    }
+  }
+
+  /** True when {@code path}'s stored bytes read to the end: a failure while decompressing them was not the read's. */
+  private boolean readsWhole(Path path) {
+    try (InputStream raw = path.getFileSystem(hadoopConf.get()).open(path)) {
+      raw.transferTo(OutputStream.nullOutputStream());
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

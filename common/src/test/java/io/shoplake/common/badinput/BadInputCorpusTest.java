@@ -97,6 +97,14 @@ class BadInputCorpusTest {
     return file;
   }
 
+  private static byte[] gzip(String text) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
   @BeforeAll
   void runEveryJobAloneOnTheCorpus() throws IOException {
     lake = new TestLake(dir.resolve("lake"));
@@ -139,6 +147,10 @@ class BadInputCorpusTest {
     write("transactions", "mixed-line-ends.csv", TX_HEADER + "\r\n" + tx("T33") + "\r\n" + tx("T34") + "\n" + tx("T35")
         + "\n" + tx("T36") + "\r\n");
     // A database unload (Snowflake, Oracle) names its columns in capitals.
+    // A landing zone's gzipped export, and one cut short in transfer.
+    byte[] gzipped = gzip(TX_HEADER + "\n" + tx("T38") + "\n" + tx("T39", "\"two\nlines\"", "2025-01-10T10:00:00Z") + "\n");
+    write("transactions", "gzipped.csv.gz", gzipped);
+    write("transactions", "cut-short.csv.gz", java.util.Arrays.copyOf(gzipped, gzipped.length / 2));
     write("transactions", "uppercase-header.csv", TX_HEADER.toUpperCase(java.util.Locale.ROOT) + "\n" + tx("T37") + "\n");
     // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
     write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
@@ -185,6 +197,7 @@ class BadInputCorpusTest {
         "  "));
     write("clickstream", "events.jsonl", String.join("\n", events) + "\n");
     write("clickstream", "crlf-bom.jsonl", "\uFEFF" + event("E110") + "\r\n" + event("E111") + "\r\n");
+    write("clickstream", "gzipped.jsonl.gz", gzip(event("E130") + "\n" + event("E131") + "\n"));
     write("clickstream", "all-arrays.jsonl", "[" + event("E120") + "]\n[" + event("E121") + "]\n");
 
     // --- reviews
@@ -239,6 +252,9 @@ class BadInputCorpusTest {
     processed("CRLF and LF line ends in one file: the row after an LF row", "transactions", "T35", null, null);
     processed("CRLF and LF line ends in one file: the last row", "transactions", "T36", "payment_method", "card");
     processed("a header in capitals", "transactions", "T37", "shipping_country", "US");
+    processed("a gzipped CSV file", "transactions", "T38", null, null);
+    processed("a quoted line break in a gzipped CSV file", "transactions", "T39", "payment_method", "two\nlines");
+    fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
     processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
         "US");
     processed("the good line before a truncated one", "transactions", "T24", null, null);
@@ -266,6 +282,7 @@ class BadInputCorpusTest {
     rowQuarantined("a null event id", "clickstream", "UE107", "missing_event_id");
     rowQuarantined("an event in 2099", "clickstream", "E108", "future_event_ts");
     processed("a BOM and CRLF in JSON Lines", "clickstream_events", "E111", null, null);
+    processed("a gzipped JSON Lines file", "clickstream_events", "E131", null, null);
     fileQuarantined("a file of JSON arrays", "clickstream", "all-arrays.jsonl", "not_json_lines");
     rowQuarantined("a rating written as a decimal string", "reviews", "R91", "invalid_rating");
     rowQuarantined("a rating of 6", "reviews", "R92", "rating_out_of_range");
@@ -293,12 +310,12 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1.
-    assertEquals(37L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1, gzipped 2.
+    assertEquals(39L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());
-    assertEquals(90L, recordsByDataset.get("clickstream")); // 88 non-blank lines + 2 in the CRLF file
+    assertEquals(92L, recordsByDataset.get("clickstream")); // 88 non-blank lines + 2 in the CRLF file + 2 gzipped
     assertEquals(recordsByDataset.get("clickstream"), manifests.get("clickstream").getRowsRead());
     for (RunManifest m : manifests.values()) {
       assertEquals(m.getRowsRead(), m.getRowsWritten() + m.getRowsRejected() + m.getRowsSkipped(), m.getJob());
