@@ -7,8 +7,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,7 +23,10 @@ import org.apache.hadoop.fs.Path;
  * costs one LIST per date folder.
  *
  * <p>Hidden and marker files ({@code _SUCCESS}, {@code .crc}, names starting with {@code _} or
- * {@code .}) are skipped (empty files are kept: they read as no rows); folders not named {@code date=YYYY-MM-DD} are ignored.
+ * {@code .}) are skipped (empty files are kept: they read as no rows). Anything else that is not a file in a
+ * {@code date=YYYY-MM-DD} folder (a file dropped in {@code raw/<dataset>/} itself, a folder named
+ * {@code date=2025-3-2} or {@code 2025-03-02}, a folder inside a date folder) is not read, and said so in
+ * {@link #validationWarnings()}: a misplaced export must not vanish without a word.
  *
  * <p>{@link #list} hands each listing to the {@link FileScreen} the zone was made with, which leaves out
  * the files that fail the file checks (and says why in {@link #validationWarnings()}); a job's zone
@@ -31,6 +36,7 @@ public final class RawZone {
   private final LakePaths paths;
   private final Configuration hadoopConf;
   private final FileScreen screen;
+  private final Set<String> misplaced = new LinkedHashSet<>();
 
   public RawZone(LakePaths paths, Configuration hadoopConf, FileScreen screen) {
     this.paths = paths;
@@ -64,9 +70,16 @@ public final class RawZone {
     return screen.screen(dataset, listAll(dataset, runDate));
   }
 
-  /** One line per file {@link #list} left out, for the run manifest's warnings. */
+  /** One line per file {@link #list} left out, and per misplaced entry the listings met, for the run manifest's warnings. */
   public List<String> validationWarnings() {
-    return screen.warnings();
+    List<String> warnings = new ArrayList<>(screen.warnings());
+    warnings.addAll(misplaced);
+    return warnings;
+  }
+
+  /** One line per entry of the raw zone that {@link #listAll} met but does not read: where it is, and why. */
+  public List<String> misplacedWarnings() {
+    return List.copyOf(misplaced);
   }
 
   /** The files of every date, or of {@code runDate} only, sorted by path, whatever their validation. */
@@ -83,7 +96,13 @@ public final class RawZone {
       }
       for (FileStatus dateDir : dates) {
         String name = dateDir.getPath().getName();
+        if (hidden(name)) {
+          continue;
+        }
         if (!dateDir.isDirectory() || !isDateFolder(name)) {
+          misplaced.add("not read: " + LakePaths.relativeToLake(dateDir.getPath().toString())
+              + (dateDir.isDirectory() ? " is not a date=YYYY-MM-DD folder" : " is not in a date=YYYY-MM-DD folder")
+              + " (raw files go in raw/" + dataset + "/date=YYYY-MM-DD/)");
           continue;
         }
         String date = name.substring("date=".length());
@@ -92,7 +111,11 @@ public final class RawZone {
         }
         for (FileStatus file : fs.listStatus(dateDir.getPath())) {
           String fileName = file.getPath().getName();
-          if (file.isFile() && !fileName.startsWith("_") && !fileName.startsWith(".")) {
+          if (!file.isFile() && !hidden(fileName)) {
+            misplaced.add("not read: " + LakePaths.relativeToLake(file.getPath().toString()) + " is a folder"
+                + " inside a date folder (raw files go directly in raw/" + dataset + "/date=YYYY-MM-DD/)");
+          }
+          if (file.isFile() && !hidden(fileName)) {
             String uri = file.getPath().toString();
             files.add(new InputFile(uri, LakePaths.relativeToLake(uri), date, file.getLen(),
                 file.getModificationTime()));
@@ -104,6 +127,11 @@ public final class RawZone {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Marker and hidden entries ({@code _SUCCESS}, {@code .crc}, a Finder's {@code .DS_Store}): never data. */
+  private static boolean hidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
   }
 
   private static boolean isDateFolder(String name) {

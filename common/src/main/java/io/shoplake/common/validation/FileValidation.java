@@ -72,6 +72,7 @@ public final class FileValidation implements LakeJob {
       }
     }
     metrics.put("files_already_checked", alreadyChecked);
+    warnings.addAll(rawZone.misplacedWarnings());
     if (candidates.isEmpty()) {
       warnings.add("no new or changed raw files to check");
       return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs(ctx), metrics, warnings);
