@@ -2,9 +2,12 @@ package io.shoplake.common.io;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.url_decode;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
@@ -36,6 +39,17 @@ public final class Lineage {
 
   private Lineage() {}
 
+  /**
+   * A scanned file's path as the raw zone lists it: {@code input_file_name()} is the path's URI, so a space
+   * is {@code %20} and a {@code %} is {@code %25}, and rows of {@code sales 2025 (1).csv} would name a file
+   * no listing has (the run then fails its record check). Decoded only when the path holds a {@code %} (only
+   * an escaped character puts one there): a plain path costs one search per row. {@code url_decode} reads
+   * {@code +} as a space, as forms do; a URI path keeps {@code +} as it is, so it is escaped first.
+   */
+  private static Column decoded(Column uri) {
+    return when(instr(uri, "%").gt(0), url_decode(replace(uri, lit("+"), lit("%2B")))).otherwise(uri);
+  }
+
   public static Dataset<Row> withSourceFile(Dataset<Row> scanned) {
     Column lastFour = col(LAST_FOUR);
     Column dateFolder = col(DATE_SEGMENT);
@@ -46,7 +60,7 @@ public final class Lineage {
     lineage.put("raw_date", when(shaped, dateFolder.substr(lit(DATE_FOLDER.length() + 1), length(dateFolder)))
         .otherwise(""));
     return scanned
-        .withColumn(PATH, input_file_name())
+        .withColumn(PATH, decoded(input_file_name()))
         .withColumn(LAST_FOUR, substring_index(col(PATH), "/", -4))
         .withColumn(DATE_SEGMENT, substring_index(substring_index(lastFour, "/", 3), "/", -1))
         .withColumns(lineage)

@@ -62,6 +62,11 @@ public final class FileInspector implements Serializable {
     try {
       FileStatus status = path.getFileSystem(hadoopConf.get()).getFileStatus(path);
       long size = status.getLen();
+      if (!addressable(path.getName())) {
+        return new FileInspection(uri, size, null, UNSUPPORTED_NAME, "'" + path.getName() + "' holds ':', which"
+            + " Hadoop's paths cannot take in a file name (the local file system and the readers fail on it);"
+            + " rename it, e.g. with '-' for ':'", 0, false, List.of());
+      }
       if (size > maxFileBytes) {
         return new FileInspection(uri, size, null, "too_large",
             size + " bytes, over the limit of " + maxFileBytes + " (shoplake.validate.max-file-size)", 0, false,
@@ -96,6 +101,18 @@ public final class FileInspector implements Serializable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Cannot hash files: this JVM has no SHA-256", e);
     }
+  }
+
+  /** The reason of a file whose name Hadoop cannot address; such a file is neither read nor copied. */
+  public static final String UNSUPPORTED_NAME = "unsupported_name";
+
+  /**
+   * False for a file name with a ':' (an export stamped {@code 2025-03-01T10:00:00}): Hadoop parses a
+   * relative path with a colon as a URI scheme (HADOOP-3257), so its local file system fails to open the
+   * file and Spark's readers fail on it; refused by name, before any read.
+   */
+  public static boolean addressable(String fileName) {
+    return fileName.indexOf(':') < 0;
   }
 
   /** True when {@code path}'s stored bytes read to the end: a failure while decompressing them was not the read's. */

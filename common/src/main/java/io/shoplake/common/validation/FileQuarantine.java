@@ -39,16 +39,18 @@ public final class FileQuarantine {
     record.put("size_bytes", file.sizeBytes());
     record.put("modified_at", file.modifiedAt());
     record.put("sha256", inspection.sha256());
-    record.put("copied", !"too_large".equals(reason));
+    boolean copied = !"too_large".equals(reason) && !FileInspector.UNSUPPORTED_NAME.equals(reason);
+    record.put("copied", copied);
     record.put("run_id", runId);
     try {
       FileSystem fs = folder.getFileSystem(hadoopConf);
       fs.mkdirs(folder);
-      if (!"too_large".equals(reason)) {
+      if (copied) {
         Path source = new Path(file.path());
         FileUtil.copy(source.getFileSystem(hadoopConf), source, fs, new Path(folder, name), false, true, hadoopConf);
       }
-      try (OutputStream out = fs.create(new Path(folder, name + ".reason.json"), true)) {
+      // The record's own name cannot hold the ':' of an unsupported name either; its "file" field has the name.
+      try (OutputStream out = fs.create(new Path(folder, name.replace(':', '_') + ".reason.json"), true)) {
         JSON.writeValue(out, record);
       }
       return folder.toString();

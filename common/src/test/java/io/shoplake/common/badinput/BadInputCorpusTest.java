@@ -147,6 +147,12 @@ class BadInputCorpusTest {
     write("transactions", "mixed-line-ends.csv", TX_HEADER + "\r\n" + tx("T33") + "\r\n" + tx("T34") + "\n" + tx("T35")
         + "\n" + tx("T36") + "\r\n");
     // A database unload (Snowflake, Oracle) names its columns in capitals.
+    // File names as exports and people make them: a time stamp (a ':' Hadoop cannot take), spaces and brackets,
+    // accents, a percent sign and a hash.
+    write("transactions", "export 2025-01-10T10:00:00.csv", TX_HEADER + "\n" + tx("T40") + "\n");
+    write("transactions", "sales 2025 (1).csv", TX_HEADER + "\n" + tx("T41") + "\n");
+    write("transactions", "r\u00e9sum\u00e9 %20 #2.csv", TX_HEADER + "\n" + tx("T42") + "\n");
+    write("transactions", "a+b c.csv", TX_HEADER + "\n" + tx("T43") + "\n");
     // A landing zone's gzipped export, and one cut short in transfer.
     byte[] gzipped = gzip(TX_HEADER + "\n" + tx("T38") + "\n" + tx("T39", "\"two\nlines\"", "2025-01-10T10:00:00Z") + "\n");
     write("transactions", "gzipped.csv.gz", gzipped);
@@ -252,6 +258,12 @@ class BadInputCorpusTest {
     processed("CRLF and LF line ends in one file: the row after an LF row", "transactions", "T35", null, null);
     processed("CRLF and LF line ends in one file: the last row", "transactions", "T36", "payment_method", "card");
     processed("a header in capitals", "transactions", "T37", "shipping_country", "US");
+    fileQuarantined("a ':' in the file name", "transactions", "export 2025-01-10T10:00:00.csv", "unsupported_name");
+    notProcessed("the row of a file whose name has a ':'", "transactions", "T40");
+    processed("spaces and brackets in the file name", "transactions", "T41", null, null);
+    processed("accents, '%' and '#' in the file name", "transactions", "T42", null, null);
+    processed("a '+' beside a space in the file name", "transactions", "T43", "source_file",
+        "raw/transactions/date=" + DATE + "/a+b c.csv");
     processed("a gzipped CSV file", "transactions", "T38", null, null);
     processed("a quoted line break in a gzipped CSV file", "transactions", "T39", "payment_method", "two\nlines");
     fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
@@ -310,8 +322,8 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1, gzipped 2.
-    assertEquals(39L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 3.
+    assertEquals(42L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());
@@ -368,7 +380,8 @@ class BadInputCorpusTest {
 
   private void fileQuarantined(String name, String dataset, String file, String reason) {
     cases.put("file quarantined as " + reason + ": " + name, () -> {
-      Path record = lake.root().resolve("quarantine/_files/" + dataset + "/date=" + DATE + "/" + file + ".reason.json");
+      Path record = lake.root().resolve("quarantine/_files/" + dataset + "/date=" + DATE + "/" + file.replace(':', '_')
+          + ".reason.json");
       try {
         assertEquals(reason, new ObjectMapper().readTree(record.toFile()).get("reason").asText(), file);
       } catch (IOException e) {
