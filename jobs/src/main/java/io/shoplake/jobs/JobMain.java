@@ -1,10 +1,18 @@
 package io.shoplake.jobs;
 
+import io.shoplake.common.config.ConfigLoader;
+import io.shoplake.common.config.JobArguments;
+import io.shoplake.common.config.JobOption;
+import io.shoplake.common.config.LakeConfig;
+import io.shoplake.common.config.UsageException;
+import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.LakeJob;
 import io.shoplake.jobs.pipeline.LocalPipeline;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs a job, or the local pipeline ({@code pipeline}), by its short name: {@code JobMain <job> [--key value ...]}. Used by
@@ -27,6 +35,9 @@ public final class JobMain {
       return JobOutcome.USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      return help(args[0], rest);
+    }
     if (args[0].equals(LocalPipeline.NAME)) {
       return new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(rest);
     }
@@ -36,5 +47,31 @@ public final class JobMain {
       return JobOutcome.USAGE;
     }
     return JobRunner.forProcess().run(job, rest).exitCode();
+  }
+
+  /**
+   * {@code <job> --help}: the keys the job takes, on stdout, exit 0; nothing runs. The options of some jobs
+   * come from the configuration (quality's datasets), loaded with the other arguments given.
+   */
+  private static int help(String name, String[] rest) {
+    Optional<LakeJob> job = JobCatalog.find(name);
+    if (job.isEmpty() && !name.equals(LocalPipeline.NAME)) {
+      System.err.println("ERROR: Cannot run job '" + name + "': unknown; known jobs are " + JobCatalog.names());
+      return JobOutcome.USAGE;
+    }
+    LakeConfig config;
+    try {
+      config = ConfigLoader.load(JobArguments.parse(Arrays.stream(rest)
+          .filter(a -> !a.equals("--help") && !a.equals("-h")).toArray(String[]::new)));
+    } catch (UsageException e) {
+      System.err.println("ERROR " + name + ": " + ErrorMessages.oneLine(e));
+      return JobOutcome.USAGE;
+    }
+    List<JobOption> options = job.isPresent() ? job.get().options(config)
+        : LocalPipeline.options(LocalPipeline.steps(config, true), config);
+    System.out.println("usage: scripts/run-job.sh " + name + " [--key value ...]");
+    System.out.println("  takes --" + String.join(", --", JobOption.knownKeys(options))
+        + " (README, \"Arguments\", says what each does)");
+    return JobOutcome.OK;
   }
 }

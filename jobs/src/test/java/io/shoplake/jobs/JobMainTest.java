@@ -46,4 +46,24 @@ class JobMainTest {
     assertEquals("ERROR transactions: Cannot use --run-date '2025-13-45': expected a calendar date YYYY-MM-DD",
         err.toString().trim());
   }
+
+  @Test
+  void helpNamesTheKeysAJobTakesAndRunsNothing() {
+    PrintStream originalOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, JobMain.run(new String[] {"master-merge", "--help"}));
+      assertEquals(0, JobMain.run(new String[] {"pipeline", "-h"}));
+    } finally {
+      System.setOut(originalOut);
+    }
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals("usage: scripts/run-job.sh master-merge [--key value ...]", lines[0]);
+    assertTrue(lines[1].startsWith("  takes --env, --lake-root, --run-date,") && lines[1].contains("--full-refresh"),
+        lines[1]);
+    assertEquals("usage: scripts/run-job.sh pipeline [--key value ...]", lines[2]);
+    assertTrue(lines[3].contains("--extract-stg-core") && lines[3].contains("--full-reload"), lines[3]);
+    assertEquals("", err.toString());
+  }
 }

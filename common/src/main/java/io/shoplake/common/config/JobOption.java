@@ -80,14 +80,20 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
     if (args.launchedByGlue()) {
       return;
     }
-    List<String> known = new ArrayList<>(JobArguments.COMMON_KEYS);
-    options.forEach(o -> known.add(o.name()));
+    List<String> known = knownKeys(options);
     for (String key : args.keys()) {
       if (!known.contains(key)) {
         throw new UsageException("Cannot use --" + key + ": " + who + " takes no such argument (it takes --"
-            + String.join(", --", known.stream().distinct().toList()) + ")");
+            + String.join(", --", known) + ")");
       }
     }
+  }
+
+  /** Every key a job with {@code options} reads: the common ones, then its own, each once. */
+  public static List<String> knownKeys(List<JobOption> options) {
+    List<String> known = new ArrayList<>(JobArguments.COMMON_KEYS);
+    options.forEach(o -> known.add(o.name()));
+    return known.stream().distinct().toList();
   }
 
   /** The value of flag {@code name} in {@code args} (false when absent); call after {@link #check}. */

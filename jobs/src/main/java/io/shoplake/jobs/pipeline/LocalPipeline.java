@@ -76,6 +76,13 @@ public final class LocalPipeline {
     return FlowGraph.steps(JobCatalog.jobs(), config, extractStgCore ? Set.of(EXTRACT_STG_CORE) : Set.of());
   }
 
+  /** The options the pipeline takes: its own, and any step's, since it passes its arguments to every step. */
+  public static List<JobOption> options(List<PipelineStep> steps, LakeConfig config) {
+    List<JobOption> options = new ArrayList<>(List.of(JobOption.flag(EXTRACT_STG_CORE)));
+    steps.forEach(step -> options.addAll(step.job().options(config)));
+    return options;
+  }
+
   /** One line of the summary. */
   public record StepResult(String step, String status, long rowsIn, long rowsOut, long rejected, long skipped,
       double seconds, String note, List<String> details) {}
@@ -93,16 +100,13 @@ public final class LocalPipeline {
       extractStgCore(JobArguments.parse(args));
       launch = runner.prepare(true, config -> stepsFor.apply(config).stream()
           .anyMatch(step -> step.job().needsStgCore(config)), args);
-      // Every step's options, with the arguments it will get, before Spark starts; the pipeline passes its
-      // arguments to every step, so it takes any step's options.
-      List<JobOption> options = new ArrayList<>(List.of(JobOption.flag(EXTRACT_STG_CORE)));
+      // Every step's options, with the arguments it will get, before Spark starts.
       for (PipelineStep step : stepsFor.apply(launch.config())) {
         List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
         stepArgs.addAll(step.arguments());
         JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
-        options.addAll(step.job().options(launch.config()));
       }
-      JobOption.checkKnown(NAME, options, launch.arguments());
+      JobOption.checkKnown(NAME, options(stepsFor.apply(launch.config()), launch.config()), launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
