@@ -16,6 +16,8 @@ import io.shoplake.common.spark.CachedPlans;
 import io.shoplake.common.state.JsonState;
 import io.shoplake.common.state.StateCommit;
 import io.shoplake.common.transform.Ingest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -114,19 +118,30 @@ public final class JdbcExtract implements LakeJob {
       }
     }
     long rowsRead = 0;
+    long rowsWritten = 0;
+    long zeroDated = 0;
+    List<String> warnings = new ArrayList<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, String> outputs = new LinkedHashMap<>();
     List<String> partitions = new ArrayList<>();
     List<StateCommit> commits = new ArrayList<>();
     for (String table : tables) {
       Map<String, Object> tableMetrics = new LinkedHashMap<>();
-      long n = extract(ctx, connection, table, tableMetrics, partitions, commits);
-      rowsRead += n;
+      Extracted n = extract(ctx, connection, table, tableMetrics, partitions, commits);
+      rowsRead += n.rows() + n.zeroDated();
+      rowsWritten += n.rows();
+      zeroDated += n.zeroDated();
+      if (n.zeroDated() > 0) {
+        warnings.add(n.zeroDated() + " row(s) of stg_core." + table + " have updated_at 0000-00-00 (neither"
+            + " partitioned nor read incrementally): in " + ctx.paths().quarantine("stg_core/" + table)
+            + "; set their updated_at at the source");
+      }
       metrics.put(table, tableMetrics);
       outputs.put(table, ctx.paths().processed("stg_core/" + table));
     }
     metrics.put("jdbc_url", connection.maskedUrl());
-    return new JobResult(List.of(), rowsRead, rowsRead, Map.of(), partitions, outputs, metrics, List.of())
+    return new JobResult(List.of(), rowsRead, rowsWritten,
+        zeroDated > 0 ? Map.of(ZERO_UPDATED_AT, zeroDated) : Map.of(), partitions, outputs, metrics, warnings)
         .withState(commits);
   }
 
@@ -144,7 +159,16 @@ public final class JdbcExtract implements LakeJob {
         JobOption.list("reset", config.stgCore().tables()));
   }
 
-  private long extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,
+  /** The reason of a row whose {@code updated_at} is MySQL's zero date: nothing to partition or resume by. */
+  static final String ZERO_UPDATED_AT = "zero_updated_at";
+
+  /**
+   * @param rows the table's rows written
+   * @param zeroDated its rows quarantined for a zero {@code updated_at}
+   */
+  private record Extracted(long rows, long zeroDated) {}
+
+  private Extracted extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,
       List<String> partitions, List<StateCommit> commits) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String path = ctx.paths().processed("stg_core/" + table);
@@ -159,7 +183,7 @@ public final class JdbcExtract implements LakeJob {
     if (bounds.rows() == 0) {
       metrics.put("rows", 0L);
       metrics.put("watermark_after", metrics.get("watermark_before"));
-      return 0;
+      return new Extracted(0, 0);
     }
     ctx.stage("read " + bounds.rows() + " changed row(s) of " + table);
     DataFrameReader reader = connection.reader(ctx.spark(),
@@ -187,7 +211,19 @@ public final class JdbcExtract implements LakeJob {
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
     ctx.stage("merge and write " + table);
-    SortedMap<String, Long> batchPartitions = DayPartitions.rowCounts(batch);
+    SortedMap<String, Long> batchPartitions = new TreeMap<>();
+    long zeroDated = 0;
+    for (Row r : batch.groupBy("year", "month", "day").count().collectAsList()) {
+      if (r.isNullAt(0)) {
+        zeroDated += r.getLong(3);
+      } else {
+        batchPartitions.put(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2)), r.getLong(3));
+      }
+    }
+    quarantineZeroDated(ctx, table, batch, zeroDated, after.isEmpty());
+    if (zeroDated > 0) {
+      batch = batch.filter(col("updated_at").isNotNull());
+    }
     TreeSet<String> touched = new TreeSet<>(batchPartitions.keySet());
     Dataset<Row> out = batch;
     if (!fullReload && PartitionedParquet.exists(hadoopConf, path)) {
@@ -215,9 +251,35 @@ public final class JdbcExtract implements LakeJob {
     commits.add(StateCommit.json(state, Map.of("updated_at", next.updatedAt().toString(), "id", next.id())));
     metrics.put("rows", rows);
     metrics.put("rows_carried_over", carried);
+    metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
     metrics.put("watermark_after", next.toString());
     touched.forEach(p -> partitions.add(table + "/" + p));
-    return rows;
+    return new Extracted(rows, zeroDated);
+  }
+
+  /**
+   * The rows whose {@code updated_at} read as null (MySQL's zero date, {@link StgCoreConnection#ZERO_DATES}) to
+   * {@code quarantine/stg_core/<table>/}, with {@code reject_reason}: a day partition and the watermark both
+   * need the time. Only a read of the whole table meets them ({@code updated_at > watermark} never holds for a
+   * zero date), so such a read replaces the folder, and one without them removes it; an incremental read leaves
+   * it. Costs a write of those rows from the cached batch, only when there are any.
+   */
+  private static void quarantineZeroDated(JobContext ctx, String table, Dataset<Row> batch, long zeroDated,
+      boolean wholeTable) {
+    String path = ctx.paths().quarantine("stg_core/" + table);
+    if (zeroDated > 0) {
+      batch.filter(col("updated_at").isNull()).drop("year", "month", "day")
+          .withColumn("reject_reason", lit(ZERO_UPDATED_AT))
+          .write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(path);
+    } else if (wholeTable) {
+      Path folder = new Path(path);
+      try {
+        folder.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration()).delete(folder, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot remove the quarantine of stg_core." + table + " at " + path + ": "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   /**

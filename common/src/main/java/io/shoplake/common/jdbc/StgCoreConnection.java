@@ -85,9 +85,26 @@ public record StgCoreConnection(String url, String user, String password) {
     return null;
   }
 
+  /**
+   * Connector/J's handling of MySQL's zero dates ({@code 0000-00-00}, which legacy rows of a MySQL 5 schema
+   * hold): read as null, where its default fails the whole read with "Zero date value prohibited" at the
+   * first such row, and every rerun with it. A URL that sets {@code zeroDateTimeBehavior} keeps its own.
+   */
+  static final String ZERO_DATES = "zeroDateTimeBehavior";
+
+  private boolean urlSetsZeroDates() {
+    return url.contains(ZERO_DATES + "=");
+  }
+
   /** A plain JDBC connection, for the small bound queries run on the driver. */
   public Connection open() throws SQLException {
-    return DriverManager.getConnection(url, user, password);
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    if (!urlSetsZeroDates()) {
+      properties.setProperty(ZERO_DATES, "CONVERT_TO_NULL");
+    }
+    return DriverManager.getConnection(url, properties);
   }
 
   /**
@@ -96,7 +113,7 @@ public record StgCoreConnection(String url, String user, String password) {
    * whole result in the executor.
    */
   public DataFrameReader reader(SparkSession spark, String query, int fetchSize) {
-    return spark.read().format("jdbc")
+    DataFrameReader reader = spark.read().format("jdbc")
         .option("url", url)
         .option("driver", com.mysql.cj.jdbc.Driver.class.getName())
         .option("user", user)
@@ -104,6 +121,7 @@ public record StgCoreConnection(String url, String user, String password) {
         .option("dbtable", "(" + query + ") AS batch")
         .option("fetchsize", String.valueOf(fetchSize))
         .option("useCursorFetch", "true");
+    return urlSetsZeroDates() ? reader : reader.option(ZERO_DATES, "CONVERT_TO_NULL");
   }
 
   /** The URL with any password parameter replaced by ***: safe for logs, manifests and errors. */

@@ -49,6 +49,34 @@ class JdbcExtractTest {
   }
 
   @Test
+  void zeroDatesReadAsNullAndAZeroUpdatedAtGoesToQuarantineUntilAWholeReadWithoutIt() throws IOException {
+    // Legacy MySQL rows: Connector/J's default failed the whole read at the first zero date.
+    db.execute("SET SESSION sql_mode = '';"
+        + " UPDATE orders SET created_at = '0000-00-00 00:00:00' WHERE id = 1;"
+        + " UPDATE orders SET updated_at = '0000-00-00 00:00:00' WHERE id IN (2, 3);");
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    JobOutcome first = jobs.run(new JdbcExtract());
+    assertEquals(0, first.exitCode(), jobs.stderr());
+    RunManifest m = first.manifest().orElseThrow();
+    assertEquals(640, m.getRowsRead());
+    assertEquals(638, m.getRowsWritten());
+    assertEquals(Map.of("zero_updated_at", 2L), m.getRejectedByReason());
+    assertEquals(288, jobs.read("processed/stg_core/orders").count());
+    assertEquals(1, jobs.read("processed/stg_core/orders").filter("id = 1 and created_at is null").count());
+    Dataset<Row> quarantined = jobs.read("quarantine/stg_core/orders");
+    assertEquals(List.of(2L, 3L), quarantined.orderBy("id").select("id").as(org.apache.spark.sql.Encoders.LONG())
+        .collectAsList());
+    assertEquals(2, quarantined.filter("reject_reason = 'zero_updated_at' and updated_at is null").count());
+
+    // Fixed at the source; a whole read of the table takes them and leaves no quarantine behind.
+    db.execute("UPDATE orders SET updated_at = '2025-02-01 08:00:00' WHERE id IN (2, 3);");
+    JobOutcome reload = jobs.run(new JdbcExtract(), "--full-reload", "orders");
+    assertEquals(0, reload.exitCode(), jobs.stderr());
+    assertEquals(290, jobs.read("processed/stg_core/orders").count());
+    assertFalse(Files.exists(dir.resolve("lake/quarantine/stg_core/orders")));
+  }
+
+  @Test
   void aFullLoadThenOnlyChangedRowsInTheirLatestStateAndAnEmptyBatchKeepsTheWatermark() throws IOException {
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
     JobOutcome first = jobs.run(new JdbcExtract());
