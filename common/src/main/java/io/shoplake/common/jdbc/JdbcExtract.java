@@ -221,6 +221,16 @@ public final class JdbcExtract implements LakeJob {
       }
     }
     quarantineZeroDated(ctx, table, batch, zeroDated, after.isEmpty());
+    if (batchPartitions.isEmpty()) { // every row of the batch zero-dated: nothing to write, the watermark stays
+      persisted.unpersist();
+      if (fullReload) { // the dataset rebuilt from the table is empty
+        PartitionedParquet.deletePartitions(hadoopConf, path, PartitionedParquet.listPartitions(hadoopConf, path, 3));
+      }
+      metrics.put("rows", 0L);
+      metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
+      metrics.put("watermark_after", metrics.get("watermark_before"));
+      return new Extracted(0, zeroDated);
+    }
     if (zeroDated > 0) {
       batch = batch.filter(col("updated_at").isNotNull());
     }
@@ -320,12 +330,12 @@ public final class JdbcExtract implements LakeJob {
         int type = r.getMetaData().getColumnType(2);
         numericId = type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT || type == Types.DECIMAL
             || type == Types.NUMERIC;
-        if (max == null) {
-          return new Bounds("1 = 0", 0, numericId, null, null);
-        }
-        upTo = max.toLocalDateTime();
+        upTo = max == null ? null : max.toLocalDateTime();
       }
-      String condition = Watermark.changedUpTo(after, upTo, numericId);
+      // No dated row: an empty table, or (on a whole read) one whose every updated_at is a zero date, read
+      // whole so that its rows reach the quarantine; an incremental read never meets zero dates.
+      String condition = upTo != null ? Watermark.changedUpTo(after, upTo, numericId)
+          : after.isEmpty() ? "1 = 1" : "1 = 0";
       try (ResultSet r = s.executeQuery("SELECT COUNT(*), MIN(id), MAX(id) FROM `" + table + "` WHERE " + condition)) {
         r.next();
         return new Bounds(condition, r.getLong(1), numericId, r.getString(2), r.getString(3));

@@ -68,6 +68,16 @@ class JdbcExtractTest {
         .collectAsList());
     assertEquals(2, quarantined.filter("reject_reason = 'zero_updated_at' and updated_at is null").count());
 
+    // A table whose every row is zero-dated: nothing written, its watermark stays none, the run succeeds.
+    db.execute("SET SESSION sql_mode = ''; UPDATE customers SET updated_at = '0000-00-00 00:00:00';");
+    JobOutcome allZero = jobs.run(new JdbcExtract(), "--full-reload", "customers");
+    assertEquals(0, allZero.exitCode(), jobs.stderr());
+    assertEquals(60L, ((Number) tableMetrics(allZero, "customers").get("rows_zero_updated_at")).longValue());
+    assertEquals(60, jobs.read("quarantine/stg_core/customers").filter("email_hash is not null").count());
+    try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("lake/processed/stg_core/customers"))) {
+      assertEquals(0, files.filter(f -> f.toString().endsWith(".parquet")).count(), "rebuilt from no dated row");
+    }
+
     // Fixed at the source; a whole read of the table takes them and leaves no quarantine behind.
     db.execute("UPDATE orders SET updated_at = '2025-02-01 08:00:00' WHERE id IN (2, 3);");
     JobOutcome reload = jobs.run(new JdbcExtract(), "--full-reload", "orders");
