@@ -35,30 +35,27 @@ public final class JobMain {
       return JobOutcome.USAGE;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-      return help(args[0], rest);
-    }
-    if (args[0].equals(LocalPipeline.NAME)) {
-      return new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(rest);
-    }
-    LakeJob job = JobCatalog.find(args[0]).orElse(null);
-    if (job == null) {
+    boolean pipeline = args[0].equals(LocalPipeline.NAME);
+    Optional<LakeJob> job = JobCatalog.find(args[0]);
+    if (!pipeline && job.isEmpty()) {
       System.err.println("ERROR: Cannot run job '" + args[0] + "': unknown; known jobs are " + JobCatalog.names());
       return JobOutcome.USAGE;
     }
-    return JobRunner.forProcess().run(job, rest).exitCode();
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      return help(args[0], job, rest);
+    }
+    if (pipeline) {
+      return new LocalPipeline(JobRunner.forProcess(), System.out, System.err).run(rest);
+    }
+    return JobRunner.forProcess().run(job.get(), rest).exitCode();
   }
 
   /**
-   * {@code <job> --help}: the keys the job takes, on stdout, exit 0; nothing runs. The options of some jobs
-   * come from the configuration (quality's datasets), loaded with the other arguments given.
+   * {@code <job> --help}: the keys the job takes ({@code job} empty: the pipeline), on stdout, exit 0; nothing
+   * runs. The options of some jobs come from the configuration (quality's datasets), loaded with the other
+   * arguments given.
    */
-  private static int help(String name, String[] rest) {
-    Optional<LakeJob> job = JobCatalog.find(name);
-    if (job.isEmpty() && !name.equals(LocalPipeline.NAME)) {
-      System.err.println("ERROR: Cannot run job '" + name + "': unknown; known jobs are " + JobCatalog.names());
-      return JobOutcome.USAGE;
-    }
+  private static int help(String name, Optional<LakeJob> job, String[] rest) {
     LakeConfig config;
     try {
       config = ConfigLoader.load(JobArguments.parse(Arrays.stream(rest)

@@ -70,7 +70,10 @@ public final class RawZone {
     return screen.screen(dataset, listAll(dataset, runDate));
   }
 
-  /** One line per file {@link #list} left out, and per misplaced entry the listings met, for the run manifest's warnings. */
+  /**
+   * One line per file {@link #list} left out, and per misplaced entry the listings met
+   * ({@link #misplacedWarnings}), for the run manifest's warnings.
+   */
   public List<String> validationWarnings() {
     List<String> warnings = new ArrayList<>(screen.warnings());
     warnings.addAll(misplaced);

@@ -4,8 +4,8 @@ import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvRecordScan;
 import io.shoplake.common.io.JsonLineCheck;
 import io.shoplake.common.io.RawFileContent;
-import io.shoplake.common.job.ErrorMessages;
 import io.shoplake.common.io.SerializableHadoopConf;
+import io.shoplake.common.job.ErrorMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,7 +111,7 @@ public final class FileInspector implements Serializable {
    * relative path with a colon as a URI scheme (HADOOP-3257), so its local file system fails to open the
    * file and Spark's readers fail on it; refused by name, before any read.
    */
-  public static boolean addressable(String fileName) {
+  private static boolean addressable(String fileName) {
     return fileName.indexOf(':') < 0;
   }
 
