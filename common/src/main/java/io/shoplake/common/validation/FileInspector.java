@@ -141,6 +141,11 @@ public final class FileInspector implements Serializable {
       byte[] bytes = reader.bytes();
       int start = reader.start();
       int end = start + reader.length();
+      String binary = lineNumber == 1 ? binaryKind(bytes, start, end) : null;
+      if (binary != null) { // whatever its first line decodes to
+        return Check.fail("not_utf8", "the file is " + binary + ", not text; the raw zone takes CSV or JSON Lines,"
+            + " plain or compressed and named .gz, .bz2 or .deflate");
+      }
       if (!isAscii(bytes, start, end) && !isUtf8(utf8, bytes, start, end)) {
         return Check.fail("not_utf8", notUtf8Detail(utf8, lineNumber, bytes, start, end));
       }
@@ -262,6 +267,36 @@ public final class FileInspector implements Serializable {
     }
     return String.format("%s: byte 0x%02X at byte %d of the line (a Latin-1 or Windows-1252 export?"
         + " the raw zone takes UTF-8)", line, bytes[bad] & 0xff, bad - start + 1);
+  }
+
+  /**
+   * What a file that is not text is, from its first bytes (the formats people drop where CSV belongs), or
+   * null: a spreadsheet workbook is the usual one, and "a Latin-1 export?" would send them the wrong way.
+   * Only signatures with a control or non-UTF-8 byte, which no text line starts with.
+   */
+  private static String binaryKind(byte[] bytes, int start, int end) {
+    if (startsWith(bytes, start, end, 'P', 'K', 3, 4)) {
+      return "a ZIP archive (an .xlsx workbook, or a zipped export)";
+    }
+    if (startsWith(bytes, start, end, 0xD0, 0xCF, 0x11, 0xE0)) {
+      return "an old Excel workbook (.xls)";
+    }
+    if (startsWith(bytes, start, end, 0x1F, 0x8B)) {
+      return "gzip-compressed without a .gz name";
+    }
+    return null;
+  }
+
+  private static boolean startsWith(byte[] bytes, int start, int end, int... prefix) {
+    if (end - start < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if ((bytes[start + i] & 0xff) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isUtf16Bom(int first, int second) {

@@ -77,6 +77,24 @@ class FileInspectorTest {
   }
 
   @Test
+  void aWorkbookOrAMisnamedCompressedFileIsToldAsSuchNotAsLatin1() throws Exception {
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+      out.putNextEntry(new java.util.zip.ZipEntry("xl/workbook.xml"));
+      out.write(new byte[] {(byte) 0xC8, 0x01, (byte) 0xFF, 0x00});
+    }
+    FileInspection workbook = inspect("sales.csv", CSV, zip.toByteArray());
+    assertEquals("not_utf8", workbook.reason());
+    assertTrue(workbook.detail().contains("a ZIP archive (an .xlsx workbook"), workbook.detail());
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(bytes("id,name\n1,Ann\n"));
+    }
+    FileInspection misnamed = inspect("export.csv", CSV, gz.toByteArray());
+    assertTrue(misnamed.detail().contains("gzip-compressed without a .gz name"), misnamed.detail());
+  }
+
+  @Test
   void aQuotedLineBreakNeedsTheWholeFileReadAndCountsOneRecord() throws Exception {
     FileInspection result = inspect("q.csv", CSV, bytes("id,name\n1,\"two\nlines\"\n2,b\n"));
     assertNull(result.reason(), result.detail());
