@@ -87,7 +87,8 @@ public final class FileChecks {
       }
       String verdict = reason == null ? FileRegistry.ACCEPTED : FileRegistry.REJECTED;
       registry.put(file.relativePath(), new FileRegistry.Entry(dataset, file.sizeBytes(), file.modifiedAt(),
-          inspection.sha256(), verdict, reason, detail, runId, inspection.records(), inspection.wholeFileRead()));
+          inspection.sha256(), verdict, reason, detail, runId, inspection.records(), inspection.wholeFileRead(),
+          FileRegistry.CHECKS));
       verdicts.add(new Verdict(candidate, inspection, reason, detail));
     }
     return verdicts;

@@ -20,6 +20,13 @@ public final class FileRegistry {
   public static final String JOB = "validate";
   public static final String ACCEPTED = "accepted";
   public static final String REJECTED = "rejected";
+  /**
+   * The version of the file checks, kept with each verdict. Raised when a change of the checks can accept a
+   * file an older version rejected (2: compressed files read, header names of any letter case, a name with ':'
+   * refused instead of crashing the run): a file rejected by an older version is checked again by the next run
+   * that meets it, with nothing to do by hand. Accepted verdicts stand.
+   */
+  public static final int CHECKS = 2;
 
   /**
    * @param dataset raw dataset
@@ -33,17 +40,21 @@ public final class FileRegistry {
    * @param records the records the file holds (see {@link InputFile#records}), or null in entries written
    *     before counts were kept (such a file is checked again)
    * @param wholeFileRead CSV only: the file must be read whole (a quoted field holds a line break)
+   * @param checks the {@link #CHECKS} version that gave the verdict, or null in entries written before it was kept
    */
   public record Entry(String dataset, long sizeBytes, long modifiedAt, String sha256, String verdict, String reason,
-      String detail, String runId, Long records, Boolean wholeFileRead) {
+      String detail, String runId, Long records, Boolean wholeFileRead, Integer checks) {
 
     boolean describes(InputFile file) {
       return sizeBytes == file.sizeBytes() && modifiedAt == file.modifiedAt();
     }
 
-    /** True when this entry holds everything a job needs to read the file: a verdict and, if accepted, its count. */
+    /**
+     * True when this entry holds everything a job needs: an accepted file's record count, or a rejection by
+     * the current checks.
+     */
     boolean complete() {
-      return !ACCEPTED.equals(verdict) || records != null;
+      return ACCEPTED.equals(verdict) ? records != null : checks != null && checks >= CHECKS;
     }
   }
 
@@ -64,7 +75,7 @@ public final class FileRegistry {
 
   /**
    * The verdict on {@code file} as it is now (same size and modification time), if it was checked (by a
-   * version of the checks that counted its records).
+   * version of the checks that counted its records, and for a rejection, by the current one).
    */
   public Optional<Entry> verdict(InputFile file) {
     Entry entry = files.get(file.relativePath());

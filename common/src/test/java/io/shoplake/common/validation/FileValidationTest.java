@@ -116,4 +116,33 @@ class FileValidationTest {
     assertEquals(1, fourth.getRowsRead());
     assertEquals(1, fourth.getRowsWritten());
   }
+
+  @Test
+  void aFileRejectedByAnOlderVersionOfTheChecksIsCheckedAgainAndAcceptedOnesStand() throws Exception {
+    TestLake lake = new TestLake(dir.resolve("lake-upgrade"));
+    JobHarness jobs = new JobHarness(lake);
+    lake.writeTransactions("2025-01-01", "a.csv", List.of(TX));
+    lake.writeTransactions("2025-01-01", "b.csv", List.of(TX.replace("T1,", "T2,")));
+    assertEquals(2, jobs.run(new FileValidation()).manifest().orElseThrow().getRowsWritten());
+    // As an older version left the registry: b.csv rejected (say, before header names of any case were
+    // read), and no entry says which checks gave the verdicts.
+    Path registry = dir.resolve("lake-upgrade/_state/validate/files.json");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode entries =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(registry.toFile());
+    entries.fields().forEachRemaining(e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e.getValue()).remove("checks"));
+    com.fasterxml.jackson.databind.node.ObjectNode b = (com.fasterxml.jackson.databind.node.ObjectNode)
+        entries.get("raw/transactions/date=2025-01-01/b.csv");
+    b.put("verdict", "rejected").put("reason", "missing_columns");
+    json.writeValue(registry.toFile(), entries);
+    Files.deleteIfExists(registry.resolveSibling(".files.json.crc")); // Hadoop's checksum of the old text
+
+
+    JobOutcome run = jobs.run(new FileValidation());
+    assertEquals(0, run.exitCode(), jobs.stderr());
+    RunManifest upgraded = run.manifest().orElseThrow();
+    assertEquals(1, upgraded.getRowsRead(), "only the rejected file is checked again");
+    assertEquals(1, upgraded.getRowsWritten());
+    assertEquals(1L, ((Number) upgraded.getMetrics().get("files_already_checked")).longValue());
+  }
 }
