@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -211,15 +210,9 @@ public final class JdbcExtract implements LakeJob {
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
     ctx.stage("merge and write " + table);
-    SortedMap<String, Long> batchPartitions = new TreeMap<>();
-    long zeroDated = 0;
-    for (Row r : batch.groupBy("year", "month", "day").count().collectAsList()) {
-      if (r.isNullAt(0)) {
-        zeroDated += r.getLong(3);
-      } else {
-        batchPartitions.put(DayPartitions.name(r.getInt(0), r.getInt(1), r.getInt(2)), r.getLong(3));
-      }
-    }
+    DayPartitions.Counts dayCounts = DayPartitions.counts(batch);
+    SortedMap<String, Long> batchPartitions = dayCounts.byPartition();
+    long zeroDated = dayCounts.undated();
     quarantineZeroDated(ctx, table, batch, zeroDated, after.isEmpty());
     if (batchPartitions.isEmpty()) { // every row of the batch zero-dated: nothing to write, the watermark stays
       persisted.unpersist();

@@ -81,12 +81,38 @@ public final class DayPartitions {
     return rows.filter(day.between(Date.valueOf(from), Date.valueOf(to)));
   }
 
-  /** Rows per day partition of {@code rows}: one aggregation (cache {@code rows} if it is costly). */
-  public static SortedMap<String, Long> rowCounts(Dataset<Row> rows) {
-    SortedMap<String, Long> counts = new TreeMap<>();
+  /**
+   * Rows per day partition, and the rows without a day (a null time, such as a MySQL zero date read as null).
+   *
+   * @param byPartition rows per partition name
+   * @param undated rows whose partition columns are null
+   */
+  public record Counts(SortedMap<String, Long> byPartition, long undated) {}
+
+  /** Rows per day partition of {@code rows}, and those without one: one aggregation (cache {@code rows} if costly). */
+  public static Counts counts(Dataset<Row> rows) {
+    SortedMap<String, Long> byPartition = new TreeMap<>();
+    long undated = 0;
     for (Row r : rows.groupBy("year", "month", "day").count().collectAsList()) {
-      counts.put(name(r.getInt(0), r.getInt(1), r.getInt(2)), r.getLong(3));
+      if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2)) {
+        undated += r.getLong(3);
+      } else {
+        byPartition.put(name(r.getInt(0), r.getInt(1), r.getInt(2)), r.getLong(3));
+      }
     }
-    return counts;
+    return new Counts(byPartition, undated);
+  }
+
+  /**
+   * Rows per day partition of {@code rows}, every one of which has a day: one aggregation (cache {@code rows}
+   * if it is costly). Fails, rather than leave rows out, when some have none.
+   */
+  public static SortedMap<String, Long> rowCounts(Dataset<Row> rows) {
+    Counts counts = counts(rows);
+    if (counts.undated() > 0) {
+      throw new IllegalStateException("Cannot place " + counts.undated() + " row(s) in a day partition: their"
+          + " time is null");
+    }
+    return counts.byPartition();
   }
 }

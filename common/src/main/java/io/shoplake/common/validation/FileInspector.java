@@ -73,7 +73,6 @@ public final class FileInspector implements Serializable {
             List.of());
       }
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      Optional<CompressionCodec> codec = RawFileContent.codec(path, hadoopConf.get());
       try (InputStream content = RawFileContent.open(path, hadoopConf.get());
           DigestInputStream digesting = new DigestInputStream(content, sha256)) {
         Check check;
@@ -81,6 +80,7 @@ public final class FileInspector implements Serializable {
           check = readLines(digesting, format);
           digesting.transferTo(OutputStream.nullOutputStream()); // the rest of a rejected file, for its hash
         } catch (IOException e) {
+          Optional<CompressionCodec> codec = RawFileContent.codec(path, hadoopConf.get());
           if (codec.isEmpty() || !readsWhole(path)) {
             throw e;
           }

@@ -101,12 +101,13 @@ public final class LocalPipeline {
       launch = runner.prepare(true, config -> stepsFor.apply(config).stream()
           .anyMatch(step -> step.job().needsStgCore(config)), args);
       // Every step's options, with the arguments it will get, before Spark starts.
-      for (PipelineStep step : stepsFor.apply(launch.config())) {
+      List<PipelineStep> steps = stepsFor.apply(launch.config());
+      for (PipelineStep step : steps) {
         List<String> stepArgs = new ArrayList<>(Arrays.asList(args));
         stepArgs.addAll(step.arguments());
         JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
       }
-      JobOption.checkKnown(NAME, options(stepsFor.apply(launch.config()), launch.config()), launch.arguments());
+      JobOption.checkKnown(NAME, options(steps, launch.config()), launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
