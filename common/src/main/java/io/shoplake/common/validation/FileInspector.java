@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -146,6 +147,11 @@ public final class FileInspector implements Serializable {
         return Check.fail("not_utf8", "the file is " + binary + ", not text; the raw zone takes CSV or JSON Lines,"
             + " plain or compressed and named .gz, .bz2 or .deflate");
       }
+      String utf16 = lineNumber == 1 ? utf16WithoutBom(bytes, start, end) : null;
+      if (utf16 != null) { // valid UTF-8 byte by byte, so told apart before the UTF-8 check
+        return Check.fail("not_utf8", "line 1 is UTF-16 (" + utf16 + ") without a byte-order mark: a NUL byte"
+            + " beside each character; export it as UTF-8");
+      }
       if (!isAscii(bytes, start, end) && !isUtf8(utf8, bytes, start, end)) {
         return Check.fail("not_utf8", notUtf8Detail(utf8, lineNumber, bytes, start, end));
       }
@@ -178,8 +184,7 @@ public final class FileInspector implements Serializable {
         missing.removeAll(named);
         if (!missing.isEmpty()) { // first: a file without a header (data in line 1) is told as such
           return Check.fail("missing_columns", "the header lacks " + CsvHeaders.quoted(missing) + " (header: "
-              + CsvHeaders.quoted(header) + ")" + (header.size() == 1 && header.get(0).contains(";")
-              ? " (separated by ';', as a spreadsheet in some locales saves it? the raw zone takes ',')" : ""));
+              + CsvHeaders.quoted(header) + ")" + headerHint(header));
         }
         List<String> repeated = CsvHeaders.repeatedNames(named);
         if (!repeated.isEmpty()) {
@@ -214,6 +219,50 @@ public final class FileInspector implements Serializable {
       return new Check(null, null, dataLines, false, extra);
     }
     return new Check(null, null, csv.dataRecords(), csv.needsWholeFileRead(), extra);
+  }
+
+  /**
+   * Why a header without the contract's columns may be so, for the rejection's detail, or "": Excel's
+   * {@code sep=,} line above the header (written by tools that export "for Excel"), or one name holding
+   * another separator (a TSV export, a spreadsheet saved in a locale whose list separator is ';').
+   */
+  private static String headerHint(List<String> header) {
+    String first = header.get(0).replace("\"", "").strip().toLowerCase(Locale.ROOT);
+    if (header.size() <= 2 && first.startsWith("sep=") && first.length() <= "sep=,".length()) {
+      return " (line 1 is Excel's separator line, not a header: remove it; the raw zone takes the header as the"
+          + " first line)";
+    }
+    if (header.size() != 1) {
+      return "";
+    }
+    if (first.contains("\t")) {
+      return " (separated by tabs, a TSV export? the raw zone takes ',')";
+    }
+    if (first.contains(";")) {
+      return " (separated by ';', as a spreadsheet in some locales saves it? the raw zone takes ',')";
+    }
+    return first.contains("|") ? " (separated by '|'? the raw zone takes ',')" : "";
+  }
+
+  /**
+   * "little-endian" or "big-endian" when the line's first characters are ASCII in UTF-16 (a NUL byte after or
+   * before each one), else null. Such a file has no invalid UTF-8 byte; SQL Server's {@code bcp -w} writes it.
+   * Looks at the first 32 bytes of the first line only; a UTF-8 header or JSON line never holds a NUL.
+   */
+  private static String utf16WithoutBom(byte[] bytes, int start, int end) {
+    int length = Math.min(end - start, 32) & ~1;
+    if (length < 4) {
+      return null;
+    }
+    boolean little = true;
+    boolean big = true;
+    for (int i = 0; i < length; i += 2) {
+      boolean firstNul = bytes[start + i] == 0;
+      boolean secondNul = bytes[start + i + 1] == 0;
+      little &= !firstNul && secondNul;
+      big &= firstNul && !secondNul;
+    }
+    return little ? "little-endian" : big ? "big-endian" : null;
   }
 
   /** The position of the first '\r' in {@code bytes[from, to)}, or {@code to}. */

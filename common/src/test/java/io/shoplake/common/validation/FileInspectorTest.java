@@ -169,6 +169,39 @@ class FileInspectorTest {
   }
 
   @Test
+  void aUtf16ExportWithoutAByteOrderMarkIsToldAsSuch() throws Exception {
+    // SQL Server's bcp -w and some database clients write UTF-16 without a mark: every other byte is NUL, so
+    // the bytes are valid UTF-8 and the header would read as "i\0d\0,..." and be refused as missing_columns.
+    String text = "id,name\r\n1,a\r\n";
+    for (Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+      for (RawFormat format : List.of(CSV, JSON)) {
+        byte[] content = (format == CSV ? text : "{\"id\":1}\n").getBytes(utf16);
+        FileInspection result = inspect("bcp." + (format == CSV ? "csv" : "jsonl"), format, content);
+        assertEquals("not_utf8", result.reason(), utf16.name());
+        String order = utf16.equals(StandardCharsets.UTF_16LE) ? "little-endian" : "big-endian";
+        assertEquals("line 1 is UTF-16 (" + order + ") without a byte-order mark: a NUL byte beside each"
+            + " character; export it as UTF-8", result.detail(), utf16.name());
+      }
+    }
+    FileInspection nulInAValue = inspect("nul.csv", CSV, bytes("id,name\n1,a\u0000b\n"));
+    assertNull(nulInAValue.reason(), "a NUL inside a UTF-8 line is a value's, not an encoding");
+  }
+
+  @Test
+  void aHeaderWithAnotherSeparatorOrExcelsSeparatorLineIsToldAsSuch() throws Exception {
+    assertTrue(inspect("t.csv", CSV, bytes("id\tname\n1\ta\n")).detail()
+        .endsWith("(separated by tabs, a TSV export? the raw zone takes ',')"));
+    assertTrue(inspect("p.csv", CSV, bytes("id|name\n1|a\n")).detail()
+        .endsWith("(separated by '|'? the raw zone takes ',')"));
+    for (String line : List.of("sep=,", "\uFEFFsep=;", "SEP=\t", "\"sep=,\"")) {
+      FileInspection excel = inspect("excel.csv", CSV, bytes(line + "\r\nid,name\r\n1,a\r\n"));
+      assertEquals("missing_columns", excel.reason(), line);
+      assertTrue(excel.detail().endsWith("(line 1 is Excel's separator line, not a header: remove it; the raw zone"
+          + " takes the header as the first line)"), line + ": " + excel.detail());
+    }
+  }
+
+  @Test
   void overlongEncodingsAndSurrogatesAreNotUtf8() throws Exception {
     byte[] overlong = {'i', 'd', ',', 'n', 'a', 'm', 'e', '\n', '1', ',', (byte) 0xC0, (byte) 0xAF, '\n'};
     assertEquals("not_utf8", inspect("overlong.csv", CSV, overlong).reason());
