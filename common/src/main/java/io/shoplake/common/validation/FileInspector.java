@@ -135,6 +135,7 @@ public final class FileInspector implements Serializable {
     long dataLines = 0;
     long malformed = 0;
     String firstMalformed = null;
+    String firstDataLine = null; // stripped, the first 2 characters at most: a JSON document's start
     boolean headerSeen = false;
     List<String> extra = List.of();
     while (reader.next()) {
@@ -195,6 +196,10 @@ public final class FileInspector implements Serializable {
         continue;
       }
       dataLines++;
+      if (dataLines == 1 && !format.csv()) {
+        String stripped = text(bytes, start, Math.min(lineEnd, start + 64)).strip();
+        firstDataLine = stripped.substring(0, Math.min(2, stripped.length()));
+      }
       String fault = format.csv() ? null : JsonLineCheck.fault(bytes, start, lineEnd - start);
       if (fault != null) {
         malformed++;
@@ -213,7 +218,7 @@ public final class FileInspector implements Serializable {
     if (malformed > maxMalformedLineRatio * dataLines) {
       return Check.fail("not_json_lines", malformed + " of " + dataLines + " lines are not one JSON object each"
           + " (first: " + firstMalformed + "), over the tolerated share " + maxMalformedLineRatio
-          + " (shoplake.validate.max-malformed-line-ratio)");
+          + " (shoplake.validate.max-malformed-line-ratio)" + jsonDocumentHint(firstDataLine, dataLines));
     }
     if (csv == null) {
       return new Check(null, null, dataLines, false, extra);
@@ -242,6 +247,17 @@ public final class FileInspector implements Serializable {
       return " (separated by ';', as a spreadsheet in some locales saves it? the raw zone takes ',')";
     }
     return first.contains("|") ? " (separated by '|'? the raw zone takes ',')" : "";
+  }
+
+  /**
+   * A hint for a JSON file that is one document, not JSON Lines, or "": a pretty-printed file (its first line
+   * a lone '[' or '{', as {@code json.dump(indent=2)} and most API dumps write it) or an array on one line.
+   */
+  private static String jsonDocumentHint(String firstDataLine, long dataLines) {
+    boolean spread = "[".equals(firstDataLine) || "{".equals(firstDataLine);
+    boolean oneArray = dataLines == 1 && firstDataLine.startsWith("[");
+    return spread || oneArray ? "; the file looks like one JSON document (an array, or objects over several lines):"
+        + " the raw zone takes JSON Lines, one object per line (jq -c '.[]' turns an array into them)" : "";
   }
 
   /**

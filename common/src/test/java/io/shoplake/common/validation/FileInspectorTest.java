@@ -220,6 +220,21 @@ class FileInspectorTest {
   }
 
   @Test
+  void aJsonDocumentInsteadOfJsonLinesIsToldAsSuch() throws Exception {
+    String hint = "; the file looks like one JSON document (an array, or objects over several lines): the raw zone"
+        + " takes JSON Lines, one object per line (jq -c '.[]' turns an array into them)";
+    for (String document : List.of("[\n  {\n    \"a\": 1\n  },\n  {\n    \"a\": 2\n  }\n]\n", "{\n  \"a\": 1\n}\n",
+        "[{\"a\":1},{\"a\":2}]")) {
+      FileInspection result = inspect("document.json", JSON, bytes(document));
+      assertEquals("not_json_lines", result.reason(), document);
+      assertTrue(result.detail().endsWith(hint), result.detail());
+    }
+    FileInspection arrays = inspect("arrays.jsonl", JSON, bytes("[{\"a\":1}]\n[{\"a\":2}]\n"));
+    assertEquals("not_json_lines", arrays.reason());
+    assertFalse(arrays.detail().contains("one JSON document"), "lines of arrays are lines: " + arrays.detail());
+  }
+
+  @Test
   void aHeaderWithoutTheContractColumnsIsToldAsSuch() throws Exception {
     FileInspection result = inspect("h.csv", CSV, bytes("\uFEFFid;name\n1;a\n"));
     assertEquals("missing_columns", result.reason());
