@@ -3,6 +3,7 @@ package io.shoplake.common.config;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,18 @@ public final class JobArguments {
   private static final List<String> GLUE_RUN_KEYS = List.of("JOB_ID", "JOB_RUN_ID", "JOB_NAME");
 
   private final Map<String, String> values;
+  /** The keys given with no value (followed by another key, or last): flags, or a value forgotten. */
+  private final Set<String> bare;
 
-  private JobArguments(Map<String, String> values) {
+  private JobArguments(Map<String, String> values, Set<String> bare) {
     this.values = Collections.unmodifiableMap(values);
+    this.bare = Collections.unmodifiableSet(bare);
   }
 
   /** Parses {@code args}; throws {@link UsageException} naming the argument that is wrong. */
   public static JobArguments parse(String... args) {
     Map<String, String> values = new LinkedHashMap<>();
+    Set<String> bare = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String token = args[i];
       if (!token.startsWith("--") || token.length() == 2) {
@@ -47,24 +52,32 @@ public final class JobArguments {
             "Cannot parse arguments: expected --key value, found '" + token + "' at position " + (i + 1));
       }
       String key = token.substring(2);
-      String value;
+      String value = null;
       int eq = key.indexOf('=');
       if (eq > 0) {
         value = key.substring(eq + 1);
         key = key.substring(0, eq);
       } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
         value = args[++i];
-      } else {
-        value = "true";
       }
-      values.put(key, value);
+      values.put(key, value == null ? "true" : value); // the last of a repeated key wins
+      if (value == null) {
+        bare.add(key);
+      } else {
+        bare.remove(key);
+      }
     }
-    JobArguments parsed = new JobArguments(values);
+    JobArguments parsed = new JobArguments(values, bare);
     parsed.validate();
     return parsed;
   }
 
   private void validate() {
+    for (String key : COMMON_KEYS) {
+      if (givenWithoutValue(key)) {
+        throw new UsageException("Cannot use --" + key + " without a value (--" + key + " <value>)");
+      }
+    }
     String env = environment();
     if (!ENVIRONMENTS.contains(env)) {
       throw new UsageException(
@@ -129,6 +142,14 @@ public final class JobArguments {
   /** True when Glue launched the run ({@code --JOB_ID}, {@code --JOB_RUN_ID} or {@code --JOB_NAME} given). */
   public boolean launchedByGlue() {
     return GLUE_RUN_KEYS.stream().anyMatch(values::containsKey);
+  }
+
+  /**
+   * True when {@code key} was given with no value ({@code --lake-root} last, or followed by another key): a
+   * flag, or a value forgotten, which must not be read as the text {@code true}.
+   */
+  public boolean givenWithoutValue(String key) {
+    return bare.contains(key);
   }
 
   public Optional<String> get(String key) {

@@ -52,6 +52,9 @@ public record JobOption(String name, Kind kind, List<String> choices, Pattern pa
     if (required && args.get(name).isEmpty()) {
       throw new UsageException("Cannot run without --" + name + ": " + expected);
     }
+    if (kind != Kind.FLAG && args.givenWithoutValue(name)) {
+      throw new UsageException("Cannot use --" + name + " without a value: " + expected);
+    }
     args.get(name).ifPresent(value -> {
       boolean valid = switch (kind) {
         case FLAG -> choices.contains(value);

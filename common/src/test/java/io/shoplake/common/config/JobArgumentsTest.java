@@ -1,7 +1,9 @@
 package io.shoplake.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.Optional;
@@ -40,6 +42,22 @@ class JobArgumentsTest {
   void rejectsAnUnknownEnvironment() {
     UsageException e = assertThrows(UsageException.class, () -> JobArguments.parse("--env", "qa"));
     assertEquals("Cannot use --env 'qa': expected one of local, dev, staging, prod", e.getMessage());
+  }
+
+  @Test
+  void aCommonKeyWithoutItsValueIsRefusedNotReadAsTrue() {
+    // "--lake-root" last used to make the lake root "./true", and the run wrote its manifest there.
+    UsageException last = assertThrows(UsageException.class, () -> JobArguments.parse("--env", "dev", "--lake-root"));
+    assertEquals("Cannot use --lake-root without a value (--lake-root <value>)", last.getMessage());
+    UsageException followed = assertThrows(UsageException.class,
+        () -> JobArguments.parse("--config-file", "--lake-root", "/tmp/lake"));
+    assertEquals("Cannot use --config-file without a value (--config-file <value>)", followed.getMessage());
+    JobArguments again = JobArguments.parse("--lake-root", "--lake-root", "/tmp/lake");
+    assertEquals(Optional.of("/tmp/lake"), again.lakeRoot(), "the last of a repeated key wins");
+    JobArguments flags = JobArguments.parse("--enable-metrics", "--full-refresh", "true", "--lake-root=/tmp/lake");
+    assertTrue(flags.givenWithoutValue("enable-metrics"));
+    assertFalse(flags.givenWithoutValue("full-refresh"));
+    assertFalse(flags.givenWithoutValue("lake-root"));
   }
 
   @Test

@@ -65,7 +65,11 @@ class JobOptionTest {
       assertThrows(UsageException.class, () -> text.check(JobArguments.parse("--export-name=" + wrong)));
     }
     UsageException e = assertThrows(UsageException.class, () -> text.check(JobArguments.parse("--export-name")));
-    assertEquals("Cannot use --export-name 'true': letters only", e.getMessage());
+    assertEquals("Cannot use --export-name without a value: letters only", e.getMessage());
+    UsageException bareList = assertThrows(UsageException.class,
+        () -> JobOption.list("reset", List.of("orders")).check(JobArguments.parse("--reset", "--env", "dev")));
+    assertEquals("Cannot use --reset without a value: expected all or a comma-separated list of orders",
+        bareList.getMessage());
   }
 
   @Test
