@@ -107,6 +107,7 @@ public final class LocalPipeline {
         stepArgs.addAll(step.arguments());
         JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
       }
+      refuseOptionsOfStepsNotRun(steps, launch);
       JobOption.checkKnown(NAME, options(steps, launch.config()), launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
@@ -185,6 +186,25 @@ public final class LocalPipeline {
       unusableAt.compareAndSet(null, step.name());
     }
     return toResult(step.name(), run.outcome(), run.attempts());
+  }
+
+  /**
+   * Refuses, with why, an option of jdbc-extract given to a pipeline that does not run it ({@code --full-reload}
+   * without {@code --extract-stg-core}): the general "takes no such argument" would not say that the flag is
+   * what is missing.
+   */
+  private static void refuseOptionsOfStepsNotRun(List<PipelineStep> steps, JobRunner.Launch launch) {
+    if (launch.arguments().launchedByGlue()) {
+      return;
+    }
+    List<String> taken = JobOption.knownKeys(options(steps, launch.config()));
+    List<String> withExtract = JobOption.knownKeys(options(steps(launch.config(), true), launch.config()));
+    for (String key : launch.arguments().keys()) {
+      if (!taken.contains(key) && withExtract.contains(key)) {
+        throw new UsageException("Cannot use --" + key + " without --" + EXTRACT_STG_CORE + ": it is an option of"
+            + " jdbc-extract, which the pipeline runs only with --" + EXTRACT_STG_CORE);
+      }
+    }
   }
 
   private static boolean extractStgCore(JobArguments arguments) {

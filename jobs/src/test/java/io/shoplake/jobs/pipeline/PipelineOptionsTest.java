@@ -23,4 +23,14 @@ class PipelineOptionsTest {
     assertEquals("", jobs.stdout(), "no step ran");
     assertFalse(Files.exists(dir.resolve("lake/_runs")));
   }
+
+  @Test
+  void anOptionOfJdbcExtractWithoutExtractStgCoreSaysWhatIsMissing() {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
+    assertEquals(2, PipelineHarness.run(jobs, "--full-reload", "orders"));
+    assertEquals("ERROR pipeline: Cannot use --full-reload without --extract-stg-core: it is an option of jdbc-extract,"
+        + " which the pipeline runs only with --extract-stg-core", jobs.stderr().trim());
+    assertEquals("", jobs.stdout(), "no step ran");
+    assertFalse(Files.exists(dir.resolve("lake/_runs")));
+  }
 }
