@@ -42,6 +42,11 @@ public final class FileSampler {
     List<String> header = CsvHeaders.header(file, spark.sparkContext().hadoopConfiguration());
     Map<String, List<String>> values = new LinkedHashMap<>();
     header.forEach(h -> values.put(h, new ArrayList<>()));
+    if (!CsvHeaders.repeatedNames(CsvHeaders.withContractNames(header, header)).isEmpty()) {
+      // Names that differ only in letter case ("Name", "name"): the readers take them for one column, so the
+      // file is not read; SchemaEvolution rejects it by its names (schema_column_names).
+      return values;
+    }
     for (Row row : CsvSource.read(spark, List.of(file), header, RawFields.CORRUPT_RECORD)
         .filter(org.apache.spark.sql.functions.col(RawFields.CORRUPT_RECORD).isNull())
         .limit(rows).collectAsList()) {

@@ -114,6 +114,21 @@ class IngestJobTest {
   }
 
   @Test
+  void aHeaderWithTwoNamesThatDifferInLetterCaseQuarantinesItsFileAndTheRunGoesOn() throws Exception {
+    // Spark, Parquet readers and Athena match names whatever their case: "Name" and "name" are one column.
+    TestLake lake = new TestLake(dir.resolve("case"));
+    JobHarness jobs = new JobHarness(lake);
+    lake.writeRaw("partners", "2025-01-04", "a.csv", "Partner ID,Name,name", List.of("1,Acme,acme"));
+    lake.writeRaw("partners", "2025-01-04", "b.csv", "Partner ID,Name", List.of("2,Beta"));
+    JobOutcome outcome = jobs.run(new IngestJob(), "--dataset", "partners");
+    assertEquals(0, outcome.exitCode(), jobs.stderr());
+    assertEquals(1, outcome.manifest().orElseThrow().getRowsWritten());
+    assertEquals(1, jobs.read("processed/partners").filter("partner_id = 2 and name = 'Beta'").count());
+    String reason = Files.readString(lake.root().resolve("quarantine/_files/partners/date=2025-01-04/a.csv.reason.json"));
+    assertTrue(reason.contains("schema_column_names") && reason.contains("both be stored as name"), reason);
+  }
+
+  @Test
   void ingestsJsonLinesAndRefusesBadArguments() {
     TestLake lake = new TestLake(dir.resolve("json"));
     JobHarness jobs = new JobHarness(lake);
