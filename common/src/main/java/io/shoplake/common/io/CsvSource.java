@@ -73,7 +73,7 @@ public final class CsvSource {
       }
       StructType schema = new StructType();
       for (int i = 0; i < header.size(); i++) {
-        schema = schema.add(readName(header.get(i), i), DataTypes.StringType, true);
+        schema = schema.add(readName(header.get(i), i, columns), DataTypes.StringType, true);
       }
       schema = schema.add(corruptColumn, DataTypes.StringType, true);
       Dataset<Row> read = spark.read()
@@ -105,11 +105,12 @@ public final class CsvSource {
   }
 
   /**
-   * The name a header's column is read under: its own, or for an unnamed one (the empty column that a trailing
-   * comma on every line makes) one made from its position, so that two of them do not clash in the schema.
-   * The reader takes the columns by position, so the name is only ours; an unnamed column is never read.
+   * The name a column is read under: a contract column's own, any other (an extra column, or the unnamed one a
+   * trailing comma makes) one made from its position. Extra columns are never read, and their names may clash
+   * where the contract's cannot: {@code note} and {@code NOTE} are one name to Spark, which refuses the schema.
+   * The reader takes the columns by position, so the name is only ours.
    */
-  private static String readName(String headerName, int index) {
-    return headerName.isEmpty() ? "_unnamed_column_" + (index + 1) : headerName;
+  private static String readName(String headerName, int index, List<String> columns) {
+    return columns.contains(headerName) ? headerName : "_extra_column_" + (index + 1);
   }
 }

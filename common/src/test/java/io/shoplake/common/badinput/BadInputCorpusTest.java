@@ -160,6 +160,8 @@ class BadInputCorpusTest {
     write("transactions", "uppercase-header.csv", TX_HEADER.toUpperCase(java.util.Locale.ROOT) + "\n" + tx("T37") + "\n");
     // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
     write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
+    // Columns the contract does not have, named alike but for letter case (one name to Spark).
+    write("transactions", "extra-columns-by-case.csv", TX_HEADER + ",note,NOTE\n" + tx("T44") + ",a,b\n");
     write("transactions", "truncated.csv", TX_HEADER + "\n" + tx("T24") + "\n"
         + "T25,C1,P1,1,10.00,0,0,USD,\"card,completed,2025-01-10T10:00:00Z,,US");
     write("transactions", "header-only.csv", TX_HEADER + "\n");
@@ -269,6 +271,8 @@ class BadInputCorpusTest {
     fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
     processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
         "US");
+    processed("extra columns whose names differ only in letter case are left out", "transactions", "T44",
+        "shipping_country", "US");
     processed("the good line before a truncated one", "transactions", "T24", null, null);
     rowQuarantined("a last line cut inside a quote", "transactions", "T25", "malformed_row");
     fileQuarantined("a header and no rows", "transactions", "header-only.csv", "empty");
@@ -322,8 +326,8 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 3.
-    assertEquals(42L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, extra-columns-by-case 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 3.
+    assertEquals(43L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());
