@@ -38,7 +38,9 @@ public final class PartitionedParquet {
     removeStaleStaging(rows.sparkSession().sparkContext().hadoopConfiguration(), path, null);
     rows.write()
         .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic")
+        // Upper case: Spark upper-cases a write option in the JVM's locale (InsertIntoHadoopFsRelationCommand), and
+        // in a Turkish one "dynamic" becomes "DYNAMİC", which it does not know.
+        .option("partitionOverwriteMode", "DYNAMIC")
         .option("compression", "snappy")
         .partitionBy(partitionColumns.toArray(new String[0]))
         .parquet(path);

@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -292,7 +293,7 @@ public final class JobRunner {
 
   /** A run's summary lines, printed in one piece: the local pipeline runs steps side by side on one stdout. */
   private void printSummary(RunManifest m, String manifestPath) {
-    StringBuilder lines = new StringBuilder(String.format("%s run %s %s in %.1f s: rows read %d, written %d,"
+    StringBuilder lines = new StringBuilder(String.format(Locale.ROOT, "%s run %s %s in %.1f s: rows read %d, written %d,"
         + " rejected %d%n", m.getJob(), m.getRunId(), m.getStatus(), m.getDurationSeconds(), m.getRowsRead(),
         m.getRowsWritten(), m.getRowsRejected()));
     if (!m.getRejectedByReason().isEmpty()) {
