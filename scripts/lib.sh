@@ -207,6 +207,18 @@ ensure_spark() {
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
 
+# Java 17 names files in the locale's character set: under LANG=C or POSIX (a container, cron, ssh without
+# locale forwarding) it cannot even list a raw file named résumé.csv, and validate fails. A local run takes a
+# UTF-8 locale when the caller's is not one; the data itself is read as UTF-8 whatever the locale.
+if [ "$(locale charmap 2>/dev/null)" != "UTF-8" ]; then
+  for utf8_locale in C.UTF-8 C.utf8 en_US.UTF-8 en_US.utf8; do
+    if locale -a 2>/dev/null | grep -qx "$utf8_locale"; then
+      export LC_ALL="$utf8_locale"
+      break
+    fi
+  done
+fi
+
 # Builds common's test classes (the lake digest, io.shoplake.common.testing.LakeDigest) into WORK_DIR and
 # defines lake_digest LAKE_DIR, which prints the lake's order-free digest. Used by kill-loop.sh and
 # lake-digest.sh.

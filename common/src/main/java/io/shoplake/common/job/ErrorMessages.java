@@ -35,10 +35,25 @@ public final class ErrorMessages {
       text = ours.getMessage();
     } else {
       String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-      text = root.getClass().getSimpleName() + message;
+      text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"));
     }
     text = text.replaceAll("\\s*\\R\\s*", " ").trim();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
+  }
+
+  /**
+   * Why a local file name cannot be used, when the JVM names files in a charset without it ({@code
+   * sun.jnu.encoding}, from the locale: ASCII under {@code LANG=C}), or "". Java cannot then even list such a
+   * file, so only the locale can fix it; scripts/lib.sh picks a UTF-8 one, a bare spark-submit does not.
+   */
+  static String fileNameHint(Throwable root, String fileNameEncoding) {
+    boolean unmappable = root instanceof java.nio.file.InvalidPathException && root.getMessage() != null
+        && root.getMessage().contains("unmappable characters");
+    if (!unmappable || fileNameEncoding == null || fileNameEncoding.equalsIgnoreCase("UTF-8")) {
+      return "";
+    }
+    return " (this JVM names files in " + fileNameEncoding + ", from its locale: run it under a UTF-8 locale,"
+        + " e.g. LC_ALL=C.UTF-8)";
   }
 
   public static String stackTrace(Throwable error) {
