@@ -293,9 +293,9 @@ public final class JobRunner {
 
   /** A run's summary lines, printed in one piece: the local pipeline runs steps side by side on one stdout. */
   private void printSummary(RunManifest m, String manifestPath) {
-    StringBuilder lines = new StringBuilder(String.format(Locale.ROOT, "%s run %s %s in %.1f s: rows read %d, written %d,"
-        + " rejected %d%n", m.getJob(), m.getRunId(), m.getStatus(), m.getDurationSeconds(), m.getRowsRead(),
-        m.getRowsWritten(), m.getRowsRejected()));
+    StringBuilder lines = new StringBuilder(String.format(Locale.ROOT, "%s run %s %s in %.1f s: rows read %d,"
+        + " written %d, rejected %d%n", m.getJob(), m.getRunId(), m.getStatus(), m.getDurationSeconds(),
+        m.getRowsRead(), m.getRowsWritten(), m.getRowsRejected()));
     if (!m.getRejectedByReason().isEmpty()) {
       lines.append("  rejected by reason: ").append(m.getRejectedByReason()).append(System.lineSeparator());
     }

@@ -124,7 +124,8 @@ class IngestJobTest {
     assertEquals(0, outcome.exitCode(), jobs.stderr());
     assertEquals(1, outcome.manifest().orElseThrow().getRowsWritten());
     assertEquals(1, jobs.read("processed/partners").filter("partner_id = 2 and name = 'Beta'").count());
-    String reason = Files.readString(lake.root().resolve("quarantine/_files/partners/date=2025-01-04/a.csv.reason.json"));
+    String reason = Files.readString(
+        lake.root().resolve("quarantine/_files/partners/date=2025-01-04/a.csv.reason.json"));
     assertTrue(reason.contains("schema_column_names") && reason.contains("both be stored as name"), reason);
   }
 

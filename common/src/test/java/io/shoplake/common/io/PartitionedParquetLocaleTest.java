@@ -33,7 +33,8 @@ class PartitionedParquetLocaleTest {
     } finally {
       Locale.setDefault(before);
     }
-    assertEquals(List.of(1, 3), spark.read().parquet(path).orderBy("id").select("id").as(Encoders.INT()).collectAsList(),
+    assertEquals(List.of(1, 3),
+        spark.read().parquet(path).orderBy("id").select("id").as(Encoders.INT()).collectAsList(),
         "day 1 kept, day 2 replaced: a dynamic overwrite");
   }
 }

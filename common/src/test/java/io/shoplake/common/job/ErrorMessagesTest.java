@@ -23,7 +23,8 @@ class ErrorMessagesTest {
   void theOneLineCarriesTheHintWhenTheJvmIsNotUtf8() {
     String line = ErrorMessages.oneLine(new RuntimeException(UNMAPPABLE));
     String expected = "InvalidPathException: Malformed input or input contains unmappable characters: "
-        + "/lake/raw/r\uFFFDsum\uFFFD.csv" + ErrorMessages.fileNameHint(UNMAPPABLE, System.getProperty("sun.jnu.encoding"));
+        + "/lake/raw/r\uFFFDsum\uFFFD.csv"
+        + ErrorMessages.fileNameHint(UNMAPPABLE, System.getProperty("sun.jnu.encoding"));
     assertEquals(expected, line);
   }
 }

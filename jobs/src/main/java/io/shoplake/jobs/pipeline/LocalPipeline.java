@@ -246,13 +246,13 @@ public final class LocalPipeline {
       double seconds) {
     out.println();
     long failed = results.values().stream().filter(r -> !r.status().equals("succeeded")).count();
-    out.printf(Locale.ROOT, "pipeline %s in %.1f s (%d steps, %d not succeeded)%n", failed == 0 ? "succeeded" : "FAILED", seconds,
-        results.size(), failed);
+    out.printf(Locale.ROOT, "pipeline %s in %.1f s (%d steps, %d not succeeded)%n",
+        failed == 0 ? "succeeded" : "FAILED", seconds, results.size(), failed);
     out.printf("%-34s %-10s %9s %9s %9s %9s %8s%n", "step", "status", "rows in", "rows out", "rejected", "skipped",
         "seconds");
     for (StepResult r : results.values()) {
-      out.printf(Locale.ROOT, "%-34s %-10s %9d %9d %9d %9d %8.1f%n", r.step(), r.status(), r.rowsIn(), r.rowsOut(), r.rejected(),
-          r.skipped(), r.seconds());
+      out.printf(Locale.ROOT, "%-34s %-10s %9d %9d %9d %9d %8.1f%n", r.step(), r.status(), r.rowsIn(), r.rowsOut(),
+          r.rejected(), r.skipped(), r.seconds());
     }
     results.values().stream().filter(r -> !r.status().equals("succeeded"))
         .forEach(r -> out.println("  " + r.step() + ": " + r.note()));
