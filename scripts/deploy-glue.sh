@@ -39,9 +39,11 @@ ensure_spark
 OUT="$REPO_ROOT/target/deploy/$ENV_NAME"
 rm -rf "$OUT"
 mkdir -p "$OUT"
-PLAN="$(java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="file:$REPO_ROOT/scripts/log4j2.properties" \
+PLAN="$(java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="$REPO_ROOT/scripts/log4j2.properties" \
   io.shoplake.jobs.deploy.DeployPlan "$ENV_NAME" "$OUT")"
 rel() { echo "${1#"$REPO_ROOT"/}"; }
+# The plan names its files relative to $OUT (one word each, wherever the clone is: its path may hold spaces).
+listed() { rel "$OUT/$1"; }
 ARTIFACTS="$(echo "$PLAN" | sed -n 's/^artifacts //p')"
 echo "Wrote the deployment of $ENV_NAME to $(rel "$OUT"): $(find "$OUT" -type f | wc -l) files"
 
@@ -50,23 +52,23 @@ if [ "$DRY_RUN" = 1 ]; then
   while read -r kind a b c d; do
     case "$kind" in
       role)
-        echo "  aws iam create-role --role-name $a --assume-role-policy-document file://$(rel "$b")  (when missing)"
-        echo "  aws iam put-role-policy --role-name $a --policy-name $a --policy-document file://$(rel "$c")" ;;
+        echo "  aws iam create-role --role-name $a --assume-role-policy-document file://$(listed "$b")  (when missing)"
+        echo "  aws iam put-role-policy --role-name $a --policy-name $a --policy-document file://$(listed "$c")" ;;
       artifacts)
         echo "  aws s3 cp jobs/target/shoplake-jobs.jar $a/jars/shoplake-jobs.jar"
         echo "  aws s3 cp scripts/glue/placeholder.scala $a/glue/placeholder.scala" ;;
       job)
-        echo "  aws glue create-job --cli-input-json file://$(rel "$c")  (or update-job --cli-input-json file://$(rel "$d") when $b exists)" ;;
+        echo "  aws glue create-job --cli-input-json file://$(listed "$c")  (or update-job --cli-input-json file://$(listed "$d") when $b exists)" ;;
       topic)
-        echo "  aws sns create-topic --cli-input-json file://$(rel "$b")" ;;
+        echo "  aws sns create-topic --cli-input-json file://$(listed "$b")" ;;
       state-machine)
-        echo "  aws stepfunctions create-state-machine --cli-input-json file://$(rel "$c")  (or update-state-machine --cli-input-json file://$(rel "$d") when $a exists)" ;;
+        echo "  aws stepfunctions create-state-machine --cli-input-json file://$(listed "$c")  (or update-state-machine --cli-input-json file://$(listed "$d") when $a exists)" ;;
       schedule)
-        echo "  aws scheduler create-schedule --cli-input-json file://$(rel "$b")  (or update-schedule when $a exists)" ;;
+        echo "  aws scheduler create-schedule --cli-input-json file://$(listed "$b")  (or update-schedule when $a exists)" ;;
       athena)
-        echo "  aws athena start-query-execution --query-string file://$(rel "$a")" ;;
+        echo "  aws athena start-query-execution --query-string file://$(listed "$a")" ;;
       named-query)
-        echo "  aws athena create-named-query --cli-input-json file://$(rel "$b")  (when $a is missing)" ;;
+        echo "  aws athena create-named-query --cli-input-json file://$(listed "$b")  (when $a is missing)" ;;
     esac
   done <<< "$PLAN"
   echo "Dry run: nothing was sent."
@@ -83,7 +85,7 @@ RESOLVED="$OUT.resolved"
 rm -rf "$RESOLVED"
 cp -r "$OUT" "$RESOLVED"
 find "$RESOLVED" -type f -exec sed -i "s/\${AWS_ACCOUNT_ID}/$ACCOUNT/g; s/\${AWS_REGION}/$REGION/g" {} +
-resolved() { echo "$RESOLVED${1#"$OUT"}"; }
+resolved() { echo "$RESOLVED/$1"; }
 
 while read -r kind a b c d; do
   case "$kind" in
@@ -128,7 +130,7 @@ while read -r kind a b c d; do
         --query-string "file://$(resolved "$a")" --query QueryExecutionId --output text)" || exit 1
       while :; do
         STATE="$(aws athena get-query-execution --query-execution-id "$QID" --query QueryExecution.Status.State --output text)"
-        case "$STATE" in SUCCEEDED) break ;; FAILED|CANCELLED) echo "ERROR: $(rel "$a"): $STATE" >&2; exit 1 ;; esac
+        case "$STATE" in SUCCEEDED) break ;; FAILED|CANCELLED) echo "ERROR: $(listed "$a"): $STATE" >&2; exit 1 ;; esac
         sleep 1
       done
       echo "  athena: $(basename "$a")" ;;

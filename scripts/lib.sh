@@ -21,7 +21,10 @@ BATCH_JAVA_OPTIONS="-XX:+UseParallelGC"
 # driver memory, logging, and the launch profile's options. SPARK_DRIVER_JAVA_OPTIONS come after the
 # profile's JVM options (the JVM takes the last of two), SPARK_SUBMIT_EXTRA is the caller's.
 submit_profile() {
-  local java_options="-Dlog4j2.configurationFile=file:$REPO_ROOT/scripts/log4j2.properties"
+  # Paths in double quotes: Spark's launcher splits extraJavaOptions at spaces outside quotes, and a clone's path
+  # may hold one ("/home/ann/My Projects/shoplake"). The log4j path is a plain path, not a file: URI, which a
+  # space would make invalid.
+  local java_options="-Dlog4j2.configurationFile=\"$REPO_ROOT/scripts/log4j2.properties\""
   SUBMIT_PROFILE=(--master "${SPARK_MASTER:-local[*]}" --driver-memory "${SPARK_DRIVER_MEMORY:-4g}"
     --conf spark.ui.enabled=false --conf spark.driver.host="$SPARK_LOCAL_IP")
   case "${SHOPLAKE_LAUNCH_PROFILE:-batch}" in
@@ -35,7 +38,7 @@ submit_profile() {
   CLASS_ARCHIVE_RECORDING=""
   class_archive_path
   if [ -n "$CLASS_ARCHIVE" ] && [ -f "$CLASS_ARCHIVE" ] && class_archive_check; then
-    java_options="$java_options -XX:SharedArchiveFile=$CLASS_ARCHIVE"
+    java_options="$java_options -XX:SharedArchiveFile=\"$CLASS_ARCHIVE\""
   elif [ -n "$CLASS_ARCHIVE" ] && [ ! -e "$CLASS_ARCHIVE.failed" ] && class_archive_room; then
     # Recordings left by launches killed with their shell (kill -9 of the process group): the shell's pid is
     # in the name, and a recording whose shell is gone will never be kept.
@@ -47,7 +50,7 @@ submit_profile() {
     done
     CLASS_ARCHIVE_RECORDING="$CLASS_ARCHIVE_DIR/recording-$$-$RANDOM.jsa"
     # -Xlog:cds=off: the dump at exit warns once per class it cannot archive (over a thousand lines).
-    java_options="$java_options -XX:ArchiveClassesAtExit=$CLASS_ARCHIVE_RECORDING -Xlog:cds=off"
+    java_options="$java_options -XX:ArchiveClassesAtExit=\"$CLASS_ARCHIVE_RECORDING\" -Xlog:cds=off"
     echo "Recording the driver's class archive for later launches (first launch with these jars and this JVM; $CLASS_ARCHIVE_DIR) ..." >&2
   fi
   SUBMIT_PROFILE+=(--conf "spark.driver.extraJavaOptions=$java_options ${SPARK_DRIVER_JAVA_OPTIONS:-}")

@@ -50,7 +50,7 @@ if [[ "$LAKE" == *://* && "$LAKE" != file://* ]]; then
   ensure_jar
   ensure_spark
   echo "Seeding the raw zone $LAKE/raw from sample-data/raw ..."
-  java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="file:$REPO_ROOT/scripts/log4j2.properties" \
+  java -cp "$JOBS_JAR:$SPARK_HOME/jars/*" -Dlog4j2.configurationFile="$REPO_ROOT/scripts/log4j2.properties" \
     io.shoplake.jobs.tools.SeedRawZone "$REPO_ROOT/sample-data/raw" --env local --lake-root "$LAKE"
 else
   LAKE="${LAKE:-$REPO_ROOT/lake}"

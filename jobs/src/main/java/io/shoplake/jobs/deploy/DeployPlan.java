@@ -56,7 +56,11 @@ public final class DeployPlan {
     }
   }
 
-  /** Writes the deployment of {@code env} under {@code folder}; returns the listing lines. */
+  /**
+   * Writes the deployment of {@code env} under {@code folder}; returns the listing lines, one request each, its
+   * words separated by spaces and its files named relative to {@code folder} (so a folder whose path holds a
+   * space, as a clone's may, still gives one word per file).
+   */
   public static List<String> write(String env, Path folder) throws IOException {
     LakeConfig config = ConfigLoader.load(JobArguments.parse("--env", env));
     AwsNames names = AwsNames.of(config);
@@ -69,15 +73,15 @@ public final class DeployPlan {
     for (IamPolicies.Role role : IamPolicies.roles(config, names, anyConnection)) {
       Path trust = write(folder.resolve("iam/" + role.name() + ".trust.json"), role.trust());
       Path policy = write(folder.resolve("iam/" + role.name() + ".policy.json"), role.policy());
-      lines.add(String.join(" ", "role", role.name(), trust.toString(), policy.toString()));
+      lines.add(String.join(" ", "role", role.name(), listed(folder, trust), listed(folder, policy)));
     }
     for (GlueJobRequests.Request job : jobs) {
       Path create = write(folder.resolve("glue-jobs/" + job.job() + ".create.json"), job.create());
       Path update = write(folder.resolve("glue-jobs/" + job.job() + ".update.json"), job.update());
-      lines.add(String.join(" ", "job", job.job(), job.glueName(), create.toString(), update.toString()));
+      lines.add(String.join(" ", "job", job.job(), job.glueName(), listed(folder, create), listed(folder, update)));
     }
     Path topic = write(folder.resolve("sns/" + names.topic() + ".create.json"), PipelineRequests.createTopic(names));
-    lines.add(String.join(" ", "topic", names.topic(), topic.toString()));
+    lines.add(String.join(" ", "topic", names.topic(), listed(folder, topic)));
 
     Map<String, Object> definition = PipelineRequests.definition(config, settings.getBoolean("extract-stg-core"));
     Path asl = write(folder.resolve("state-machine/" + names.stateMachine() + ".asl.json"), definition);
@@ -85,26 +89,26 @@ public final class DeployPlan {
         PipelineRequests.createStateMachine(names, definition));
     Path update = write(folder.resolve("state-machine/" + names.stateMachine() + ".update.json"),
         PipelineRequests.updateStateMachine(names, definition));
-    lines.add(String.join(" ", "state-machine", names.stateMachine(), asl.toString(), create.toString(),
-        update.toString()));
+    lines.add(String.join(" ", "state-machine", names.stateMachine(), listed(folder, asl), listed(folder, create),
+        listed(folder, update)));
     Path schedule = write(folder.resolve("scheduler/" + names.schedule() + ".json"),
         PipelineRequests.schedule(names, settings.getString("schedule")));
-    lines.add(String.join(" ", "schedule", names.schedule(), schedule.toString()));
+    lines.add(String.join(" ", "schedule", names.schedule(), listed(folder, schedule)));
 
     // Athena: one statement per file (Athena runs one per query), databases first.
     LakePaths lake = new LakePaths("s3://" + names.lakeBucket());
     int order = 0;
     for (String zone : List.of("processed", "curated")) {
-      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-database-%s.sql", order++, zone)),
-          TableDdl.createDatabase(names.database(zone))));
+      lines.add("athena " + listed(folder, writeSql(folder.resolve(String.format("athena/%02d-database-%s.sql",
+          order++, zone)), TableDdl.createDatabase(names.database(zone)))));
     }
     for (LakeTable table : LakeTables.all()) {
       String database = table.database(env);
       // Drop first (external: metadata only) so a changed declaration replaces the old columns.
-      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-drop-%s.%s.sql", order++, database,
-          table.name())), "DROP TABLE IF EXISTS `" + database + "`.`" + table.name() + "`"));
-      lines.add("athena " + writeSql(folder.resolve(String.format("athena/%02d-table-%s.%s.sql", order++, database,
-          table.name())), TableDdl.createTable(table, database, table.location(lake))));
+      lines.add("athena " + listed(folder, writeSql(folder.resolve(String.format("athena/%02d-drop-%s.%s.sql",
+          order++, database, table.name())), "DROP TABLE IF EXISTS `" + database + "`.`" + table.name() + "`")));
+      lines.add("athena " + listed(folder, writeSql(folder.resolve(String.format("athena/%02d-table-%s.%s.sql",
+          order++, database, table.name())), TableDdl.createTable(table, database, table.location(lake)))));
     }
     for (String query : NAMED_QUERIES) {
       Map<String, Object> request = new LinkedHashMap<>();
@@ -113,7 +117,7 @@ public final class DeployPlan {
       request.put("Description", "shoplake " + query.replace('_', ' ') + " (parameters: see the query's first lines)");
       request.put("QueryString", namedQuery(query));
       Path file = write(folder.resolve("athena/named-queries/" + query + ".json"), request);
-      lines.add(String.join(" ", "named-query", names.prefix() + "-" + query, file.toString()));
+      lines.add(String.join(" ", "named-query", names.prefix() + "-" + query, listed(folder, file)));
     }
     return lines;
   }
@@ -130,6 +134,11 @@ public final class DeployPlan {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** {@code file}'s name relative to {@code folder}, with '/' between its parts, as the deploy script reads it. */
+  private static String listed(Path folder, Path file) {
+    return folder.toAbsolutePath().relativize(file.toAbsolutePath()).toString().replace('\\', '/');
   }
 
   private static Path writeSql(Path file, String statement) throws IOException {

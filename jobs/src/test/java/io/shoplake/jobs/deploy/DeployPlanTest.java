@@ -74,11 +74,30 @@ class DeployPlanTest {
   }
 
   @Test
+  void theListingNamesEachFileInOneWordWhereverTheFolderIs(@TempDir Path dir) throws Exception {
+    // A clone under "My Projects": the deploy script splits each line at spaces, and its files were absolute.
+    Path folder = dir.resolve("My Projects/shoplake/target/deploy/dev");
+    List<String> lines = DeployPlan.write("dev", folder);
+    Map<String, Integer> words = Map.of("artifacts", 2, "role", 4, "job", 5, "topic", 3, "state-machine", 5,
+        "schedule", 3, "athena", 2, "named-query", 3);
+    for (String line : lines) {
+      String[] parts = line.split(" ");
+      assertEquals(words.get(parts[0]), parts.length, line);
+      for (String part : parts) {
+        if (part.endsWith(".json") || part.endsWith(".sql")) {
+          assertFalse(Path.of(part).isAbsolute(), line);
+          assertTrue(Files.isRegularFile(folder.resolve(part)), part + " under " + folder);
+        }
+      }
+    }
+  }
+
+  @Test
   void athenaGetsEveryDeclaredTableWithPartitionProjection(@TempDir Path dir) throws Exception {
     List<String> lines = DeployPlan.write("dev", dir);
     List<String> sql = lines.stream().filter(l -> l.startsWith("athena ")).map(l -> l.substring(7)).toList();
     assertEquals(2 + 2 * io.shoplake.common.catalog.LakeTables.all().size(), sql.size());
-    assertEquals("CREATE DATABASE IF NOT EXISTS `processed_dev`", Files.readString(Path.of(sql.get(0))).trim());
+    assertEquals("CREATE DATABASE IF NOT EXISTS `processed_dev`", Files.readString(dir.resolve(sql.get(0))).trim());
     String reviews = Files.readString(dir.resolve("athena/09-table-processed_dev.reviews.sql"));
     assertTrue(reviews.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS `processed_dev`.`reviews` (\n  `review_id` string,"),
         reviews);
