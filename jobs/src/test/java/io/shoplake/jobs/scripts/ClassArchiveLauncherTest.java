@@ -79,7 +79,7 @@ class ClassArchiveLauncherTest {
         """);
     assertEquals(0, first.exitCode(), first.output());
     assertTrue(first.output().contains("status=0"), first.output());
-    assertTrue(first.output().contains("-XX:ArchiveClassesAtExit=" + archiveDir + "/recording-"), first.output());
+    assertTrue(first.output().contains("-XX:ArchiveClassesAtExit=\"" + archiveDir + "/recording-"), first.output());
     assertTrue(first.output().contains("Recording the driver's class archive"), first.output());
     Path archive = Path.of(first.value("archive"));
     assertEquals("GOOD", Files.readString(archive).strip());
@@ -87,7 +87,7 @@ class ClassArchiveLauncherTest {
 
     Bash second = bash(Map.of(), "submit_profile\necho \"options=${SUBMIT_PROFILE[*]}\"\n");
     assertEquals(0, second.exitCode(), second.output());
-    assertTrue(second.value("options").contains("-XX:SharedArchiveFile=" + archive), second.output());
+    assertTrue(second.value("options").contains("-XX:SharedArchiveFile=\"" + archive + "\""), second.output());
     assertFalse(second.output().contains("ArchiveClassesAtExit"), second.output());
     assertTrue(Files.exists(Path.of(archive + ".checked")), "the first use leaves no marker: " + files(archiveDir));
   }
