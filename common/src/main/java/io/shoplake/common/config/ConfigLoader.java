@@ -102,6 +102,7 @@ public final class ConfigLoader {
     if (root.isBlank()) {
       throw new UsageException("Cannot use shoplake.lake.root: the value is empty");
     }
+    checkLakeRoot(root);
     return new LakeConfig(
         c.getString("project"),
         c.getString("env"),
@@ -400,5 +401,22 @@ public final class ConfigLoader {
 
   private static String oneLine(String message) {
     return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /**
+   * Refuses a lake root that would land somewhere the user did not mean, before anything is written: a leading
+   * {@code ~} (only a shell expands it, and not in quotes or a config file: the lake became a folder named
+   * {@code ~} under the working folder) and a {@code file:} URI with a relative path ({@code file:lake}, which
+   * Hadoop resolves against a folder of its own, not the working folder).
+   */
+  static void checkLakeRoot(String root) {
+    if (root.startsWith("~")) {
+      throw new UsageException("Cannot use lake root '" + root + "': '~' is expanded only by a shell, and not inside"
+          + " quotes or a config file; give the full path");
+    }
+    if (root.startsWith("file:") && !root.startsWith("file:/")) {
+      throw new UsageException("Cannot use lake root '" + root + "': a file: URI takes an absolute path (file:///...);"
+          + " or give a plain path");
+    }
   }
 }

@@ -39,6 +39,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aLakeRootThatWouldLandElsewhereIsRefused() {
+    // An unexpanded '~' made a folder named '~' in the working folder; 'file:lake' a lake under Hadoop's own folder.
+    UsageException tilde = assertThrows(UsageException.class,
+        () -> ConfigLoader.load(JobArguments.parse("--lake-root", "~/lake")));
+    assertEquals("Cannot use lake root '~/lake': '~' is expanded only by a shell, and not inside quotes or a config"
+        + " file; give the full path", tilde.getMessage());
+    UsageException relative = assertThrows(UsageException.class,
+        () -> ConfigLoader.load(JobArguments.parse("--lake-root", "file:lake")));
+    assertEquals("Cannot use lake root 'file:lake': a file: URI takes an absolute path (file:///...); or give a plain"
+        + " path", relative.getMessage());
+    for (String fine : new String[] {"lake", "./lake", "/tmp/lake", "file:/tmp/lake", "file:///tmp/lake",
+        "s3a://bucket/lake", "/tmp/a~b"}) {
+      assertEquals(fine, ConfigLoader.load(JobArguments.parse("--lake-root", fine)).lakeRoot());
+    }
+  }
+
+  @Test
   void anUnknownKeyIsAOneLineErrorNamingIt() throws Exception {
     UsageException e = assertThrows(UsageException.class, () -> loadWith("shoplake.transactions.datset = x\n"));
     assertEquals("Cannot load configuration: " + dir.resolve("extra.conf") + " sets unknown key"
