@@ -59,8 +59,10 @@ public final class FileValidation implements LakeJob {
     Map<String, Object> metrics = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
     long alreadyChecked = 0;
+    List<String> absent = new ArrayList<>();
     for (RawFormat format : RawFormat.all(ctx.config())) {
       if (!rawZone.exists(format.dataset())) {
+        absent.add(format.dataset());
         continue;
       }
       for (InputFile file : rawZone.listAll(format.dataset(), ctx.args().runDate())) {
@@ -73,6 +75,12 @@ public final class FileValidation implements LakeJob {
     }
     metrics.put("files_already_checked", alreadyChecked);
     warnings.addAll(rawZone.misplacedWarnings());
+    if (!absent.isEmpty()) {
+      // Not an error here (a dataset may not have arrived yet), but the jobs of these datasets will fail on it,
+      // and all of them missing is most often a wrong --lake-root.
+      warnings.add("no raw folder for " + String.join(", ", absent) + " under " + ctx.paths().root() + "/raw"
+          + (absent.size() == RawFormat.all(ctx.config()).size() ? " (none at all: is the lake root right?)" : ""));
+    }
     if (candidates.isEmpty()) {
       warnings.add("no new or changed raw files to check");
       return new JobResult(List.of(), 0, 0, Map.of(), List.of(), outputs(ctx), metrics, warnings);

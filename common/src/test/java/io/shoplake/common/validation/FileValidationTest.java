@@ -118,6 +118,23 @@ class FileValidationTest {
   }
 
   @Test
+  void rawFoldersThatAreNotThereAreNamedAndAllOfThemMissingPointsAtTheLakeRoot() {
+    TestLake lake = new TestLake(dir.resolve("partial"));
+    lake.writeTransactions("2025-01-01", "a.csv", List.of(TX));
+    JobHarness jobs = new JobHarness(lake);
+    List<String> partial = jobs.run(new FileValidation()).manifest().orElseThrow().getWarnings();
+    String missing = partial.stream().filter(w -> w.startsWith("no raw folder for ")).findFirst().orElseThrow();
+    assertTrue(missing.contains("clickstream") && !missing.contains("transactions") && !missing.contains("none at all"),
+        missing);
+
+    JobHarness empty = new JobHarness(new TestLake(dir.resolve("typo")));
+    JobOutcome none = empty.run(new FileValidation());
+    assertEquals(0, none.exitCode(), empty.stderr());
+    assertTrue(none.manifest().orElseThrow().getWarnings().stream()
+        .anyMatch(w -> w.endsWith("(none at all: is the lake root right?)")), none.manifest().toString());
+  }
+
+  @Test
   void aFileRejectedByAnOlderVersionOfTheChecksIsCheckedAgainAndAcceptedOnesStand() throws Exception {
     TestLake lake = new TestLake(dir.resolve("lake-upgrade"));
     JobHarness jobs = new JobHarness(lake);
