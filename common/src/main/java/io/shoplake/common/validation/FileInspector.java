@@ -1,5 +1,8 @@
 package io.shoplake.common.validation;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvRecordScan;
 import io.shoplake.common.io.JsonLineCheck;
@@ -136,6 +139,7 @@ public final class FileInspector implements Serializable {
     long malformed = 0;
     String firstMalformed = null;
     String firstDataLine = null; // stripped, the first 2 characters at most: a JSON document's start
+    boolean keysChecked = false; // the keys of the first JSON object, against the contract's fields
     boolean headerSeen = false;
     List<String> extra = List.of();
     while (reader.next()) {
@@ -201,6 +205,13 @@ public final class FileInspector implements Serializable {
         firstDataLine = stripped.substring(0, Math.min(2, stripped.length()));
       }
       String fault = format.csv() ? null : JsonLineCheck.fault(bytes, start, lineEnd - start);
+      if (fault == null && !format.csv() && !keysChecked) {
+        keysChecked = true;
+        String otherCase = keysInAnotherCase(text(bytes, start, lineEnd), format.requiredColumns());
+        if (otherCase != null) {
+          return Check.fail("missing_columns", "line " + lineNumber + " " + otherCase);
+        }
+      }
       if (fault != null) {
         malformed++;
         if (firstMalformed == null) {
@@ -248,6 +259,41 @@ public final class FileInspector implements Serializable {
     }
     return first.contains("|") ? " (separated by '|'? the raw zone takes ',')" : "";
   }
+
+  /**
+   * What is wrong with a JSON object's keys, or null: none of them is a contract field, but some are one in another
+   * letter case ({@code EVENT_ID}, as a database unload writes them). JSON keys are case-sensitive and the readers
+   * take the contract's spelling, so every row of such a file would be quarantined for a missing key. Only the first
+   * object of a file is looked at: one parse of one line.
+   */
+  static String keysInAnotherCase(String object, List<String> fields) {
+    if (fields.isEmpty()) {
+      return null;
+    }
+    List<String> keys = new ArrayList<>();
+    try (JsonParser parser = KEYS.createParser(object)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        keys.add(parser.getCurrentName());
+        parser.nextToken();
+        parser.skipChildren();
+      }
+    } catch (IOException e) {
+      return null; // the line's own check tells what is wrong with it
+    }
+    if (keys.stream().anyMatch(fields::contains)) {
+      return null;
+    }
+    List<String> otherCase = keys.stream()
+        .filter(k -> fields.stream().anyMatch(f -> f.equalsIgnoreCase(k))).toList();
+    return otherCase.isEmpty() ? null : "names the contract's fields in another letter case "
+        + CsvHeaders.quoted(otherCase) + "; JSON keys are case-sensitive: the raw zone takes "
+        + CsvHeaders.quoted(fields);
+  }
+
+  private static final JsonFactory KEYS = new JsonFactory();
 
   /**
    * A hint for a JSON file that is one document, not JSON Lines, or "": a pretty-printed file (its first line

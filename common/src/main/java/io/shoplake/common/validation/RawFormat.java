@@ -16,7 +16,8 @@ import java.util.List;
  *
  * @param dataset raw dataset name ({@code raw/<dataset>/})
  * @param csv true for CSV with a header, false for JSON Lines
- * @param requiredColumns the header columns a CSV file must have, in any order (extra ones are reported)
+ * @param requiredColumns the contract's fields: the header columns a CSV file must have, in any order (extra ones
+ *     are reported); for JSON Lines, the keys whose spelling in another letter case rejects a file (empty: none)
  */
 public record RawFormat(String dataset, boolean csv, List<String> requiredColumns) implements Serializable {
 
@@ -31,8 +32,8 @@ public record RawFormat(String dataset, boolean csv, List<String> requiredColumn
         of(config.clickstream().dataset(), ClickstreamRules.events(List.of())));
   }
 
-  /** The file format of a declared dataset read from {@code raw/<folder>/}: a CSV header must name every field. */
+  /** The file format of a declared dataset read from {@code raw/<folder>/}, with the contract's fields. */
   public static RawFormat of(String folder, RawDataset dataset) {
-    return new RawFormat(folder, dataset.csv(), dataset.csv() ? dataset.fields() : List.of());
+    return new RawFormat(folder, dataset.csv(), dataset.fields());
   }
 }

@@ -212,6 +212,9 @@ class BadInputCorpusTest {
     write("clickstream", "events.jsonl", String.join("\n", events) + "\n");
     write("clickstream", "crlf-bom.jsonl", "\uFEFF" + event("E110") + "\r\n" + event("E111") + "\r\n");
     write("clickstream", "gzipped.jsonl.gz", gzip(event("E130") + "\n" + event("E131") + "\n"));
+    // A database unload's JSON: the contract's keys in capitals.
+    write("clickstream", "upper-keys.jsonl", java.util.regex.Pattern.compile("\"([a-z_]+)\":").matcher(event("E140"))
+        .replaceAll(key -> "\"" + key.group(1).toUpperCase(java.util.Locale.ROOT) + "\":") + "\n");
     write("clickstream", "all-arrays.jsonl", "[" + event("E120") + "]\n[" + event("E121") + "]\n");
 
     // --- reviews
@@ -306,6 +309,7 @@ class BadInputCorpusTest {
     processed("a BOM and CRLF in JSON Lines", "clickstream_events", "E111", null, null);
     processed("a gzipped JSON Lines file", "clickstream_events", "E131", null, null);
     fileQuarantined("a file of JSON arrays", "clickstream", "all-arrays.jsonl", "not_json_lines");
+    fileQuarantined("JSON keys in capitals", "clickstream", "upper-keys.jsonl", "missing_columns");
     rowQuarantined("a rating written as a decimal string", "reviews", "R91", "invalid_rating");
     rowQuarantined("a rating of 6", "reviews", "R92", "rating_out_of_range");
     rowQuarantined("a review from 2099", "reviews", "R93", "future_review_ts");

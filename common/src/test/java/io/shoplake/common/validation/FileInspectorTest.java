@@ -235,6 +235,22 @@ class FileInspectorTest {
   }
 
   @Test
+  void jsonKeysThatNameTheContractInAnotherLetterCaseRejectTheFile() throws Exception {
+    RawFormat events = new RawFormat("events", false, List.of("event_id", "user_id"));
+    FileInspection upper = inspect("unload.jsonl", events, bytes("{\"EVENT_ID\":\"E1\",\"USER_ID\":\"U\",\"X\":1}\n"
+        + "{\"EVENT_ID\":\"E2\"}\n"));
+    assertEquals("missing_columns", upper.reason());
+    assertEquals("line 1 names the contract's fields in another letter case [\"EVENT_ID\", \"USER_ID\"]; JSON keys"
+        + " are case-sensitive: the raw zone takes [\"event_id\", \"user_id\"]", upper.detail());
+    assertNull(inspect("fine.jsonl", events, bytes("{\"event_id\":\"E1\",\"EXTRA\":{\"user_id\":1}}\n")).reason(),
+        "one contract key is enough, and nested keys are not the line's");
+    assertNull(inspect("mixed.jsonl", events, bytes("{\"event_id\":\"E1\",\"USER_ID\":\"U\"}\n")).reason(),
+        "a key in another case beside a contract key is left to the rows' rules");
+    assertNull(inspect("broken-first.jsonl", events, bytes("not json\n{\"event_id\":\"E1\"}\n{\"event_id\":\"E2\"}\n"
+        + "{\"event_id\":\"E3\"}\n")).reason(), "the first object is the first line without a fault");
+  }
+
+  @Test
   void aHeaderWithoutTheContractColumnsIsToldAsSuch() throws Exception {
     FileInspection result = inspect("h.csv", CSV, bytes("\uFEFFid;name\n1;a\n"));
     assertEquals("missing_columns", result.reason());
