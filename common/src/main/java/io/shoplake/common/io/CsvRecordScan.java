@@ -40,6 +40,7 @@ public final class CsvRecordScan {
   private long lines;
   private boolean lineHasContent;
   private boolean afterCr;
+  private long lineBreaks; // every line break so far ('\r\n' once), for line numbers
 
   // Whole-file count.
   private int separator = UNKNOWN;
@@ -50,6 +51,8 @@ public final class CsvRecordScan {
   private boolean quotedLineBreak;
   private boolean strayLineBreak;
   private boolean mixedLineEnds; // a '\n' outside quotes that the file's '\r\n' or '\r' separator does not end at
+  private boolean fieldIsSpaces = true; // the field read so far holds nothing but spaces (or nothing)
+  private long quoteAfterSpaceLine; // the line (1-based) of the first quote opened after spaces, 0 when none
 
   /** Feeds the next characters of the file (after its UTF-8 decoding; a BOM already removed). */
   public void accept(CharSequence text) {
@@ -140,6 +143,7 @@ public final class CsvRecordScan {
     }
     afterCr = c == '\r';
     if (c == '\n' || c == '\r') {
+      lineBreaks++;
       if (lineHasContent) {
         lines++;
       }
@@ -172,6 +176,11 @@ public final class CsvRecordScan {
     if (c > ' ') {
       recordHasContent = true;
     }
+    // Not in the header (the first record), whose names are read apart and unquoted whatever the spaces.
+    if (state == State.UNQUOTED && c == '"' && fieldIsSpaces && quoteAfterSpaceLine == 0 && records > 0) {
+      quoteAfterSpaceLine = lineBreaks + 1;
+    }
+    fieldIsSpaces = c == ',' || (fieldIsSpaces && state != State.QUOTE_IN_QUOTED && (c == ' ' || c == '\t'));
     state = switch (state) {
       case FIELD_START -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
       case QUOTE_IN_QUOTED -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
@@ -185,5 +194,16 @@ public final class CsvRecordScan {
     }
     recordHasContent = false;
     state = State.FIELD_START;
+    fieldIsSpaces = true;
+  }
+
+  /**
+   * The line (1-based, by line breaks) of the first field after the header that opens a quote after spaces
+   * ({@code a, "b"}), or 0.
+   * RFC 4180 allows no quote in an unquoted field and Spark's reader takes such a field as unquoted, so its value
+   * would keep its quotes ({@code "b"}), or a comma inside them would split it.
+   */
+  public long quoteAfterSpaceLine() {
+    return quoteAfterSpaceLine;
   }
 }

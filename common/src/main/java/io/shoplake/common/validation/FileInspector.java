@@ -107,6 +107,9 @@ public final class FileInspector implements Serializable {
     }
   }
 
+  /** The reason of a CSV file with a quoted field opened after a space ({@link CsvRecordScan#quoteAfterSpaceLine}). */
+  public static final String QUOTE_AFTER_SPACE = "quote_after_space";
+
   /** The reason of a file whose name Hadoop cannot address; such a file is neither read nor copied. */
   public static final String UNSUPPORTED_NAME = "unsupported_name";
 
@@ -221,6 +224,11 @@ public final class FileInspector implements Serializable {
     }
     if (csv != null) {
       csv.finish();
+      if (csv.quoteAfterSpaceLine() > 0 && !csv.endsInsideQuotes()) {
+        return Check.fail(QUOTE_AFTER_SPACE, "line " + csv.quoteAfterSpaceLine() + " opens a quoted field after a"
+            + " space (as in 'a, \"b\"'): RFC 4180 reads such a field as unquoted, so its value would keep the quotes"
+            + " (\"b\") or be split at a comma inside them; export without spaces after the commas");
+      }
     }
     // A CSV file's rows are its records, which a lone '\r' ends too; a JSON Lines file's are its '\n' lines.
     if ((csv != null ? csv.dataRecords() : dataLines) == 0) {

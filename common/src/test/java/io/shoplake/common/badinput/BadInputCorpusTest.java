@@ -166,6 +166,9 @@ class BadInputCorpusTest {
     write("transactions", "uppercase-header.csv", TX_HEADER.toUpperCase(java.util.Locale.ROOT) + "\n" + tx("T37") + "\n");
     // A spreadsheet's export with two empty columns after the last one: a trailing ",," on every line.
     write("transactions", "trailing-commas.csv", TX_HEADER + ",,\n" + tx("T29") + ",,\n");
+    // A space after each comma, before quoted fields: read as unquoted, the values would keep their quotes.
+    write("transactions", "spaces-before-quotes.csv", TX_HEADER + "\n"
+        + "T45, \"C45\", \"P1\", 1, 10.00, 0, 0, USD, \"card\", completed, 2025-01-10T10:00:00Z, , US\n");
     // Columns the contract does not have, named alike but for letter case (one name to Spark).
     write("transactions", "extra-columns-by-case.csv", TX_HEADER + ",note,NOTE\n" + tx("T44") + ",a,b\n");
     write("transactions", "truncated.csv", TX_HEADER + "\n" + tx("T24") + "\n"
@@ -278,6 +281,8 @@ class BadInputCorpusTest {
     processed("a gzipped CSV file", "transactions", "T38", null, null);
     processed("a quoted line break in a gzipped CSV file", "transactions", "T39", "payment_method", "two\nlines");
     fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
+    fileQuarantined("quoted fields after a space", "transactions", "spaces-before-quotes.csv", "quote_after_space");
+    notProcessed("the row of a file with quoted fields after a space", "transactions", "T45");
     processed("two unnamed columns from trailing commas are left out", "transactions", "T29", "shipping_country",
         "US");
     processed("extra columns whose names differ only in letter case are left out", "transactions", "T44",

@@ -235,6 +235,20 @@ class FileInspectorTest {
   }
 
   @Test
+  void aQuotedFieldOpenedAfterASpaceRejectsTheFileNamingItsLine() throws Exception {
+    // 'a, "b"': Spark reads the field as unquoted, so customer_id "C2" kept its quotes in processed.
+    FileInspection spaced = inspect("spaced.csv", CSV, bytes("id,name\n1,Ann\n\n2,  \"Bo\"\n3, \"Cy\"\n"));
+    assertEquals(FileInspector.QUOTE_AFTER_SPACE, spaced.reason());
+    assertTrue(spaced.detail().startsWith("line 4 opens a quoted field after a space"), spaced.detail());
+    assertEquals(FileInspector.QUOTE_AFTER_SPACE, inspect("first.csv", CSV, bytes("id,name\r\n \"1\",Ann\r\n")).reason());
+    for (String fine : List.of("id,name\n1,\"a, \"\"b\"\"\"\n", "id,name\n1,\"Ann\" \n", "id,name\n1,a \"b\" c\n",
+        "id,name\n1,\"two\n lines, \"\"x\"\"\"\n", "\"id\", \"name\"\n1,Ann\n")) {
+      FileInspection result = inspect("fine.csv", CSV, bytes(fine));
+      assertNull(result.reason(), fine + ": " + result.detail());
+    }
+  }
+
+  @Test
   void jsonKeysThatNameTheContractInAnotherLetterCaseRejectTheFile() throws Exception {
     RawFormat events = new RawFormat("events", false, List.of("event_id", "user_id"));
     FileInspection upper = inspect("unload.jsonl", events, bytes("{\"EVENT_ID\":\"E1\",\"USER_ID\":\"U\",\"X\":1}\n"
