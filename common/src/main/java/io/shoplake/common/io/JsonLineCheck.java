@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -108,6 +109,28 @@ public final class JsonLineCheck {
    */
   static String fault(String line, FieldTexts read) {
     return faultOf(() -> JSON.createParser(line), read);
+  }
+
+  /**
+   * The top-level keys of a line that is one JSON object, in order, or an empty list for a line with a fault:
+   * one parse, the values skipped. For the file check's look at a file's first object.
+   */
+  public static List<String> keys(String line) {
+    List<String> keys = new ArrayList<>();
+    String fault = fault(line, new FieldTexts() {
+      @Override
+      public int indexOf(String field) {
+        keys.add(field);
+        return -1;
+      }
+
+      @Override
+      public void put(int index, String text) {}
+
+      @Override
+      public void leaveToSpark(boolean sparkReads) {}
+    });
+    return fault == null ? keys : List.of();
   }
 
   /** Where {@link #fault(String, FieldTexts)} puts the texts of the fields it reads. */

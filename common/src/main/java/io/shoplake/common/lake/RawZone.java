@@ -114,11 +114,13 @@ public final class RawZone {
         }
         for (FileStatus file : fs.listStatus(dateDir.getPath())) {
           String fileName = file.getPath().getName();
-          if (!file.isFile() && !hidden(fileName)) {
+          if (hidden(fileName)) {
+            continue;
+          }
+          if (!file.isFile()) {
             misplaced.add("not read: " + LakePaths.relativeToLake(file.getPath().toString()) + " is a folder"
                 + " inside a date folder (raw files go directly in raw/" + dataset + "/date=YYYY-MM-DD/)");
-          }
-          if (file.isFile() && !hidden(fileName)) {
+          } else {
             String uri = file.getPath().toString();
             files.add(new InputFile(uri, LakePaths.relativeToLake(uri), date, file.getLen(),
                 file.getModificationTime()));

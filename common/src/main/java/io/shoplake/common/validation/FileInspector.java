@@ -1,8 +1,5 @@
 package io.shoplake.common.validation;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvRecordScan;
 import io.shoplake.common.io.JsonLineCheck;
@@ -278,19 +275,7 @@ public final class FileInspector implements Serializable {
     if (fields.isEmpty()) {
       return null;
     }
-    List<String> keys = new ArrayList<>();
-    try (JsonParser parser = KEYS.createParser(object)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        keys.add(parser.getCurrentName());
-        parser.nextToken();
-        parser.skipChildren();
-      }
-    } catch (IOException e) {
-      return null; // the line's own check tells what is wrong with it
-    }
+    List<String> keys = JsonLineCheck.keys(object);
     if (keys.stream().anyMatch(fields::contains)) {
       return null;
     }
@@ -300,8 +285,6 @@ public final class FileInspector implements Serializable {
         + CsvHeaders.quoted(otherCase) + "; JSON keys are case-sensitive: the raw zone takes "
         + CsvHeaders.quoted(fields);
   }
-
-  private static final JsonFactory KEYS = new JsonFactory();
 
   /**
    * A hint for a JSON file that is one document, not JSON Lines, or "": a pretty-printed file (its first line

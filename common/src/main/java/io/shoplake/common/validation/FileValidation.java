@@ -60,7 +60,8 @@ public final class FileValidation implements LakeJob {
     List<String> warnings = new ArrayList<>();
     long alreadyChecked = 0;
     List<String> absent = new ArrayList<>();
-    for (RawFormat format : RawFormat.all(ctx.config())) {
+    List<RawFormat> formats = RawFormat.all(ctx.config());
+    for (RawFormat format : formats) {
       if (!rawZone.exists(format.dataset())) {
         absent.add(format.dataset());
         continue;
@@ -79,7 +80,7 @@ public final class FileValidation implements LakeJob {
       // Not an error here (a dataset may not have arrived yet), but the jobs of these datasets will fail on it,
       // and all of them missing is most often a wrong --lake-root.
       warnings.add("no raw folder for " + String.join(", ", absent) + " under " + ctx.paths().root() + "/raw"
-          + (absent.size() == RawFormat.all(ctx.config()).size() ? " (none at all: is the lake root right?)" : ""));
+          + (absent.size() == formats.size() ? " (none at all: is the lake root right?)" : ""));
     }
     if (candidates.isEmpty()) {
       warnings.add("no new or changed raw files to check");

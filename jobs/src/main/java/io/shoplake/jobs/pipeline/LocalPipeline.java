@@ -108,8 +108,9 @@ public final class LocalPipeline {
         stepArgs.addAll(step.arguments());
         JobOption.checkAll(step.job().options(launch.config()), JobArguments.parse(stepArgs.toArray(new String[0])));
       }
-      refuseOptionsOfStepsNotRun(steps, launch);
-      JobOption.checkKnown(NAME, options(steps, launch.config()), launch.arguments());
+      List<JobOption> options = options(steps, launch.config());
+      refuseOptionsOfStepsNotRun(options, launch);
+      JobOption.checkKnown(NAME, options, launch.arguments());
     } catch (UsageException e) {
       err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
       return JobOutcome.USAGE;
@@ -194,11 +195,11 @@ public final class LocalPipeline {
    * without {@code --extract-stg-core}): the general "takes no such argument" would not say that the flag is
    * what is missing.
    */
-  private static void refuseOptionsOfStepsNotRun(List<PipelineStep> steps, JobRunner.Launch launch) {
+  private static void refuseOptionsOfStepsNotRun(List<JobOption> options, JobRunner.Launch launch) {
     if (launch.arguments().launchedByGlue()) {
       return;
     }
-    List<String> taken = JobOption.knownKeys(options(steps, launch.config()));
+    List<String> taken = JobOption.knownKeys(options);
     List<String> withExtract = JobOption.knownKeys(options(steps(launch.config(), true), launch.config()));
     for (String key : launch.arguments().keys()) {
       if (!taken.contains(key) && withExtract.contains(key)) {
