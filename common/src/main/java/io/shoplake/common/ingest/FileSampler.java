@@ -8,6 +8,7 @@ import io.shoplake.common.dataset.RawDataset;
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.JsonLinesSource;
+import io.shoplake.common.io.LiteralPaths;
 import io.shoplake.common.lake.InputFile;
 import io.shoplake.common.rules.RawFields;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class FileSampler {
 
   private static Map<String, List<String>> jsonLines(SparkSession spark, InputFile file, int rows) {
     Map<String, List<String>> values = new LinkedHashMap<>();
-    List<Row> lines = spark.read().option("lineSep", "\n").text(file.path())
+    List<Row> lines = spark.read().option("lineSep", "\n").text(LiteralPaths.escaped(file.path()))
         .filter(org.apache.spark.sql.functions.not(org.apache.spark.sql.functions.col("value")
             .rlike(JsonLinesSource.BLANK_LINE)))
         .limit(rows).collectAsList();

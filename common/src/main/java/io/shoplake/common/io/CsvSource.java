@@ -86,7 +86,7 @@ public final class CsvSource {
           .option("quote", "\"")
           .option("escape", "\"")
           .option("multiLine", String.valueOf(whole))
-          .csv(group.getValue().stream().map(InputFile::path).toArray(String[]::new))
+          .csv(LiteralPaths.of(group.getValue()))
           .select(selected.toArray(new Column[0]));
       if (whole) {
         // The whole-file parser returns a line of blanks as a one-field record; the line reader skips it.

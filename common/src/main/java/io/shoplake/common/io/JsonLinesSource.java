@@ -65,7 +65,7 @@ public final class JsonLinesSource {
     Dataset<Row> lines = Lineage.withSourceFile(spark.read()
             .option("lineSep", "\n")
             .option("encoding", "UTF-8")
-            .text(files.stream().map(InputFile::path).toArray(String[]::new)))
+            .text(LiteralPaths.of(files)))
         .withColumn("value", Clean.withoutPrefix(Clean.withoutSuffix(col("value"), "\r"), "\uFEFF"))
         .filter(not(col("value").rlike(BLANK_LINE)));
     return readLines(lines, fields, corruptColumn, "source_file", "raw_date");

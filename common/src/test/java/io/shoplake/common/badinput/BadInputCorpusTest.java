@@ -159,6 +159,9 @@ class BadInputCorpusTest {
     write("transactions", (NAMES_IN_UTF8 ? "r\u00e9sum\u00e9" : "resume") + " %20 #2.csv", TX_HEADER + "\n" + tx("T42")
         + "\n");
     write("transactions", "a+b c.csv", TX_HEADER + "\n" + tx("T43") + "\n");
+    // Characters Spark's readers take as a pattern: read as one, such a name matched nothing and failed the job.
+    write("transactions", "sales[1].csv", TX_HEADER + "\n" + tx("T46") + "\n");
+    write("transactions", "back\\slash {v2} *final?.csv", TX_HEADER + "\n" + tx("T47") + "\n");
     // A landing zone's gzipped export, and one cut short in transfer.
     byte[] gzipped = gzip(TX_HEADER + "\n" + tx("T38") + "\n" + tx("T39", "\"two\nlines\"", "2025-01-10T10:00:00Z") + "\n");
     write("transactions", "gzipped.csv.gz", gzipped);
@@ -218,6 +221,7 @@ class BadInputCorpusTest {
     // A database unload's JSON: the contract's keys in capitals.
     write("clickstream", "upper-keys.jsonl", java.util.regex.Pattern.compile("\"([a-z_]+)\":").matcher(event("E140"))
         .replaceAll(key -> "\"" + key.group(1).toUpperCase(java.util.Locale.ROOT) + "\":") + "\n");
+    write("clickstream", "events[2].jsonl", event("E150") + "\n");
     write("clickstream", "all-arrays.jsonl", "[" + event("E120") + "]\n[" + event("E121") + "]\n");
 
     // --- reviews
@@ -278,6 +282,9 @@ class BadInputCorpusTest {
     processed("accents, '%' and '#' in the file name", "transactions", "T42", null, null);
     processed("a '+' beside a space in the file name", "transactions", "T43", "source_file",
         "raw/transactions/date=" + DATE + "/a+b c.csv");
+    processed("brackets in the file name", "transactions", "T46", null, null);
+    processed("a backslash, braces, '*' and '?' in the file name", "transactions", "T47", "source_file",
+        "raw/transactions/date=" + DATE + "/back\\slash {v2} *final?.csv");
     processed("a gzipped CSV file", "transactions", "T38", null, null);
     processed("a quoted line break in a gzipped CSV file", "transactions", "T39", "payment_method", "two\nlines");
     fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
@@ -313,6 +320,8 @@ class BadInputCorpusTest {
     rowQuarantined("an event in 2099", "clickstream", "E108", "future_event_ts");
     processed("a BOM and CRLF in JSON Lines", "clickstream_events", "E111", null, null);
     processed("a gzipped JSON Lines file", "clickstream_events", "E131", null, null);
+    processed("brackets in a JSON Lines file's name", "clickstream_events", "E150", "source_file",
+        "raw/clickstream/date=" + DATE + "/events[2].jsonl");
     fileQuarantined("a file of JSON arrays", "clickstream", "all-arrays.jsonl", "not_json_lines");
     fileQuarantined("JSON keys in capitals", "clickstream", "upper-keys.jsonl", "missing_columns");
     rowQuarantined("a rating written as a decimal string", "reviews", "R91", "invalid_rating");
@@ -341,12 +350,13 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, extra-columns-by-case 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 3.
-    assertEquals(43L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, extra-columns-by-case 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 5.
+    assertEquals(45L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());
-    assertEquals(92L, recordsByDataset.get("clickstream")); // 88 non-blank lines + 2 in the CRLF file + 2 gzipped
+    // 88 non-blank lines + 2 in the CRLF file + 2 gzipped + 1 in a file whose name has brackets
+    assertEquals(93L, recordsByDataset.get("clickstream"));
     assertEquals(recordsByDataset.get("clickstream"), manifests.get("clickstream").getRowsRead());
     for (RunManifest m : manifests.values()) {
       assertEquals(m.getRowsRead(), m.getRowsWritten() + m.getRowsRejected() + m.getRowsSkipped(), m.getJob());

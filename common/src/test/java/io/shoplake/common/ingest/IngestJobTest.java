@@ -119,7 +119,8 @@ class IngestJobTest {
     TestLake lake = new TestLake(dir.resolve("case"));
     JobHarness jobs = new JobHarness(lake);
     lake.writeRaw("partners", "2025-01-04", "a.csv", "Partner ID,Name,name", List.of("1,Acme,acme"));
-    lake.writeRaw("partners", "2025-01-04", "b.csv", "Partner ID,Name", List.of("2,Beta"));
+    // A name Spark would take as a pattern: the sampler and the read must both find the file.
+    lake.writeRaw("partners", "2025-01-04", "b[2].csv", "Partner ID,Name", List.of("2,Beta"));
     JobOutcome outcome = jobs.run(new IngestJob(), "--dataset", "partners");
     assertEquals(0, outcome.exitCode(), jobs.stderr());
     assertEquals(1, outcome.manifest().orElseThrow().getRowsWritten());
@@ -133,7 +134,7 @@ class IngestJobTest {
   void ingestsJsonLinesAndRefusesBadArguments() {
     TestLake lake = new TestLake(dir.resolve("json"));
     JobHarness jobs = new JobHarness(lake);
-    lake.writeJsonLines("devices", "2025-02-01", "d.jsonl", List.of(
+    lake.writeJsonLines("devices", "2025-02-01", "d[1]*.jsonl", List.of(
         "{\"id\": 1, \"active\": true, \"seen\": \"2025-02-01\", \"meta\": {\"os\": \"x\"}}",
         "{\"id\": 2, \"active\": false, \"seen\": \"2025-02-01\"}"));
     JobOutcome outcome = jobs.run(new IngestJob(), "--dataset", "devices");

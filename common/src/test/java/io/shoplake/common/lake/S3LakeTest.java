@@ -117,11 +117,13 @@ class S3LakeTest {
 
   /** Object keys with spaces, '+' and a compressed export: read, and their rows named after the keys. */
   @Test
-  void keysWithSpacesAndPlusAndGzippedFilesAreReadOnS3() throws IOException {
+  void keysWithSpacesPlusPatternCharactersAndGzippedFilesAreReadOnS3() throws IOException {
     TestLake local = TinyShop.create(dir.resolve("names"));
     String row = ",C1,P1,1,10.00,0,0,USD,card,completed,2025-01-02T10:00:00Z,a@example.com,US";
     local.writeRaw("transactions", "2025-01-02", "sales 2025 (1).csv", TestLake.TRANSACTIONS_HEADER,
         List.of("S1" + row));
+    local.writeRaw("transactions", "2025-01-02", "export[1] {v2}*?.csv", TestLake.TRANSACTIONS_HEADER,
+        List.of("S3" + row));
     java.nio.file.Path gz = local.root().resolve("raw/transactions/date=2025-01-02/a+b c.csv.gz");
     try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
       out.write((TestLake.TRANSACTIONS_HEADER + "\nS2" + row + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -134,8 +136,8 @@ class S3LakeTest {
     OUTPUT.add(jobs.stdout() + jobs.stderr());
     assertEquals(0, run.exitCode(), jobs.stderr());
     assertEquals(List.of("raw/transactions/date=2025-01-02/a+b c.csv.gz",
-            "raw/transactions/date=2025-01-02/sales 2025 (1).csv"),
-        jobs.read("processed/transactions").filter("transaction_id in ('S1', 'S2')").orderBy("transaction_id")
+            "raw/transactions/date=2025-01-02/export[1] {v2}*?.csv", "raw/transactions/date=2025-01-02/sales 2025 (1).csv"),
+        jobs.read("processed/transactions").filter("transaction_id in ('S1', 'S2', 'S3')").orderBy("transaction_id")
             .select("source_file").as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted()
             .toList());
   }
