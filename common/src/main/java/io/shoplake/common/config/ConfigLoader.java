@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.shoplake.common.io.LiteralPaths;
 import java.io.File;
 import java.util.HashMap;
 import java.util.List;
@@ -407,7 +408,10 @@ public final class ConfigLoader {
    * Refuses a lake root that would land somewhere the user did not mean, before anything is written: a leading
    * {@code ~} (only a shell expands it, and not in quotes or a config file: the lake became a folder named
    * {@code ~} under the working folder) and a {@code file:} URI with a relative path ({@code file:lake}, which
-   * Hadoop resolves against a folder of its own, not the working folder).
+   * Hadoop resolves against a folder of its own, not the working folder). Refuses a root holding a glob character
+   * too: the jobs read the lake's own datasets by their folder's path, which Spark expands as a pattern (the run
+   * then failed with "Path does not exist" on folders that were there). Raw file names may hold them
+   * ({@link LiteralPaths}); the root is the user's choice, so a one-line refusal costs nothing.
    */
   static void checkLakeRoot(String root) {
     if (root.startsWith("~")) {
@@ -417,6 +421,10 @@ public final class ConfigLoader {
     if (root.startsWith("file:") && !root.startsWith("file:/")) {
       throw new UsageException("Cannot use lake root '" + root + "': a file: URI takes an absolute path (file:///...);"
           + " or give a plain path");
+    }
+    if (LiteralPaths.hasGlobCharacter(root)) {
+      throw new UsageException("Cannot use lake root '" + root + "': Spark reads a path holding any of { } [ ] * ? \\"
+          + " as a pattern, so the jobs would not find the lake's own folders; choose a folder without them");
     }
   }
 }

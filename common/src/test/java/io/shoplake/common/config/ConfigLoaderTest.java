@@ -49,8 +49,13 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(JobArguments.parse("--lake-root", "file:lake")));
     assertEquals("Cannot use lake root 'file:lake': a file: URI takes an absolute path (file:///...); or give a plain"
         + " path", relative.getMessage());
+    // Spark takes such a path as a pattern: the jobs failed with "Path does not exist" on the lake's own folders.
+    UsageException pattern = assertThrows(UsageException.class,
+        () -> ConfigLoader.load(JobArguments.parse("--lake-root", "/tmp/lake[x]")));
+    assertEquals("Cannot use lake root '/tmp/lake[x]': Spark reads a path holding any of { } [ ] * ? \\ as a pattern,"
+        + " so the jobs would not find the lake's own folders; choose a folder without them", pattern.getMessage());
     for (String fine : new String[] {"lake", "./lake", "/tmp/lake", "file:/tmp/lake", "file:///tmp/lake",
-        "s3a://bucket/lake", "/tmp/a~b"}) {
+        "s3a://bucket/lake", "/tmp/a~b", "/tmp/my lake (2)/+x"}) {
       assertEquals(fine, ConfigLoader.load(JobArguments.parse("--lake-root", fine)).lakeRoot());
     }
   }
