@@ -213,6 +213,12 @@ public final class SparkSessions {
     spark.conf().set("spark.sql.ansi.enabled", "false");
     spark.conf().set("spark.sql.parquet.compression.codec", "snappy");
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    // A time before 1900 (a sentinel such as 0001-01-01T00:00:00Z, Excel's 1899-12-30) is valid by the contract,
+    // but Spark refuses by default to write it to Parquet ("WRITE_ANCIENT_DATETIME", for readers of Spark 2 and
+    // Hive 2's calendar), and the whole job failed on every rerun. Written as it is, in the calendar Athena,
+    // Trino, DuckDB and Spark 3 read.
+    spark.conf().set("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED");
+    spark.conf().set("spark.sql.parquet.datetimeRebaseModeInRead", "CORRECTED");
     spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     if (config.shufflePartitions() > 0) {
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));

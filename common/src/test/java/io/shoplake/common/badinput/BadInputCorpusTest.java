@@ -162,6 +162,8 @@ class BadInputCorpusTest {
     // Characters Spark's readers take as a pattern: read as one, such a name matched nothing and failed the job.
     write("transactions", "sales[1].csv", TX_HEADER + "\n" + tx("T46") + "\n");
     write("transactions", "back\\slash {v2} *final?.csv", TX_HEADER + "\n" + tx("T47") + "\n");
+    // Sentinel times of other systems (.NET's DateTime.MinValue): valid by the contract, before Parquet's 1900 limit.
+    write("transactions", "sentinel-time.csv", TX_HEADER + "\n" + tx("T48", "card", "0001-01-01T00:00:00Z") + "\n");
     // A landing zone's gzipped export, and one cut short in transfer.
     byte[] gzipped = gzip(TX_HEADER + "\n" + tx("T38") + "\n" + tx("T39", "\"two\nlines\"", "2025-01-10T10:00:00Z") + "\n");
     write("transactions", "gzipped.csv.gz", gzipped);
@@ -230,7 +232,7 @@ class BadInputCorpusTest {
       reviews.add(review("R" + i, "4", "2025-01-10T10:00:00Z"));
     }
     reviews.addAll(List.of(review("R91", "\"5.0\"", "2025-01-10T10:00:00Z"), review("R92", "6", "2025-01-10T10:00:00Z"),
-        review("R93", "3", "2099-01-01T00:00:00Z")));
+        review("R93", "3", "2099-01-01T00:00:00Z"), review("R94", "4", "1899-12-30 00:00:00")));
     write("reviews", "r.jsonl", String.join("\n", reviews) + "\n");
 
     for (LakeJob job : List.of(new TransactionEtl(), new ProductEnrichment(), new ReviewEtl(), new ClickstreamEtl())) {
@@ -286,6 +288,9 @@ class BadInputCorpusTest {
     processed("a backslash, braces, '*' and '?' in the file name", "transactions", "T47", "source_file",
         "raw/transactions/date=" + DATE + "/back\\slash {v2} *final?.csv");
     processed("a gzipped CSV file", "transactions", "T38", null, null);
+    // The partition year, not the timestamp: java.sql.Timestamp shows a time before 1582 in another calendar.
+    processed("a time before 1900 (a sentinel of another system)", "transactions", "T48", "year", 1);
+    processed("Excel's day zero as a review time", "reviews", "R94", "year", 1899);
     processed("a quoted line break in a gzipped CSV file", "transactions", "T39", "payment_method", "two\nlines");
     fileQuarantined("a gzipped file cut short", "transactions", "cut-short.csv.gz", "corrupt_compression");
     fileQuarantined("quoted fields after a space", "transactions", "spaces-before-quotes.csv", "quote_after_space");
@@ -350,8 +355,9 @@ class BadInputCorpusTest {
       }
     }
     // quoting.csv holds 24 records (its two blank lines are none), crlf-bom 2, stray-cr 1, truncated 2, mac-cr 2,
-    // trailing-commas 1, extra-columns-by-case 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 5.
-    assertEquals(45L, recordsByDataset.get("transactions"), listing.toString());
+    // trailing-commas 1, extra-columns-by-case 1, mixed-line-ends 4, uppercase-header 1, gzipped 2, odd names 5,
+    // sentinel-time 1.
+    assertEquals(46L, recordsByDataset.get("transactions"), listing.toString());
     assertEquals(recordsByDataset.get("transactions"), manifests.get("transactions").getRowsRead());
     assertEquals(recordsByDataset.get("products"), manifests.get("products").getRowsRead());
     assertEquals(recordsByDataset.get("reviews"), manifests.get("reviews").getRowsRead());
