@@ -53,6 +53,9 @@ public final class CsvRecordScan {
   private boolean mixedLineEnds; // a '\n' outside quotes that the file's '\r\n' or '\r' separator does not end at
   private boolean fieldIsSpaces = true; // the field read so far holds nothing but spaces (or nothing)
   private long quoteAfterSpaceLine; // the line (1-based) of the first quote opened after spaces, 0 when none
+  private int fields = 1; // of the record read so far (its commas outside quotes, plus one)
+  private int widestRecord;
+  private long widestRecordLine;
 
   /** Feeds the next characters of the file (after its UTF-8 decoding; a BOM already removed). */
   public void accept(CharSequence text) {
@@ -180,6 +183,10 @@ public final class CsvRecordScan {
     if (state == State.UNQUOTED && c == '"' && fieldIsSpaces && quoteAfterSpaceLine == 0 && records > 0) {
       quoteAfterSpaceLine = lineBreaks + 1;
     }
+    if (c == ',' && ++fields > widestRecord) {
+      widestRecord = fields;
+      widestRecordLine = lineBreaks + 1;
+    }
     fieldIsSpaces = c == ',' || (fieldIsSpaces && state != State.QUOTE_IN_QUOTED && (c == ' ' || c == '\t'));
     state = switch (state) {
       case FIELD_START -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
@@ -195,6 +202,22 @@ public final class CsvRecordScan {
     recordHasContent = false;
     state = State.FIELD_START;
     fieldIsSpaces = true;
+    fields = 1;
+  }
+
+  /**
+   * The most fields of one record, the header included, counted as the whole-file reader splits them (commas
+   * outside quotes, plus one); 1 when no record has a comma. Spark's CSV reader stops at a fixed number of
+   * fields per record ({@code maxColumns}, 20480) and fails the whole read, where a record with another wrong
+   * number of fields is one malformed row.
+   */
+  public int widestRecord() {
+    return Math.max(1, widestRecord);
+  }
+
+  /** The line (1-based) where the widest record reached its width, or 0 when no record has a comma. */
+  public long widestRecordLine() {
+    return widestRecordLine;
   }
 
   /**

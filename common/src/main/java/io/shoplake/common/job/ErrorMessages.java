@@ -35,7 +35,8 @@ public final class ErrorMessages {
       text = ours.getMessage();
     } else {
       String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-      text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"));
+      text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"))
+          + csvWidthHint(error);
     }
     text = text.replaceAll("\\s*\\R\\s*", " ").trim();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
@@ -54,6 +55,23 @@ public final class ErrorMessages {
     }
     return " (this JVM names files in " + fileNameEncoding + ", from its locale: run it under a UTF-8 locale,"
         + " e.g. LC_ALL=C.UTF-8)";
+  }
+
+  /**
+   * What an index error from Spark's CSV parser means, or "": a record with more fields than the reader takes
+   * ({@code maxColumns}, 20480) fails the whole read with nothing but the index in its message. Validate rejects
+   * such a file ({@code too_many_fields}), but a job run on files validate never checked, or accepted before that
+   * check existed, meets it here.
+   */
+  static String csvWidthHint(Throwable error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t.getClass().getName().equals("com.univocity.parsers.common.TextParsingException") && t.getMessage() != null
+          && t.getMessage().contains("ArrayIndexOutOfBoundsException")) {
+        return " (a CSV record has more fields than Spark's reader takes, 20480: a corrupt line; validate rejects"
+            + " such a file as too_many_fields, and checks again a file it accepted before once the file changes)";
+      }
+    }
+    return "";
   }
 
   public static String stackTrace(Throwable error) {

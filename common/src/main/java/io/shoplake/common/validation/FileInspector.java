@@ -107,6 +107,12 @@ public final class FileInspector implements Serializable {
   /** The reason of a CSV file with a quoted field opened after a space ({@link CsvRecordScan#quoteAfterSpaceLine}). */
   public static final String QUOTE_AFTER_SPACE = "quote_after_space";
 
+  /** The reason of a CSV file with a record of more fields than Spark's reader takes ({@link #MAX_CSV_FIELDS}). */
+  public static final String TOO_MANY_FIELDS = "too_many_fields";
+
+  /** Spark's CSV option {@code maxColumns} at its default: a record with more fields fails the whole read. */
+  static final int MAX_CSV_FIELDS = 20480;
+
   /** The reason of a file whose name Hadoop cannot address; such a file is neither read nor copied. */
   public static final String UNSUPPORTED_NAME = "unsupported_name";
 
@@ -225,6 +231,11 @@ public final class FileInspector implements Serializable {
         return Check.fail(QUOTE_AFTER_SPACE, "line " + csv.quoteAfterSpaceLine() + " opens a quoted field after a"
             + " space (as in 'a, \"b\"'): RFC 4180 reads such a field as unquoted, so its value would keep the quotes"
             + " (\"b\") or be split at a comma inside them; export without spaces after the commas");
+      }
+      if (csv.widestRecord() > MAX_CSV_FIELDS) {
+        return Check.fail(TOO_MANY_FIELDS, String.format(Locale.ROOT, "the record on line %d has %,d fields: Spark's"
+            + " CSV reader stops at %,d and fails the whole file (a corrupt line, or a file that is not this dataset's)",
+            csv.widestRecordLine(), csv.widestRecord(), MAX_CSV_FIELDS));
       }
     }
     // A CSV file's rows are its records, which a lone '\r' ends too; a JSON Lines file's are its '\n' lines.

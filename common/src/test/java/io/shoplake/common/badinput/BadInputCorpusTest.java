@@ -162,6 +162,8 @@ class BadInputCorpusTest {
     // Characters Spark's readers take as a pattern: read as one, such a name matched nothing and failed the job.
     write("transactions", "sales[1].csv", TX_HEADER + "\n" + tx("T46") + "\n");
     write("transactions", "back\\slash {v2} *final?.csv", TX_HEADER + "\n" + tx("T47") + "\n");
+    // A corrupt line of more fields than Spark's CSV reader takes: it failed the whole read, on every rerun.
+    write("transactions", "corrupt-wide-line.csv", TX_HEADER + "\n" + tx("T49") + "\nT50" + ",".repeat(25_000) + "\n");
     // Sentinel times of other systems (.NET's DateTime.MinValue): valid by the contract, before Parquet's 1900 limit.
     write("transactions", "sentinel-time.csv", TX_HEADER + "\n" + tx("T48", "card", "0001-01-01T00:00:00Z") + "\n");
     // A landing zone's gzipped export, and one cut short in transfer.
@@ -288,6 +290,8 @@ class BadInputCorpusTest {
     processed("a backslash, braces, '*' and '?' in the file name", "transactions", "T47", "source_file",
         "raw/transactions/date=" + DATE + "/back\\slash {v2} *final?.csv");
     processed("a gzipped CSV file", "transactions", "T38", null, null);
+    fileQuarantined("a line of 25,001 fields", "transactions", "corrupt-wide-line.csv", "too_many_fields");
+    notProcessed("the good row of a file with a line of 25,001 fields", "transactions", "T49");
     // The partition year, not the timestamp: java.sql.Timestamp shows a time before 1582 in another calendar.
     processed("a time before 1900 (a sentinel of another system)", "transactions", "T48", "year", 1);
     processed("Excel's day zero as a review time", "reviews", "R94", "year", 1899);

@@ -1,11 +1,18 @@
 package io.shoplake.common.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoplake.common.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The one line a failure prints: what a user can do about a file name the JVM cannot encode. */
+/** The one line a failure prints: what a user can do about a file name the JVM cannot encode, a too-wide CSV record. */
 class ErrorMessagesTest {
   private static final InvalidPathException UNMAPPABLE = new InvalidPathException("/lake/raw/r\uFFFDsum\uFFFD.csv",
       "Malformed input or input contains unmappable characters");
@@ -17,6 +24,20 @@ class ErrorMessagesTest {
     assertEquals("", ErrorMessages.fileNameHint(UNMAPPABLE, "UTF-8"), "under UTF-8 the name is not the locale's fault");
     assertEquals("", ErrorMessages.fileNameHint(new InvalidPathException("a\u0000b", "Nul character not allowed"),
         "ANSI_X3.4-1968"));
+  }
+
+  @Test
+  void aCsvRecordWiderThanSparksReaderIsNamedAsSuch(@TempDir Path dir) throws IOException {
+    // What a job meets on a file validate never checked: Spark's own failure, with only an index in its message.
+    Path wide = dir.resolve("wide.csv");
+    Files.writeString(wide, "id\n1" + ",".repeat(20_480) + "\n");
+    Exception failure = assertThrows(Exception.class,
+        () -> SharedSpark.get().read().option("header", "true").csv(wide.toString()).collectAsList());
+    String line = ErrorMessages.oneLine(failure);
+    assertTrue(line.endsWith(" (a CSV record has more fields than Spark's reader takes, 20480: a corrupt line; validate"
+        + " rejects such a file as too_many_fields, and checks again a file it accepted before once the file changes)"),
+        line);
+    assertEquals("", ErrorMessages.csvWidthHint(new ArrayIndexOutOfBoundsException(3)));
   }
 
   @Test

@@ -249,6 +249,21 @@ class FileInspectorTest {
   }
 
   @Test
+  void aRecordWiderThanSparksCsvReaderRejectsTheFileNamingItsLine() throws Exception {
+    // Spark's reader fails the whole read past 20,480 fields (maxColumns): the job failed on every rerun.
+    String wide = "id,name\n1,Ann\n2" + ",".repeat(FileInspector.MAX_CSV_FIELDS) + "\n3,Cy\n";
+    FileInspection rejected = inspect("wide.csv", CSV, bytes(wide));
+    assertEquals(FileInspector.TOO_MANY_FIELDS, rejected.reason());
+    assertEquals("the record on line 3 has 20,481 fields: Spark's CSV reader stops at 20,480 and fails the whole file"
+        + " (a corrupt line, or a file that is not this dataset's)", rejected.detail());
+    // Exactly the limit, and commas inside a quoted field (one field), are read.
+    for (String fine : List.of("id,name\n2" + ",".repeat(FileInspector.MAX_CSV_FIELDS - 1) + "\n",
+        "id,name\n1,\"" + ",".repeat(30_000) + "\"\n", "id,name\n1,\"a\n" + ",".repeat(30_000) + "\"\n")) {
+      assertNull(inspect("fine.csv", CSV, bytes(fine)).reason());
+    }
+  }
+
+  @Test
   void jsonKeysThatNameTheContractInAnotherLetterCaseRejectTheFile() throws Exception {
     RawFormat events = new RawFormat("events", false, List.of("event_id", "user_id"));
     FileInspection upper = inspect("unload.jsonl", events, bytes("{\"EVENT_ID\":\"E1\",\"USER_ID\":\"U\",\"X\":1}\n"
