@@ -53,7 +53,9 @@ class JdbcExtractTest {
     // Legacy MySQL rows: Connector/J's default failed the whole read at the first zero date.
     db.execute("SET SESSION sql_mode = '';"
         + " UPDATE orders SET created_at = '0000-00-00 00:00:00' WHERE id = 1;"
-        + " UPDATE orders SET updated_at = '0000-00-00 00:00:00' WHERE id IN (2, 3);");
+        + " UPDATE orders SET updated_at = '0000-00-00 00:00:00' WHERE id IN (2, 3);"
+        // MySQL's smallest DATETIME, another legacy placeholder: Spark refused by default to write it to Parquet.
+        + " UPDATE orders SET created_at = '1000-01-01 00:00:00' WHERE id = 4;");
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
     JobOutcome first = jobs.run(new JdbcExtract());
     assertEquals(0, first.exitCode(), jobs.stderr());
@@ -63,6 +65,8 @@ class JdbcExtractTest {
     assertEquals(Map.of("zero_updated_at", 2L), m.getRejectedByReason());
     assertEquals(288, jobs.read("processed/stg_core/orders").count());
     assertEquals(1, jobs.read("processed/stg_core/orders").filter("id = 1 and created_at is null").count());
+    assertEquals(1, jobs.read("processed/stg_core/orders")
+        .filter("id = 4 and created_at = timestamp'1000-01-01 00:00:00'").count());
     Dataset<Row> quarantined = jobs.read("quarantine/stg_core/orders");
     assertEquals(List.of(2L, 3L), quarantined.orderBy("id").select("id").as(org.apache.spark.sql.Encoders.LONG())
         .collectAsList());
