@@ -120,6 +120,10 @@ public final class RawZone {
           if (!file.isFile()) {
             misplaced.add("not read: " + LakePaths.relativeToLake(file.getPath().toString()) + " is a folder"
                 + " inside a date folder (raw files go directly in raw/" + dataset + "/date=YYYY-MM-DD/)");
+          } else if (fileName.endsWith(COPY_IN_PROGRESS)) {
+            misplaced.add("not read: " + LakePaths.relativeToLake(file.getPath().toString()) + " is a copy in"
+                + " progress (hadoop fs -put's temporary name): it is read under its final name, once the copy ends;"
+                + " a copy that was cut off leaves it behind, so copy the file again");
           } else {
             String uri = file.getPath().toString();
             files.add(new InputFile(uri, LakePaths.relativeToLake(uri), date, file.getLen(),
@@ -133,6 +137,13 @@ public final class RawZone {
       throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * The suffix of a file {@code hadoop fs -put} (or {@code -cp}) is still writing; renamed to its final name when
+   * the copy ends. Spark's file readers skip such a file (as they skip hidden ones), so one listed as raw was
+   * checked and counted but read as no rows, and the run's record check failed it on every rerun.
+   */
+  private static final String COPY_IN_PROGRESS = "._COPYING_";
 
   /** Marker and hidden entries ({@code _SUCCESS}, {@code .crc}, a Finder's {@code .DS_Store}): never data. */
   private static boolean hidden(String name) {

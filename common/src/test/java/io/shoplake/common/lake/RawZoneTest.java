@@ -30,6 +30,7 @@ class RawZoneTest {
     file("raw/t/date=2025-3-2/c.csv");
     file("raw/t/2025-03-03/d.csv");
     file("raw/t/_temporary/e.csv");
+    file("raw/t/date=2025-03-01/f.csv._COPYING_"); // hadoop fs -put's name until the copy ends: Spark skips it
     RawZone zone = new RawZone(new LakePaths(lake.toUri().toString()), new Configuration(), FileScreen.NONE);
 
     List<InputFile> files = zone.list("t", Optional.empty());
@@ -37,6 +38,9 @@ class RawZoneTest {
     assertEquals(List.of("raw/t/date=2025-03-01/a.csv"), files.stream().map(InputFile::relativePath).toList());
     assertEquals(List.of(
         "not read: raw/t/2025-03-03 is not a date=YYYY-MM-DD folder (raw files go in raw/t/date=YYYY-MM-DD/)",
+        "not read: raw/t/date=2025-03-01/f.csv._COPYING_ is a copy in progress (hadoop fs -put's temporary name): it"
+            + " is read under its final name, once the copy ends; a copy that was cut off leaves it behind, so copy"
+            + " the file again",
         "not read: raw/t/date=2025-03-01/nested is a folder inside a date folder (raw files go directly in"
             + " raw/t/date=YYYY-MM-DD/)",
         "not read: raw/t/date=2025-3-2 is not a date=YYYY-MM-DD folder (raw files go in raw/t/date=YYYY-MM-DD/)",
