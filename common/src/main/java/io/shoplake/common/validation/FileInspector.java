@@ -94,6 +94,11 @@ public final class FileInspector implements Serializable {
         if (check.reason == null && size == 0) {
           check = Check.fail("empty", "0 bytes");
         }
+        String suffix = codecSuffixInAnotherCase(path.getName());
+        if ("not_utf8".equals(check.reason) && suffix != null) {
+          check = Check.fail(check.reason, check.detail + " (its name ends in '" + suffix + "', and Hadoop decompresses"
+              + " only the lower-case '" + suffix.toLowerCase(Locale.ROOT) + "': rename it)");
+        }
         return new FileInspection(uri, size, hash, check.reason, check.detail, check.records, check.wholeFileRead,
             check.extraColumns);
       }
@@ -396,6 +401,17 @@ public final class FileInspector implements Serializable {
     }
     if (startsWith(bytes, start, end, 0x1F, 0x8B)) {
       return "gzip-compressed without a .gz name";
+    }
+    return null;
+  }
+
+  /** The compression suffix {@code name} ends in with another letter case ({@code .GZ}), or null. */
+  static String codecSuffixInAnotherCase(String name) {
+    for (String suffix : List.of(".gz", ".bz2", ".deflate")) {
+      int at = name.length() - suffix.length();
+      if (at > 0 && name.regionMatches(true, at, suffix, 0, suffix.length()) && !name.endsWith(suffix)) {
+        return name.substring(at);
+      }
     }
     return null;
   }

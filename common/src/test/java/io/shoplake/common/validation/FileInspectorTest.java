@@ -92,6 +92,13 @@ class FileInspectorTest {
     }
     FileInspection misnamed = inspect("export.csv", CSV, gz.toByteArray());
     assertTrue(misnamed.detail().contains("gzip-compressed without a .gz name"), misnamed.detail());
+    // A name in capitals, as some Windows tools write it: Hadoop's codecs match the lower-case suffix only.
+    FileInspection upper = inspect("EXPORT.CSV.GZ", CSV, gz.toByteArray());
+    assertEquals("not_utf8", upper.reason());
+    assertTrue(upper.detail().endsWith(" (its name ends in '.GZ', and Hadoop decompresses only the lower-case '.gz':"
+        + " rename it)"), upper.detail());
+    assertEquals(null, FileInspector.codecSuffixInAnotherCase("export.csv.gz"));
+    assertEquals(".Bz2", FileInspector.codecSuffixInAnotherCase("export.csv.Bz2"));
   }
 
   @Test
