@@ -68,6 +68,14 @@ public final class FileInspector implements Serializable {
             + " Hadoop's paths cannot take in a file name (the local file system and the readers fail on it);"
             + " rename it, e.g. with '-' for ':'", 0, false, List.of());
       }
+      Optional<CompressionCodec> named = RawFileContent.codec(path, hadoopConf.get());
+      if (named.isPresent() && !READ_CODECS.contains(named.get().getDefaultExtension())) {
+        return new FileInspection(uri, size, null, UNSUPPORTED_COMPRESSION, "'" + path.getName() + "' is named as"
+            + " compressed with " + named.get().getClass().getSimpleName().replace("Codec", "") + " ("
+            + named.get().getDefaultExtension() + "), which the raw zone does not read (zstd needs a native library"
+            + " Spark may lack; Hadoop's lz4 and snappy read only Hadoop's own framing, not the command-line tools'"
+            + " files); send it as .gz, .bz2 or .deflate, or plain", 0, false, List.of());
+      }
       if (size > maxFileBytes) {
         return new FileInspection(uri, size, null, "too_large",
             size + " bytes, over the limit of " + maxFileBytes + " (shoplake.validate.max-file-size)", 0, false,
@@ -117,6 +125,17 @@ public final class FileInspector implements Serializable {
 
   /** Spark's CSV option {@code maxColumns} at its default: a record with more fields fails the whole read. */
   static final int MAX_CSV_FIELDS = 20480;
+
+  /**
+   * The reason of a file whose name asks for a compression the raw zone does not read ({@code .zst}, {@code .lz4},
+   * {@code .snappy}): Hadoop knows their codecs by name, but zstd needs a native library Spark may not have (the
+   * check itself failed with "native zStandard library not available", on every rerun), and its lz4 and snappy
+   * codecs read Hadoop's own block framing, not the files the command-line tools write. Refused by name, unread.
+   */
+  public static final String UNSUPPORTED_COMPRESSION = "unsupported_compression";
+
+  /** The compressions the raw zone reads, by their file name extension. */
+  private static final java.util.Set<String> READ_CODECS = java.util.Set.of(".gz", ".bz2", ".deflate");
 
   /** The reason of a file whose name Hadoop cannot address; such a file is neither read nor copied. */
   public static final String UNSUPPORTED_NAME = "unsupported_name";

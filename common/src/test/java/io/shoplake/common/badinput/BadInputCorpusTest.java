@@ -164,6 +164,8 @@ class BadInputCorpusTest {
     write("transactions", "back\\slash {v2} *final?.csv", TX_HEADER + "\n" + tx("T47") + "\n");
     // A corrupt line of more fields than Spark's CSV reader takes: it failed the whole read, on every rerun.
     write("transactions", "corrupt-wide-line.csv", TX_HEADER + "\n" + tx("T49") + "\nT50" + ",".repeat(25_000) + "\n");
+    // A zstd export (Snowflake, Kafka Connect): Hadoop's codec needs a native library, and the check failed on it.
+    write("transactions", "unload.csv.zst", TX_HEADER + "\n" + tx("T52") + "\n");
     // A copy cut off in 'hadoop fs -put': Spark's readers skip its temporary name, so it was counted but never read.
     write("transactions", "cut-off-copy.csv._COPYING_", TX_HEADER + "\n" + tx("T51") + "\n");
     // Sentinel times of other systems (.NET's DateTime.MinValue): valid by the contract, before Parquet's 1900 limit.
@@ -293,6 +295,7 @@ class BadInputCorpusTest {
         "raw/transactions/date=" + DATE + "/back\\slash {v2} *final?.csv");
     processed("a gzipped CSV file", "transactions", "T38", null, null);
     notProcessed("the row of a copy in progress (._COPYING_)", "transactions", "T51");
+    fileQuarantined("a zstd-compressed file", "transactions", "unload.csv.zst", "unsupported_compression");
     fileQuarantined("a line of 25,001 fields", "transactions", "corrupt-wide-line.csv", "too_many_fields");
     notProcessed("the good row of a file with a line of 25,001 fields", "transactions", "T49");
     // The partition year, not the timestamp: java.sql.Timestamp shows a time before 1582 in another calendar.

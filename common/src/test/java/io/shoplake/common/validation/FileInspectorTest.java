@@ -98,6 +98,14 @@ class FileInspectorTest {
     assertTrue(upper.detail().endsWith(" (its name ends in '.GZ', and Hadoop decompresses only the lower-case '.gz':"
         + " rename it)"), upper.detail());
     assertEquals(null, FileInspector.codecSuffixInAnotherCase("export.csv.gz"));
+    // Compressions Hadoop knows by name but the raw zone does not read: refused by name, before any read (zstd's
+    // codec threw "native zStandard library not available", failing the whole check).
+    for (String name : List.of("export.csv.zst", "export.csv.lz4", "export.csv.snappy")) {
+      FileInspection refused = inspect(name, CSV, bytes("id,name\n1,Ann\n"));
+      assertEquals(FileInspector.UNSUPPORTED_COMPRESSION, refused.reason(), name);
+      assertTrue(refused.detail().startsWith("'" + name + "' is named as compressed with "), refused.detail());
+      assertTrue(refused.detail().endsWith("; send it as .gz, .bz2 or .deflate, or plain"), refused.detail());
+    }
     assertEquals(".Bz2", FileInspector.codecSuffixInAnotherCase("export.csv.Bz2"));
   }
 
