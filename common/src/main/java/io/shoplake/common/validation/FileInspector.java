@@ -421,6 +421,22 @@ public final class FileInspector implements Serializable {
     if (startsWith(bytes, start, end, 0x1F, 0x8B)) {
       return "gzip-compressed without a .gz name";
     }
+    if (startsWith(bytes, start, end, 'B', 'Z', 'h') && end - start > 9 && bytes[start + 4] == 0x31
+        && bytes[start + 5] == 0x41 && bytes[start + 6] == 0x59 && bytes[start + 7] == 0x26) {
+      return "bzip2-compressed without a .bz2 name";
+    }
+    if (startsWith(bytes, start, end, 0x28, 0xB5, 0x2F, 0xFD)) {
+      return "zstd-compressed (which the raw zone does not read)";
+    }
+    if (startsWith(bytes, start, end, 0xFD, '7', 'z', 'X', 'Z', 0x00)) {
+      return "xz-compressed (which the raw zone does not read)";
+    }
+    if (startsWith(bytes, start, end, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
+      return "a 7-Zip archive";
+    }
+    if (startsWith(bytes, start, end, 'P', 'A', 'R', '1')) {
+      return "a Parquet file";
+    }
     return null;
   }
 

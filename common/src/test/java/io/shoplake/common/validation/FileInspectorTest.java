@@ -92,6 +92,20 @@ class FileInspectorTest {
     }
     FileInspection misnamed = inspect("export.csv", CSV, gz.toByteArray());
     assertTrue(misnamed.detail().contains("gzip-compressed without a .gz name"), misnamed.detail());
+    // Other containers dropped where CSV belongs: named for what they are, not "a Latin-1 export?".
+    java.io.ByteArrayOutputStream bz2 = new java.io.ByteArrayOutputStream();
+    bz2.write(new byte[] {'B', 'Z', 'h', '9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, (byte) 0xF1, 0x0A});
+    java.util.Map<String, byte[]> containers = java.util.Map.of(
+        "bzip2-compressed without a .bz2 name", bz2.toByteArray(),
+        "zstd-compressed", new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0x04, 0x00, 0x0A},
+        "xz-compressed", new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0x00, 0x00, 0x04, 0x0A},
+        "a 7-Zip archive", new byte[] {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C, 0x00, 0x0A},
+        "a Parquet file", new byte[] {'P', 'A', 'R', '1', 0x15, 0x04, (byte) 0x95, 0x0A});
+    for (java.util.Map.Entry<String, byte[]> kind : containers.entrySet()) {
+      FileInspection binary = inspect("export.csv", CSV, kind.getValue());
+      assertEquals("not_utf8", binary.reason(), kind.getKey());
+      assertTrue(binary.detail().startsWith("the file is " + kind.getKey()), binary.detail());
+    }
     // A name in capitals, as some Windows tools write it: Hadoop's codecs match the lower-case suffix only.
     FileInspection upper = inspect("EXPORT.CSV.GZ", CSV, gz.toByteArray());
     assertEquals("not_utf8", upper.reason());
