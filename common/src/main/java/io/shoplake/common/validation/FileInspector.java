@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -89,13 +90,12 @@ public final class FileInspector implements Serializable {
           check = readLines(digesting, format);
           digesting.transferTo(OutputStream.nullOutputStream()); // the rest of a rejected file, for its hash
         } catch (IOException e) {
-          Optional<CompressionCodec> codec = RawFileContent.codec(path, hadoopConf.get());
-          if (codec.isEmpty() || !readsWhole(path)) {
+          if (named.isEmpty() || !readsWhole(path)) {
             throw e;
           }
           // The bytes read, the decompression did not: a truncated or mislabelled compressed file.
           return new FileInspection(uri, size, null, "corrupt_compression", path.getName() + " cannot be"
-              + " decompressed as " + codec.get().getDefaultExtension() + ": " + ErrorMessages.oneLine(e)
+              + " decompressed as " + named.get().getDefaultExtension() + ": " + ErrorMessages.oneLine(e)
               + " (cut short in transfer, or not compressed as its name says?)", 0, false, List.of());
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
@@ -135,7 +135,7 @@ public final class FileInspector implements Serializable {
   public static final String UNSUPPORTED_COMPRESSION = "unsupported_compression";
 
   /** The compressions the raw zone reads, by their file name extension. */
-  private static final java.util.Set<String> READ_CODECS = java.util.Set.of(".gz", ".bz2", ".deflate");
+  private static final Set<String> READ_CODECS = Set.of(".gz", ".bz2", ".deflate");
 
   /** The reason of a file whose name Hadoop cannot address; such a file is neither read nor copied. */
   public static final String UNSUPPORTED_NAME = "unsupported_name";
@@ -442,7 +442,7 @@ public final class FileInspector implements Serializable {
 
   /** The compression suffix {@code name} ends in with another letter case ({@code .GZ}), or null. */
   static String codecSuffixInAnotherCase(String name) {
-    for (String suffix : List.of(".gz", ".bz2", ".deflate")) {
+    for (String suffix : READ_CODECS) {
       int at = name.length() - suffix.length();
       if (at > 0 && name.regionMatches(true, at, suffix, 0, suffix.length()) && !name.endsWith(suffix)) {
         return name.substring(at);
