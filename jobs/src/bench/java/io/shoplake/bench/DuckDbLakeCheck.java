@@ -24,7 +24,8 @@ import java.util.Map;
  * Raw lines are read one by one ({@code read_csv} of whole lines, then {@code json_valid}): DuckDB's
  * {@code read_json ... ignore_errors} also drops the valid line after a truncated one. Files validate rejected
  * are left out, as the jobs leave them out, and an {@code event_ts} outside the contract's forms is not an event
- * (the job quarantines it), so a lake with bad raw files is checked too.
+ * (the job quarantines it), so a lake with bad raw files is checked too. The forms are written out in full, since
+ * DuckDB's cast takes more than the contract does (an offset of +19:00 or +14:60, a fraction of 13 digits).
  *
  * <p>Usage: {@code DuckDbLakeCheck <lake-root-dir>}; prints one line per check, exits 1 when any check
  * finds a difference.
@@ -115,8 +116,8 @@ public final class DuckDbLakeCheck {
             SELECT event_id, v, CAST(trim(event_ts) AS TIMESTAMPTZ) AS ts FROM (
               SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY filename, event_ts) AS rn FROM raw_events
               WHERE nullif(trim(event_id), '') IS NOT NULL AND v IS NOT NULL
-                AND regexp_full_match(trim(event_ts),
-                  '\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})| \\d{2}:\\d{2}:\\d{2}(\\.\\d+)?)')
+                AND regexp_full_match(trim(event_ts), '\\d{4}-\\d{2}-\\d{2}(T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d'
+                  || '(\\.\\d{1,9})?(Z|[+-]((0\\d|1[0-7]):[0-5]\\d|18:00))| ([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?)')
                 AND TRY_CAST(trim(event_ts) AS TIMESTAMPTZ) IS NOT NULL
                 AND lower(event_type) IN ('page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart',
                                           'checkout_start', 'purchase'))
