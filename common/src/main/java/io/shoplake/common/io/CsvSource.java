@@ -34,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * (its {@code date=} folder).
  */
 public final class CsvSource {
+  /**
+   * The most fields the reader takes in one record (Spark's {@code maxColumns}, at its default, set here so the
+   * file check's limit is the reader's): a record with more fails the whole read, not one row, so the file check
+   * rejects such a file ({@code too_many_fields}).
+   */
+  public static final int MAX_FIELDS = 20480;
+
   private static final Logger LOG = LoggerFactory.getLogger(CsvSource.class);
 
   private CsvSource() {}
@@ -86,6 +93,7 @@ public final class CsvSource {
           .option("quote", "\"")
           .option("escape", "\"")
           .option("multiLine", String.valueOf(whole))
+          .option("maxColumns", MAX_FIELDS)
           .csv(LiteralPaths.of(group.getValue()))
           .select(selected.toArray(new Column[0]));
       if (whole) {

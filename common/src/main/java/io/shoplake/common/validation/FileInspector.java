@@ -2,6 +2,7 @@ package io.shoplake.common.validation;
 
 import io.shoplake.common.io.CsvHeaders;
 import io.shoplake.common.io.CsvRecordScan;
+import io.shoplake.common.io.CsvSource;
 import io.shoplake.common.io.JsonLineCheck;
 import io.shoplake.common.io.RawFileContent;
 import io.shoplake.common.io.SerializableHadoopConf;
@@ -120,11 +121,8 @@ public final class FileInspector implements Serializable {
   /** The reason of a CSV file with a quoted field opened after a space ({@link CsvRecordScan#quoteAfterSpaceLine}). */
   public static final String QUOTE_AFTER_SPACE = "quote_after_space";
 
-  /** The reason of a CSV file with a record of more fields than Spark's reader takes ({@link #MAX_CSV_FIELDS}). */
+  /** The reason of a CSV file with a record of more fields than the reader takes ({@link CsvSource#MAX_FIELDS}). */
   public static final String TOO_MANY_FIELDS = "too_many_fields";
-
-  /** Spark's CSV option {@code maxColumns} at its default: a record with more fields fails the whole read. */
-  static final int MAX_CSV_FIELDS = 20480;
 
   /**
    * The reason of a file whose name asks for a compression the raw zone does not read ({@code .zst}, {@code .lz4},
@@ -256,10 +254,10 @@ public final class FileInspector implements Serializable {
             + " space (as in 'a, \"b\"'): RFC 4180 reads such a field as unquoted, so its value would keep the quotes"
             + " (\"b\") or be split at a comma inside them; export without spaces after the commas");
       }
-      if (csv.widestRecord() > MAX_CSV_FIELDS) {
+      if (csv.widestRecord() > CsvSource.MAX_FIELDS) {
         return Check.fail(TOO_MANY_FIELDS, String.format(Locale.ROOT, "the record on line %d has %,d fields: Spark's"
             + " CSV reader stops at %,d and fails the whole file (a corrupt line, or a file that is not this dataset's)",
-            csv.widestRecordLine(), csv.widestRecord(), MAX_CSV_FIELDS));
+            csv.widestRecordLine(), csv.widestRecord(), CsvSource.MAX_FIELDS));
       }
     }
     // A CSV file's rows are its records, which a lone '\r' ends too; a JSON Lines file's are its '\n' lines.

@@ -280,13 +280,13 @@ class FileInspectorTest {
   @Test
   void aRecordWiderThanSparksCsvReaderRejectsTheFileNamingItsLine() throws Exception {
     // Spark's reader fails the whole read past 20,480 fields (maxColumns): the job failed on every rerun.
-    String wide = "id,name\n1,Ann\n2" + ",".repeat(FileInspector.MAX_CSV_FIELDS) + "\n3,Cy\n";
+    String wide = "id,name\n1,Ann\n2" + ",".repeat(io.shoplake.common.io.CsvSource.MAX_FIELDS) + "\n3,Cy\n";
     FileInspection rejected = inspect("wide.csv", CSV, bytes(wide));
     assertEquals(FileInspector.TOO_MANY_FIELDS, rejected.reason());
     assertEquals("the record on line 3 has 20,481 fields: Spark's CSV reader stops at 20,480 and fails the whole file"
         + " (a corrupt line, or a file that is not this dataset's)", rejected.detail());
     // Exactly the limit, and commas inside a quoted field (one field), are read.
-    for (String fine : List.of("id,name\n2" + ",".repeat(FileInspector.MAX_CSV_FIELDS - 1) + "\n",
+    for (String fine : List.of("id,name\n2" + ",".repeat(io.shoplake.common.io.CsvSource.MAX_FIELDS - 1) + "\n",
         "id,name\n1,\"" + ",".repeat(30_000) + "\"\n", "id,name\n1,\"a\n" + ",".repeat(30_000) + "\"\n")) {
       assertNull(inspect("fine.csv", CSV, bytes(fine)).reason());
     }
