@@ -88,12 +88,26 @@ public record StgCoreConnection(String url, String user, String password) {
   /**
    * Connector/J's handling of MySQL's zero dates ({@code 0000-00-00}, which legacy rows of a MySQL 5 schema
    * hold): read as null, where its default fails the whole read with "Zero date value prohibited" at the
-   * first such row, and every rerun with it. A URL that sets {@code zeroDateTimeBehavior} keeps its own.
+   * first such row, and every rerun with it.
    */
   static final String ZERO_DATES = "zeroDateTimeBehavior";
 
-  private boolean urlSetsZeroDates() {
-    return url.contains(ZERO_DATES + "=");
+  /**
+   * Connector/J reports {@code TINYINT(1)} (what MySQL's {@code BOOLEAN} is) as a bit, which Spark reads as a
+   * boolean: a 7 in such a column, where an application keeps a small number, would land as {@code true}.
+   * Read as its number instead (0 and 1 for a boolean), so no value changes on the way.
+   */
+  static final String TINYINT_AS_BIT = "tinyInt1isBit";
+
+  /** Connector/J properties the jobs set, each unless the URL sets its own: every value read as stored. */
+  private static final Map<String, String> READ_AS_STORED = Map.of(ZERO_DATES, "CONVERT_TO_NULL", TINYINT_AS_BIT,
+      "false");
+
+  /** {@link #READ_AS_STORED}, less what the URL sets. */
+  private Map<String, String> defaults() {
+    Map<String, String> defaults = new java.util.TreeMap<>(READ_AS_STORED);
+    defaults.keySet().removeIf(name -> url.contains(name + "="));
+    return defaults;
   }
 
   /** A plain JDBC connection, for the small bound queries run on the driver. */
@@ -101,9 +115,7 @@ public record StgCoreConnection(String url, String user, String password) {
     java.util.Properties properties = new java.util.Properties();
     properties.setProperty("user", user);
     properties.setProperty("password", password);
-    if (!urlSetsZeroDates()) {
-      properties.setProperty(ZERO_DATES, "CONVERT_TO_NULL");
-    }
+    defaults().forEach(properties::setProperty);
     return DriverManager.getConnection(url, properties);
   }
 
@@ -121,7 +133,7 @@ public record StgCoreConnection(String url, String user, String password) {
         .option("dbtable", "(" + query + ") AS batch")
         .option("fetchsize", String.valueOf(fetchSize))
         .option("useCursorFetch", "true");
-    return urlSetsZeroDates() ? reader : reader.option(ZERO_DATES, "CONVERT_TO_NULL");
+    return reader.options(defaults());
   }
 
   /** The URL with any password parameter replaced by ***: safe for logs, manifests and errors. */
