@@ -26,6 +26,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +68,12 @@ import static org.apache.spark.sql.functions.year;
  * <p>Connection failures of the first queries are retried with backoff ({@code shoplake.stg-core.retry-*});
  * once the bounds are read, Spark's own task retries cover the read.
  *
- * <p>Cost per table: two small queries (bounds), one JDBC read of the batch (cached: written and
- * counted), and when the dataset exists, a scan of the id column and the partitions the batch touches.
+ * <p>Every column is copied, with its value as stored ({@link SourceColumns}); a table whose columns
+ * changed since its copy was written is read whole and its copy rebuilt ({@link SchemaChange}).
+ *
+ * <p>Cost per table: three small queries (columns, bounds), one JDBC read of the batch (cached: written and
+ * counted), and when the dataset exists, a scan of the id column and the partitions the batch touches;
+ * after a change of the table's columns, one read of the whole table instead.
  */
 public final class JdbcExtract implements LakeJob {
   public static final String NAME = "jdbc-extract";
@@ -126,7 +131,7 @@ public final class JdbcExtract implements LakeJob {
     List<StateCommit> commits = new ArrayList<>();
     for (String table : tables) {
       Map<String, Object> tableMetrics = new LinkedHashMap<>();
-      Extracted n = extract(ctx, connection, table, tableMetrics, partitions, commits);
+      Extracted n = extract(ctx, connection, table, tableMetrics, partitions, commits, warnings);
       rowsRead += n.rows() + n.zeroDated();
       rowsWritten += n.rows();
       zeroDated += n.zeroDated();
@@ -168,7 +173,7 @@ public final class JdbcExtract implements LakeJob {
   private record Extracted(long rows, long zeroDated) {}
 
   private Extracted extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,
-      List<String> partitions, List<StateCommit> commits) {
+      List<String> partitions, List<StateCommit> commits, List<String> warnings) {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     String path = ctx.paths().processed("stg_core/" + table);
     JsonState state = new JsonState(ctx.paths().state(NAME) + "/" + table + ".json", hadoopConf);
@@ -177,7 +182,8 @@ public final class JdbcExtract implements LakeJob {
         : state.read(STATE).map(m -> new Watermark(LocalDateTime.parse(m.get("updated_at")), m.get("id")));
     ctx.stage("bounds of " + table + after.map(w -> " after " + w.updatedAt() + " / " + w.id()).orElse(" (all rows)"));
 
-    Bounds bounds = bounds(connection, table, after, Retry.of(ctx.config().stgCore().retry()));
+    Retry retry = Retry.of(ctx.config().stgCore().retry());
+    Bounds bounds = bounds(connection, table, after, retry);
     metrics.put("watermark_before", after.map(Watermark::toString).orElse("none"));
     if (bounds.rows() == 0) {
       metrics.put("rows", 0L);
@@ -185,27 +191,31 @@ public final class JdbcExtract implements LakeJob {
       return new Extracted(0, 0);
     }
     ctx.stage("read " + bounds.rows() + " changed row(s) of " + table);
-    DataFrameReader reader = connection.reader(ctx.spark(),
-        "SELECT * FROM `" + table + "` WHERE " + bounds.condition(), ctx.config().stgCore().fetchSize());
-    int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.numericId()
-        ? ctx.config().stgCore().partitions() : 1;
-    if (parts > 1) {
-      reader = reader.option("partitionColumn", "id").option("lowerBound", bounds.minId())
-          .option("upperBound", bounds.maxId()).option("numPartitions", String.valueOf(parts));
+    Dataset<Row> batch = load(ctx, connection, table, bounds);
+    Dataset<Row> existing = !fullReload && PartitionedParquet.exists(hadoopConf, path)
+        ? ParquetRead.read(ctx.spark(), path) : null;
+    Optional<String> change = existing == null ? Optional.empty() : SchemaChange.between(existing.schema(),
+        batch.schema());
+    if (change.isPresent()) { // the copy is rebuilt from the whole table, as --full-reload does (SchemaChange)
+      warnings.add("stg_core." + table + "'s columns changed since its copy was written (" + change.get()
+          + "): read whole and rebuilt");
+      metrics.put("columns_changed", change.get());
+      fullReload = true;
+      after = Optional.empty();
+      existing = null;
+      ctx.stage("bounds of " + table + " (all rows: its columns changed)");
+      bounds = bounds(connection, table, after, retry);
+      ctx.stage("read " + bounds.rows() + " row(s) of " + table);
+      batch = load(ctx, connection, table, bounds);
     }
-    Dataset<Row> batch = reader.load();
     metrics.put("read_partitions", batch.javaRDD().getNumPartitions());
-    if (List.of(batch.columns()).contains("email")) {
-      batch = batch.withColumn("email_hash", udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType)
-          .apply(col("email"))).drop("email");
+    if (!bounds.columns().readAsText().isEmpty()) {
+      metrics.put("columns_as_text", bounds.columns().readAsText());
     }
-    Dataset<Row> persisted = batch
-        .withColumn("source_table", lit("stg_core." + table))
-        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
-        .withColumn("year", year(col("updated_at")))
-        .withColumn("month", month(col("updated_at")))
-        .withColumn("day", dayofmonth(col("updated_at")))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    if (!bounds.columns().renames().isEmpty()) {
+      metrics.put("columns_renamed", bounds.columns().renames());
+    }
+    Dataset<Row> persisted = batch.persist(StorageLevel.MEMORY_AND_DISK());
     batch = CachedPlans.startingAtCache(persisted);
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
@@ -229,8 +239,7 @@ public final class JdbcExtract implements LakeJob {
     }
     TreeSet<String> touched = new TreeSet<>(batchPartitions.keySet());
     Dataset<Row> out = batch;
-    if (!fullReload && PartitionedParquet.exists(hadoopConf, path)) {
-      Dataset<Row> existing = ParquetRead.read(ctx.spark(), path);
+    if (existing != null) {
       Dataset<Row> ids = batch.select(col("id").as("_batch_id"));
       touched.addAll(DayPartitions.rowCounts(existing.join(broadcast(ids), col("id").equalTo(col("_batch_id")),
           "left_semi")).keySet());
@@ -242,9 +251,10 @@ public final class JdbcExtract implements LakeJob {
     // The rows read, not the earlier COUNT: a row updated again since then has left the snapshot bound.
     long rows = batchPartitions.values().stream().mapToLong(Long::longValue).sum();
     long carried = outRows - rows;
+    // A rebuild replaces every partition of the copy, also those the table no longer has rows in.
+    Collection<String> replaced = fullReload ? PartitionedParquet.listPartitions(hadoopConf, path, 3) : touched;
     ObservedWrite.writeExpecting(out, NAME + "_" + table, outRows, r -> PartitionedParquet.replacePartitions(r,
-        path, DayPartitions.COLUMNS, outPartitions.keySet(),
-        fullReload ? PartitionedParquet.listPartitions(hadoopConf, path, 3) : touched, hadoopConf));
+        path, DayPartitions.COLUMNS, outPartitions.keySet(), replaced, hadoopConf));
     Row last = batch.orderBy(col("updated_at").desc(), col("id").desc()).select("updated_at", "id").first();
     persisted.unpersist();
 
@@ -258,6 +268,39 @@ public final class JdbcExtract implements LakeJob {
     metrics.put("watermark_after", next.toString());
     touched.forEach(p -> partitions.add(table + "/" + p));
     return new Extracted(rows, zeroDated);
+  }
+
+  /**
+   * The batch of {@code bounds} as it is written, not yet read: the table's columns (those no Spark type holds
+   * as text, those named like the lake's columns renamed: {@link SourceColumns}), {@code email} as
+   * {@code email_hash}, and the lake's columns. Spark asks the server for the result's columns here (a query
+   * that returns no row); the rows are read when the batch is first used.
+   */
+  private static Dataset<Row> load(JobContext ctx, StgCoreConnection connection, String table, Bounds bounds) {
+    DataFrameReader reader = connection.reader(ctx.spark(),
+        "SELECT " + bounds.columns().selectList() + " FROM `" + table + "` WHERE " + bounds.condition(),
+        ctx.config().stgCore().fetchSize());
+    int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.numericId()
+        ? ctx.config().stgCore().partitions() : 1;
+    if (parts > 1) {
+      reader = reader.option("partitionColumn", "id").option("lowerBound", bounds.minId())
+          .option("upperBound", bounds.maxId()).option("numPartitions", String.valueOf(parts));
+    }
+    Dataset<Row> batch = reader.load();
+    for (Map.Entry<String, String> rename : bounds.columns().renames().entrySet()) {
+      batch = batch.withColumnRenamed(rename.getKey(), rename.getValue());
+    }
+    Optional<String> email = bounds.columns().email();
+    if (email.isPresent()) {
+      batch = batch.withColumn("email_hash", udf(new HmacSha256(ctx.requirePiiKey()), DataTypes.StringType)
+          .apply(col(email.get()))).drop(email.get());
+    }
+    return batch
+        .withColumn("source_table", lit("stg_core." + table))
+        .transform(Ingest.withIngestColumns(ctx.runId(), NAME, ctx.startedAt()))
+        .withColumn("year", year(col("updated_at")))
+        .withColumn("month", month(col("updated_at")))
+        .withColumn("day", dayofmonth(col("updated_at")));
   }
 
   /**
@@ -291,8 +334,9 @@ public final class JdbcExtract implements LakeJob {
    * @param numericId whether id is a number (range partitioning applies)
    * @param minId smallest id of the batch (numeric ids), else null
    * @param maxId largest id of the batch (numeric ids), else null
+   * @param columns the table's columns, as the server describes them
    */
-  record Bounds(String condition, long rows, boolean numericId, String minId, String maxId) {}
+  record Bounds(String condition, long rows, boolean numericId, String minId, String maxId, SourceColumns columns) {}
 
   /**
    * The snapshot bound, the id type and the batch's size and id range: two small queries, retried on
@@ -315,6 +359,7 @@ public final class JdbcExtract implements LakeJob {
       throws SQLException {
     try (Connection c = connection.open();
         Statement s = c.createStatement()) {
+      SourceColumns columns = SourceColumns.read(c, table);
       LocalDateTime upTo;
       boolean numericId;
       try (ResultSet r = s.executeQuery("SELECT MAX(updated_at), MIN(id) FROM `" + table + "`")) {
@@ -331,7 +376,7 @@ public final class JdbcExtract implements LakeJob {
           : after.isEmpty() ? "1 = 1" : "1 = 0";
       try (ResultSet r = s.executeQuery("SELECT COUNT(*), MIN(id), MAX(id) FROM `" + table + "` WHERE " + condition)) {
         r.next();
-        return new Bounds(condition, r.getLong(1), numericId, r.getString(2), r.getString(3));
+        return new Bounds(condition, r.getLong(1), numericId, r.getString(2), r.getString(3), columns);
       }
     }
   }

@@ -242,4 +242,63 @@ class JdbcExtractTest {
       return files.filter(Files::isRegularFile).map(f -> stateDir.relativize(f).toString()).sorted().toList();
     }
   }
+
+  @Test
+  void aTableWhoseColumnsChangeIsRebuiltWholeAndKeepsEveryValueAsStored() throws IOException {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    assertEquals(0, jobs.run(new JdbcExtract()).exitCode(), jobs.stderr());
+
+    // The shop's schema grows: a duration (TIME holds up to 838:59:59 and negative values), a wide DECIMAL, a
+    // TINYINT(1) used as a small number, columns named like two the lake adds; and e-mail's letter case changes.
+    db.execute("ALTER TABLE orders ADD COLUMN prep_time TIME NULL, ADD COLUMN fx_rate DECIMAL(65,30) NULL,"
+        + " ADD COLUMN priority TINYINT(1) NULL, ADD COLUMN `month` INT NULL, ADD COLUMN run_id VARCHAR(8) NULL;"
+        + " UPDATE orders SET prep_time = '838:59:59', fx_rate = 1234567890.5, priority = 7, `month` = 13,"
+        + " run_id = 'r-1', updated_at = '2025-02-01 08:00:00' WHERE id = 1;"
+        + " UPDATE orders SET prep_time = '-01:30:00', priority = 0, updated_at = '2025-02-01 09:00:00' WHERE id = 2;"
+        + " ALTER TABLE customers CHANGE email Email VARCHAR(255);"
+        + " UPDATE customers SET updated_at = '2025-02-01 08:00:00' WHERE id = 'C0000001';");
+    JobOutcome changed = jobs.run(new JdbcExtract());
+    assertEquals(0, changed.exitCode(), jobs.stderr());
+    String runId = changed.manifest().orElseThrow().getRunId();
+    assertEquals("added prep_time string, fx_rate string, priority tinyint, src_month int, src_run_id string",
+        tableMetrics(changed, "orders").get("columns_changed"));
+    assertTrue(changed.manifest().orElseThrow().getWarnings().stream().anyMatch(w -> w.startsWith(
+        "stg_core.orders's columns changed since its copy was written (added prep_time")), jobs.stderr());
+    assertEquals(Map.of("month", "src_month", "run_id", "src_run_id"), tableMetrics(changed, "orders").get(
+        "columns_renamed"));
+    // Rebuilt whole: every row rewritten by this run, so every file has the new columns.
+    Dataset<Row> orders = jobs.read("processed/stg_core/orders");
+    assertEquals(290, orders.count());
+    assertEquals(290, orders.filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId)).count());
+    assertSameRows(SharedSpark.get().sql("select * from values"
+            + " (1L, '838:59:59', '1234567890.500000000000000000000000000000', cast(7 as tinyint), 13, 'r-1', 2),"
+            + " (2L, '-01:30:00', null, cast(0 as tinyint), null, null, 2)"
+            + " as t(id, prep_time, fx_rate, priority, src_month, src_run_id, month)"),
+        orders.filter("id in (1, 2)").select("id", "prep_time", "fx_rate", "priority", "src_month", "src_run_id",
+            "month"));
+    Dataset<Row> customers = jobs.read("processed/stg_core/customers");
+    assertEquals(60, customers.filter("email_hash is not null").count());
+    assertFalse(List.of(customers.columns()).stream().anyMatch(c -> c.equalsIgnoreCase("email")));
+    assertEquals(0, ((Number) tableMetrics(changed, "order_items").get("rows")).longValue());
+
+    // Columns unchanged since: only the changed row, as before.
+    db.execute("UPDATE orders SET prep_time = '00:10:00', updated_at = '2025-02-02 08:00:00' WHERE id = 3;");
+    JobOutcome incremental = jobs.run(new JdbcExtract());
+    assertEquals(0, incremental.exitCode(), jobs.stderr());
+    assertEquals(1L, ((Number) tableMetrics(incremental, "orders").get("rows")).longValue());
+    assertFalse(tableMetrics(incremental, "orders").containsKey("columns_changed"));
+    assertTrue(incremental.manifest().orElseThrow().getWarnings().isEmpty(), jobs.stderr());
+
+    // A column dropped and another retyped: rebuilt again, the dropped one gone from every file.
+    db.execute("ALTER TABLE orders DROP COLUMN fx_rate, MODIFY total_amount DECIMAL(20,4) NOT NULL;"
+        + " UPDATE orders SET updated_at = '2025-02-03 08:00:00' WHERE id = 4;");
+    JobOutcome dropped = jobs.run(new JdbcExtract());
+    assertEquals(0, dropped.exitCode(), jobs.stderr());
+    assertEquals("removed fx_rate; retyped total_amount decimal(18,2) -> decimal(20,4)",
+        tableMetrics(dropped, "orders").get("columns_changed"));
+    Dataset<Row> merged = SharedSpark.get().read().option("mergeSchema", "true")
+        .parquet(dir.resolve("lake/processed/stg_core/orders").toString());
+    assertFalse(List.of(merged.columns()).contains("fx_rate"));
+    assertEquals(290, merged.filter("total_amount is not null").count());
+  }
 }
