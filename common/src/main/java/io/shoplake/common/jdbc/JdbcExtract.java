@@ -38,7 +38,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -53,7 +55,7 @@ import static org.apache.spark.sql.functions.year;
  * {@code updated_at}), incremental per table.
  *
  * <p>Per table: the watermark of the last committed run ({@code _state/jdbc-extract/<table>.json}:
- * updated_at and id) and the table's current MAX(updated_at) (the snapshot bound) give the batch: rows
+ * updated_at and id, beside the copy's columns) and the table's current MAX(updated_at) (the snapshot bound) give the batch: rows
  * changed after the watermark and up to the bound ({@link Watermark}). Large tables are read in N id
  * ranges (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions
  * of its ids wherever they are in the processed dataset (the partitions it touches are rewritten), so
@@ -178,8 +180,10 @@ public final class JdbcExtract implements LakeJob {
     String path = ctx.paths().processed("stg_core/" + table);
     JsonState state = new JsonState(ctx.paths().state(NAME) + "/" + table + ".json", hadoopConf);
     boolean fullReload = selected(ctx, "full-reload", table);
-    Optional<Watermark> after = fullReload || selected(ctx, "reset", table) ? Optional.empty()
-        : state.read(STATE).map(m -> new Watermark(LocalDateTime.parse(m.get("updated_at")), m.get("id")));
+    Optional<Map<String, String>> committed = fullReload || selected(ctx, "reset", table) ? Optional.empty()
+        : state.read(STATE);
+    Optional<Watermark> after = committed.map(m -> new Watermark(LocalDateTime.parse(m.get("updated_at")),
+        m.get("id")));
     ctx.stage("bounds of " + table + after.map(w -> " after " + w.updatedAt() + " / " + w.id()).orElse(" (all rows)"));
 
     Retry retry = Retry.of(ctx.config().stgCore().retry());
@@ -194,8 +198,8 @@ public final class JdbcExtract implements LakeJob {
     Dataset<Row> batch = load(ctx, connection, table, bounds);
     Dataset<Row> existing = !fullReload && PartitionedParquet.exists(hadoopConf, path)
         ? ParquetRead.read(ctx.spark(), path) : null;
-    Optional<String> change = existing == null ? Optional.empty() : SchemaChange.between(existing.schema(),
-        batch.schema());
+    Optional<String> change = existing == null ? Optional.empty()
+        : SchemaChange.between(committedColumns(committed).orElse(existing.schema()), batch.schema());
     if (change.isPresent()) { // the copy is rebuilt from the whole table, as --full-reload does (SchemaChange)
       warnings.add("stg_core." + table + "'s columns changed since its copy was written (" + change.get()
           + "): read whole and rebuilt");
@@ -261,13 +265,26 @@ public final class JdbcExtract implements LakeJob {
     beforeCommit.run();
     Watermark next = new Watermark(((Timestamp) last.get(0)).toLocalDateTime(), String.valueOf(last.get(1)));
     // Kept only when the whole run succeeds: the runner commits it after every table's output.
-    commits.add(StateCommit.json(state, Map.of("updated_at", next.updatedAt().toString(), "id", next.id())));
+    commits.add(StateCommit.json(state, Map.of("updated_at", next.updatedAt().toString(), "id", next.id(),
+        COLUMNS, persisted.schema().json())));
     metrics.put("rows", rows);
     metrics.put("rows_carried_over", carried);
     metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
     metrics.put("watermark_after", next.toString());
     touched.forEach(p -> partitions.add(table + "/" + p));
     return new Extracted(rows, zeroDated);
+  }
+
+  /**
+   * The state's key of the copy's columns (Spark's JSON of the schema), committed with the watermark. A run
+   * killed while it rebuilt a copy leaves some partitions of the old columns and the old state, so the rerun
+   * still sees the change and rebuilds again; one file's footer could not tell.
+   */
+  private static final String COLUMNS = "columns";
+
+  /** The columns committed with the watermark; empty for state written before they were. */
+  private static Optional<StructType> committedColumns(Optional<Map<String, String>> committed) {
+    return committed.map(m -> m.get(COLUMNS)).map(json -> (StructType) DataType.fromJson(json));
   }
 
   /**

@@ -301,4 +301,41 @@ class JdbcExtractTest {
     assertFalse(List.of(merged.columns()).contains("fx_rate"));
     assertEquals(290, merged.filter("total_amount is not null").count());
   }
+
+  @Test
+  void aRebuildCutOffBetweenItsPartitionsIsRebuiltAgainByTheRerun() throws IOException {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    assertEquals(0, jobs.run(new JdbcExtract()).exitCode(), jobs.stderr());
+    Path orders = dir.resolve("lake/processed/stg_core/orders");
+    Path day = orders.resolve("year=2025/month=1/day=2");
+    Path old = dir.resolve("old-day");
+    Files.move(day, old); // this day as the copy of the old columns had it
+    Files.createDirectories(day);
+    try (java.util.stream.Stream<Path> files = Files.list(old)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, day.resolve(f.getFileName()));
+      }
+    }
+
+    db.execute("ALTER TABLE orders ADD COLUMN channel VARCHAR(8) NULL;"
+        + " UPDATE orders SET channel = 'web', updated_at = '2025-02-01 08:00:00' WHERE id = 1;");
+    JobOutcome cut = jobs.run(new JdbcExtract(() -> {
+      throw new IllegalStateException("injected failure before the watermark commit");
+    }));
+    assertEquals(1, cut.exitCode());
+    // As if killed while Spark moved the rebuilt partitions into place: one day still of the old columns.
+    try (java.util.stream.Stream<Path> files = Files.walk(day)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    Files.move(old, day);
+
+    JobOutcome rerun = jobs.run(new JdbcExtract());
+    assertEquals(0, rerun.exitCode(), jobs.stderr());
+    assertEquals("added channel string", tableMetrics(rerun, "orders").get("columns_changed"));
+    Dataset<Row> copy = jobs.read("processed/stg_core/orders");
+    assertEquals(290, copy.count());
+    assertEquals(290, copy.filter(org.apache.spark.sql.functions.col("run_id")
+        .equalTo(rerun.manifest().orElseThrow().getRunId())).count());
+    assertEquals(1, copy.filter("channel = 'web'").count());
+  }
 }
