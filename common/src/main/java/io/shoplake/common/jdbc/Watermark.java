@@ -1,9 +1,11 @@
 package io.shoplake.common.jdbc;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * How far a table was extracted: the last row's {@code updated_at} and, for rows with the same time,
@@ -11,17 +13,23 @@ import java.util.regex.Pattern;
  * one and a greater id.
  *
  * <p>Spark's JDBC source cannot bind query parameters, so {@link #changedUpTo} writes the condition with
- * literals, but only from values parsed and checked here: a timestamp formatted by us, and an id that is
- * a number or matches {@code [A-Za-z0-9_-]{1,64}}. Nothing from outside is formatted into SQL as text.
+ * literals, but only ones that cannot carry SQL: a timestamp formatted by us, a numeric id as the digits of
+ * a parsed number, and a text id as the hexadecimal of its UTF-8 bytes ({@code _utf8mb4 X'4330'}). Any text
+ * id works that way ({@code cus.61@shop}, {@code O'Brien}); a check for "safe" characters instead failed
+ * every run of a table holding one, after its write.
+ *
+ * <p>A text id compares by code point ({@code utf8mb4_bin}), the order in which Spark picked the watermark's
+ * id (the largest of the batch's last second). In the column's own collation, usually case-insensitive,
+ * {@code O'Brien} sorts after {@code cus.61}, so the rows of that second that Spark ordered before the
+ * watermark were read again on every run.
  */
 public record Watermark(LocalDateTime updatedAt, String id) {
-  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
   public Watermark {
-    if (updatedAt == null || id == null || !SAFE_ID.matcher(id).matches()) {
+    if (updatedAt == null || id == null) {
       throw new IllegalArgumentException("Cannot use watermark (" + updatedAt + ", " + id
-          + "): expected a timestamp and an id of letters, digits, _ or -");
+          + "): expected a timestamp and an id");
     }
   }
 
@@ -38,9 +46,15 @@ public record Watermark(LocalDateTime updatedAt, String id) {
       return upper;
     }
     Watermark w = after.get();
-    String id = numericId ? Long.toString(Long.parseLong(w.id())) : "'" + w.id() + "'";
+    String idAfter = numericId ? "id > " + new BigDecimal(w.id()).toPlainString()
+        : "CONVERT(id USING utf8mb4) COLLATE utf8mb4_bin > " + utf8Literal(w.id());
     return "(updated_at > " + timestamp(w.updatedAt()) + " OR (updated_at = " + timestamp(w.updatedAt())
-        + " AND id > " + id + ")) AND " + upper;
+        + " AND " + idAfter + ")) AND " + upper;
+  }
+
+  /** {@code text} as MySQL's hexadecimal literal of its UTF-8 bytes, introduced as utf8mb4 text. */
+  private static String utf8Literal(String text) {
+    return "_utf8mb4 X'" + HexFormat.of().withUpperCase().formatHex(text.getBytes(StandardCharsets.UTF_8)) + "'";
   }
 
   private static String timestamp(LocalDateTime time) {

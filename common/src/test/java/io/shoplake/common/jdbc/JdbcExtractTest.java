@@ -338,4 +338,28 @@ class JdbcExtractTest {
         .equalTo(rerun.manifest().orElseThrow().getRunId())).count());
     assertEquals(1, copy.filter("channel = 'web'").count());
   }
+
+  @Test
+  void aTextIdOfAnyCharactersCarriesTheWatermark() throws IOException {
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    assertEquals(0, jobs.run(new JdbcExtract()).exitCode(), jobs.stderr());
+    String insert = "INSERT INTO customers (id, email, full_name, country, created_at, updated_at) VALUES ";
+    db.execute(insert + "('cus.61@shop', 'a@example.com', 'A', 'GB', '2025-02-01 08:00:00', '2025-02-01 08:00:00'),"
+        + " ('O''Brien', 'b@example.com', 'B', 'IE', '2025-02-01 08:00:00', '2025-02-01 08:00:00');");
+    JobOutcome second = jobs.run(new JdbcExtract());
+    assertEquals(0, second.exitCode(), jobs.stderr()); // failed after its write, and every rerun, before
+    assertEquals(2L, ((Number) tableMetrics(second, "customers").get("rows")).longValue());
+    assertTrue(Files.readString(dir.resolve("lake/_state/jdbc-extract/customers.json")).contains("cus.61@shop"));
+
+    // A row of the same time and a greater id, then nothing new: the id compares as the text it is.
+    db.execute(insert + "('zo\u00eb.62', 'c@example.com', 'C', 'BE', '2025-02-01 08:00:00', '2025-02-01 08:00:00');");
+    JobOutcome third = jobs.run(new JdbcExtract());
+    assertEquals(0, third.exitCode(), jobs.stderr());
+    assertEquals(1L, ((Number) tableMetrics(third, "customers").get("rows")).longValue());
+    JobOutcome fourth = jobs.run(new JdbcExtract());
+    assertEquals(0, fourth.exitCode(), jobs.stderr());
+    assertEquals(0L, ((Number) tableMetrics(fourth, "customers").get("rows")).longValue());
+    assertEquals(63, jobs.read("processed/stg_core/customers").count());
+    assertEquals(1, jobs.read("processed/stg_core/customers").filter("id = 'zo\u00eb.62'").count());
+  }
 }

@@ -2,6 +2,7 @@ package io.shoplake.common.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
 import java.util.Optional;
@@ -23,15 +24,26 @@ class WatermarkTest {
             + " '2025-01-02 08:30:00.123456' AND id > 42)) AND updated_at <= TIMESTAMP '2025-01-03 12:00:00.000000'",
         Watermark.changedUpTo(Optional.of(w), UP_TO, true));
     assertEquals("(updated_at > TIMESTAMP '2025-01-02 08:30:00.123456' OR (updated_at = TIMESTAMP"
-            + " '2025-01-02 08:30:00.123456' AND id > 'C0000042')) AND updated_at <= TIMESTAMP '2025-01-03 12:00:00.000000'",
+            + " '2025-01-02 08:30:00.123456' AND CONVERT(id USING utf8mb4) COLLATE utf8mb4_bin >"
+            + " _utf8mb4 X'4330303030303432')) AND updated_at <= TIMESTAMP"
+            + " '2025-01-03 12:00:00.000000'",
         Watermark.changedUpTo(Optional.of(new Watermark(w.updatedAt(), "C0000042")), UP_TO, false));
   }
 
   @Test
-  void anIdThatCouldBreakOutOfTheLiteralIsRefused() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new Watermark(UP_TO, "1' OR '1'='1"));
+  void anyTextIdIsWrittenAsTheHexOfItsBytesAndANumericIdAsANumber() {
+    assertEquals("(updated_at > TIMESTAMP '2025-01-03 12:00:00.000000' OR (updated_at = TIMESTAMP"
+            + " '2025-01-03 12:00:00.000000' AND CONVERT(id USING utf8mb4) COLLATE utf8mb4_bin >"
+            + " _utf8mb4 X'3127204F52202731273D2731')) AND updated_at <="
+            + " TIMESTAMP '2025-01-03 12:00:00.000000'",
+        Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "1' OR '1'='1")), UP_TO, false));
+    assertTrue(Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "Zo\u00eb.1@shop")), UP_TO, false)
+        .endsWith("utf8mb4_bin > _utf8mb4 X'5A6FC3AB2E314073686F70')) AND updated_at <= TIMESTAMP"
+            + " '2025-01-03 12:00:00.000000'"));
+    // BIGINT UNSIGNED reaches 18446744073709551615, past a Java long.
+    assertTrue(Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "18446744073709551615")), UP_TO, true)
+        .contains("id > 18446744073709551615)"));
     assertThrows(NumberFormatException.class,
-        () -> Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "abc")), UP_TO, true));
+        () -> Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "1 OR 1=1")), UP_TO, true));
   }
 }
