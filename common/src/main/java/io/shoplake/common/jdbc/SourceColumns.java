@@ -113,8 +113,9 @@ record SourceColumns(String table, List<Column> columns) {
       if (LAKE_COLUMNS.contains(lower) || (lower.equals("email_hash") && email().isPresent())) {
         String renamed = RENAMED_PREFIX + c.name();
         if (taken.contains(renamed.toLowerCase(Locale.ROOT))) {
-          throw new IllegalStateException("Cannot copy column '" + c.name() + "' of stg_core." + table + ": the lake adds a column of that name,"
-              + " and '" + renamed + "', where it would be kept instead, is a column of the table too");
+          throw new IllegalStateException("Cannot copy column '" + c.name() + "' of stg_core." + table
+              + ": the lake adds a column of that name, and '" + renamed + "', where it would be kept instead,"
+              + " is a column of the table too");
         }
         renames.put(c.name(), renamed);
       }
