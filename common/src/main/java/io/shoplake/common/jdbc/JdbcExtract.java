@@ -56,8 +56,8 @@ import static org.apache.spark.sql.functions.year;
  *
  * <p>Per table: the watermark of the last committed run ({@code _state/jdbc-extract/<table>.json}:
  * updated_at and id, beside the copy's columns) and the table's current MAX(updated_at) (the snapshot
- * bound) give the batch: rows changed after the watermark and up to the bound ({@link Watermark}). Large tables are read in N id
- * ranges (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions
+ * bound) give the batch: rows changed after the watermark and up to the bound ({@link Watermark}). Large
+ * tables are read in N id ranges (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions
  * of its ids wherever they are in the processed dataset (the partitions it touches are rewritten), so
  * the dataset keeps one row per id, its latest. The watermarks are returned with the result and
  * committed by the runner once every table is written and the run's checks passed; an empty batch
