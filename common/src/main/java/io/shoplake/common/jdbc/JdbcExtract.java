@@ -54,15 +54,14 @@ import static org.apache.spark.sql.functions.year;
  * JDBC extraction from stg_core into {@code processed/stg_core/<table>/year=/month=/day=} (by
  * {@code updated_at}), incremental per table.
  *
- * <p>Per table: the watermark of the last committed run ({@code _state/jdbc-extract/<table>.json}:
- * updated_at and id, beside the copy's columns) and the table's current MAX(updated_at) (the snapshot
- * bound) give the batch: rows changed after the watermark and up to the bound ({@link Watermark}). Large
- * tables are read in N id ranges (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions
- * of its ids wherever they are in the processed dataset (the partitions it touches are rewritten), so
- * the dataset keeps one row per id, its latest. The watermarks are returned with the result and
- * committed by the runner once every table is written and the run's checks passed; an empty batch
- * keeps its table's; a failed run leaves them all, so the rerun reads the same rows again (and rewrites
- * the same partitions: nothing is counted twice).
+ * <p>Per table: the watermark of the last committed run ({@code _state/jdbc-extract/<table>.json}: updated_at and
+ * id, beside the copy's columns) and the table's current MAX(updated_at) (the snapshot bound) give the batch: rows
+ * changed after the watermark and up to the bound ({@link Watermark}). Large tables are read in N id ranges
+ * (bounds from MIN/MAX of the batch) with a fetch size. The batch replaces the older versions of its ids wherever
+ * they are in the processed dataset (the partitions it touches are rewritten), so the dataset keeps one row per
+ * id, its latest. The watermarks are returned with the result and committed by the runner once every table is
+ * written and the run's checks passed; an empty batch keeps its table's; a failed run leaves them all, so the
+ * rerun reads the same rows again (and rewrites the same partitions: nothing is counted twice).
  *
  * <p>Options: {@code --full-reload <table>} (or {@code all}) reads the table whole and rebuilds its
  * dataset; {@code --reset <table>} (or {@code all}) forgets the watermark before the run.
