@@ -22,7 +22,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -198,7 +197,8 @@ public final class JdbcExtract implements LakeJob {
     Dataset<Row> existing = !fullReload && PartitionedParquet.exists(hadoopConf, path)
         ? ParquetRead.read(ctx.spark(), path) : null;
     Optional<String> change = existing == null ? Optional.empty()
-        : SchemaChange.between(committedColumns(committed).orElse(existing.schema()), batch.schema());
+        : SchemaChange.between(committedColumns(committed).orElse(existing.schema()),
+            batch.drop(UPDATED_AT_TEXT).schema());
     if (change.isPresent()) { // the copy is rebuilt from the whole table, as --full-reload does (SchemaChange)
       warnings.add("stg_core." + table + "'s columns changed since its copy was written (" + change.get()
           + "): read whole and rebuilt");
@@ -220,13 +220,15 @@ public final class JdbcExtract implements LakeJob {
     }
     Dataset<Row> persisted = batch.persist(StorageLevel.MEMORY_AND_DISK());
     batch = CachedPlans.startingAtCache(persisted);
+    // What is written and counted; the batch keeps MySQL's text of updated_at for the watermark only.
+    Dataset<Row> written = batch.drop(UPDATED_AT_TEXT);
 
     // Merge: the batch replaces older versions of its ids in the partitions where they are.
     ctx.stage("merge and write " + table);
-    DayPartitions.Counts dayCounts = DayPartitions.counts(batch);
+    DayPartitions.Counts dayCounts = DayPartitions.counts(written);
     SortedMap<String, Long> batchPartitions = dayCounts.byPartition();
     long zeroDated = dayCounts.undated();
-    quarantineZeroDated(ctx, table, batch, zeroDated, after.isEmpty());
+    quarantineZeroDated(ctx, table, written, zeroDated, after.isEmpty());
     if (batchPartitions.isEmpty()) { // every row of the batch zero-dated: nothing to write, the watermark stays
       persisted.unpersist();
       if (fullReload) { // the dataset rebuilt from the table is empty
@@ -238,15 +240,15 @@ public final class JdbcExtract implements LakeJob {
       return new Extracted(0, zeroDated);
     }
     if (zeroDated > 0) {
-      batch = batch.filter(col("updated_at").isNotNull());
+      written = written.filter(col("updated_at").isNotNull());
     }
     TreeSet<String> touched = new TreeSet<>(batchPartitions.keySet());
-    Dataset<Row> out = batch;
+    Dataset<Row> out = written;
     if (existing != null) {
-      Dataset<Row> ids = batch.select(col("id").as("_batch_id"));
+      Dataset<Row> ids = written.select(col("id").as("_batch_id"));
       touched.addAll(DayPartitions.rowCounts(existing.join(broadcast(ids), col("id").equalTo(col("_batch_id")),
           "left_semi")).keySet());
-      out = batch.unionByName(DayPartitions.onDates(existing, DayPartitions.dates(touched))
+      out = written.unionByName(DayPartitions.onDates(existing, DayPartitions.dates(touched))
           .join(broadcast(ids), col("id").equalTo(col("_batch_id")), "left_anti"));
     }
     SortedMap<String, Long> outPartitions = DayPartitions.rowCounts(out);
@@ -258,14 +260,15 @@ public final class JdbcExtract implements LakeJob {
     Collection<String> replaced = fullReload ? PartitionedParquet.listPartitions(hadoopConf, path, 3) : touched;
     ObservedWrite.writeExpecting(out, NAME + "_" + table, outRows, r -> PartitionedParquet.replacePartitions(r,
         path, DayPartitions.COLUMNS, outPartitions.keySet(), replaced, hadoopConf));
-    Row last = batch.orderBy(col("updated_at").desc(), col("id").desc()).select("updated_at", "id").first();
+    Row last = batch.filter(col("updated_at").isNotNull()).orderBy(col("updated_at").desc(), col("id").desc())
+        .select(UPDATED_AT_TEXT, "id").first();
     persisted.unpersist();
 
     beforeCommit.run();
-    Watermark next = new Watermark(((Timestamp) last.get(0)).toLocalDateTime(), String.valueOf(last.get(1)));
+    Watermark next = new Watermark(Watermark.parseMysqlTime(last.getString(0)), String.valueOf(last.get(1)));
     // Kept only when the whole run succeeds: the runner commits it after every table's output.
     commits.add(StateCommit.json(state, Map.of("updated_at", next.updatedAt().toString(), "id", next.id(),
-        COLUMNS, persisted.schema().json())));
+        COLUMNS, written.schema().json())));
     metrics.put("rows", rows);
     metrics.put("rows_carried_over", carried);
     metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
@@ -287,6 +290,14 @@ public final class JdbcExtract implements LakeJob {
   }
 
   /**
+   * MySQL's own text of each row's {@code updated_at}, read beside it for the watermark only. The timestamp
+   * Spark holds is an instant, made from the DATETIME's wall-clock time in the connection's zone; the text is
+   * the wall-clock time itself, which the next run's condition compares with, whatever zone the JVM or the
+   * JDBC URL has.
+   */
+  private static final String UPDATED_AT_TEXT = "_updated_at_text";
+
+  /**
    * The batch of {@code bounds} as it is written, not yet read: the table's columns (those no Spark type holds
    * as text, those named like the lake's columns renamed: {@link SourceColumns}), {@code email} as
    * {@code email_hash}, and the lake's columns. Spark asks the server for the result's columns here (a query
@@ -294,7 +305,8 @@ public final class JdbcExtract implements LakeJob {
    */
   private static Dataset<Row> load(JobContext ctx, StgCoreConnection connection, String table, Bounds bounds) {
     DataFrameReader reader = connection.reader(ctx.spark(),
-        "SELECT " + bounds.columns().selectList() + " FROM `" + table + "` WHERE " + bounds.condition(),
+        "SELECT " + bounds.columns().selectList() + ", CAST(updated_at AS CHAR) AS " + UPDATED_AT_TEXT + " FROM `"
+            + table + "` WHERE " + bounds.condition(),
         ctx.config().stgCore().fetchSize());
     int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.numericId()
         ? ctx.config().stgCore().partitions() : 1;
@@ -380,11 +392,11 @@ public final class JdbcExtract implements LakeJob {
       boolean numericId;
       try (ResultSet r = s.executeQuery("SELECT MAX(updated_at), MIN(id) FROM `" + table + "`")) {
         r.next();
-        Timestamp max = r.getTimestamp(1);
+        LocalDateTime max = r.getObject(1, LocalDateTime.class); // the wall-clock time, whatever the JVM's zone
         int type = r.getMetaData().getColumnType(2);
         numericId = type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT || type == Types.DECIMAL
             || type == Types.NUMERIC;
-        upTo = max == null ? null : max.toLocalDateTime();
+        upTo = max;
       }
       // No dated row: an empty table, or (on a whole read) one whose every updated_at is a zero date, read
       // whole so that its rows reach the quarantine; an incremental read never meets zero dates.

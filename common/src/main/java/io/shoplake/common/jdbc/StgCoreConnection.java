@@ -99,14 +99,23 @@ public record StgCoreConnection(String url, String user, String password) {
    */
   static final String TINYINT_AS_BIT = "tinyInt1isBit";
 
+  /**
+   * The zone in which Connector/J turns a DATETIME's wall-clock time into the instant Spark holds: UTC, the
+   * zone of the lake's timestamps (the jobs' session zone), so {@code 2025-01-01 23:30:00} lands as that time
+   * and on that day. Its default is the JVM's zone: UTC on Glue, but on a laptop in New York every value
+   * landed five hours later, and near midnight on the next day. {@code serverTimezone} is its older name.
+   */
+  static final String TIME_ZONE = "connectionTimeZone";
+
   /** Connector/J properties the jobs set, each unless the URL sets its own: every value read as stored. */
   private static final Map<String, String> READ_AS_STORED = Map.of(ZERO_DATES, "CONVERT_TO_NULL", TINYINT_AS_BIT,
-      "false");
+      "false", TIME_ZONE, "UTC");
 
   /** {@link #READ_AS_STORED}, less what the URL sets. */
   private Map<String, String> defaults() {
     Map<String, String> defaults = new java.util.TreeMap<>(READ_AS_STORED);
-    defaults.keySet().removeIf(name -> url.contains(name + "="));
+    defaults.keySet().removeIf(name -> url.contains(name + "=")
+        || (name.equals(TIME_ZONE) && url.contains("serverTimezone=")));
     return defaults;
   }
 

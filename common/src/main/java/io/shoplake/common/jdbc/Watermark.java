@@ -52,6 +52,15 @@ public record Watermark(LocalDateTime updatedAt, String id) {
         + " AND " + idAfter + ")) AND " + upper;
   }
 
+  /**
+   * A DATETIME (or DATE) as MySQL prints it ({@code 2025-01-02 08:30:00}, {@code 2025-01-02 08:30:00.123456},
+   * {@code 2025-01-02}): the wall-clock time the next run's condition compares with.
+   */
+  public static LocalDateTime parseMysqlTime(String text) {
+    String iso = text.trim().replace(' ', 'T');
+    return LocalDateTime.parse(iso.length() == 10 ? iso + "T00:00" : iso);
+  }
+
   /** {@code text} as MySQL's hexadecimal literal of its UTF-8 bytes, introduced as utf8mb4 text. */
   private static String utf8Literal(String text) {
     return "_utf8mb4 X'" + HexFormat.of().withUpperCase().formatHex(text.getBytes(StandardCharsets.UTF_8)) + "'";

@@ -362,4 +362,31 @@ class JdbcExtractTest {
     assertEquals(63, jobs.read("processed/stg_core/customers").count());
     assertEquals(1, jobs.read("processed/stg_core/customers").filter("id = 'zo\u00eb.62'").count());
   }
+
+  @Test
+  void aJvmInAnotherZoneCopiesTheSameTimesAndDaysAsOneInUtc() throws IOException {
+    JobHarness utc = new JobHarness(new TestLake(dir.resolve("utc")), env());
+    assertEquals(0, utc.run(new JdbcExtract()).exitCode(), utc.stderr());
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    try {
+      // A laptop in New York (Glue runs in UTC): before, every DATETIME landed five hours later.
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+      JobHarness newYork = new JobHarness(new TestLake(dir.resolve("new-york")), env());
+      assertEquals(0, newYork.run(new JdbcExtract()).exitCode(), newYork.stderr());
+      for (String table : List.of("customers", "orders", "order_items")) {
+        assertSameRows(utc.read("processed/stg_core/" + table).drop("run_id", "ingested_at"),
+            newYork.read("processed/stg_core/" + table).drop("run_id", "ingested_at"));
+      }
+      // An hour before midnight stays on its day; the next run reads exactly the row changed.
+      db.execute("UPDATE orders SET status = 'refunded', updated_at = '2025-02-01 23:30:00' WHERE id = 1;");
+      JobOutcome next = newYork.run(new JdbcExtract());
+      assertEquals(0, next.exitCode(), newYork.stderr());
+      assertEquals(1L, ((Number) tableMetrics(next, "orders").get("rows")).longValue());
+      assertSameRows(SharedSpark.get().sql("select 1L as id, 'refunded' as status,"
+          + " '2025-02-01 23:30:00' as updated_at, 2025 as year, 2 as month, 1 as day"), orders(newYork).filter("id = 1"));
+      assertEquals(0L, ((Number) tableMetrics(newYork.run(new JdbcExtract()), "orders").get("rows")).longValue());
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
+  }
 }

@@ -46,4 +46,12 @@ class WatermarkTest {
     assertThrows(NumberFormatException.class,
         () -> Watermark.changedUpTo(Optional.of(new Watermark(UP_TO, "1 OR 1=1")), UP_TO, true));
   }
+
+  @Test
+  void mysqlsTextOfADatetimeIsItsWallClockTime() {
+    assertEquals(LocalDateTime.of(2025, 1, 2, 8, 30), Watermark.parseMysqlTime("2025-01-02 08:30:00"));
+    assertEquals(LocalDateTime.of(2025, 1, 2, 8, 30, 0, 123_456_000),
+        Watermark.parseMysqlTime("2025-01-02 08:30:00.123456"));
+    assertEquals(LocalDateTime.of(2025, 1, 2, 0, 0), Watermark.parseMysqlTime("2025-01-02"));
+  }
 }
