@@ -47,6 +47,7 @@ import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 /**
@@ -123,7 +124,7 @@ public final class JdbcExtract implements LakeJob {
     }
     long rowsRead = 0;
     long rowsWritten = 0;
-    long zeroDated = 0;
+    Map<String, Long> rejected = new java.util.TreeMap<>();
     List<String> warnings = new ArrayList<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, String> outputs = new LinkedHashMap<>();
@@ -132,20 +133,20 @@ public final class JdbcExtract implements LakeJob {
     for (String table : tables) {
       Map<String, Object> tableMetrics = new LinkedHashMap<>();
       Extracted n = extract(ctx, connection, table, tableMetrics, partitions, commits, warnings);
-      rowsRead += n.rows() + n.zeroDated();
+      rowsRead += n.rows() + n.zeroDated() + n.nullDated();
       rowsWritten += n.rows();
-      zeroDated += n.zeroDated();
-      if (n.zeroDated() > 0) {
-        warnings.add(n.zeroDated() + " row(s) of stg_core." + table + " have updated_at 0000-00-00 (neither"
-            + " partitioned nor read incrementally): in " + ctx.paths().quarantine("stg_core/" + table)
-            + "; set their updated_at at the source");
-      }
+      n.undated().forEach((reason, count) -> {
+        rejected.merge(reason, count, Long::sum);
+        warnings.add(count + " row(s) of stg_core." + table + " have updated_at "
+            + (reason.equals(ZERO_UPDATED_AT) ? "0000-00-00" : "NULL") + " (neither partitioned nor read"
+            + " incrementally): in " + ctx.paths().quarantine("stg_core/" + table) + "; set their updated_at at the"
+            + " source");
+      });
       metrics.put(table, tableMetrics);
       outputs.put(table, ctx.paths().processed("stg_core/" + table));
     }
     metrics.put("jdbc_url", connection.maskedUrl());
-    return new JobResult(List.of(), rowsRead, rowsWritten,
-        zeroDated > 0 ? Map.of(ZERO_UPDATED_AT, zeroDated) : Map.of(), partitions, outputs, metrics, warnings)
+    return new JobResult(List.of(), rowsRead, rowsWritten, rejected, partitions, outputs, metrics, warnings)
         .withState(commits);
   }
 
@@ -166,11 +167,27 @@ public final class JdbcExtract implements LakeJob {
   /** The reason of a row whose {@code updated_at} is MySQL's zero date: nothing to partition or resume by. */
   static final String ZERO_UPDATED_AT = "zero_updated_at";
 
+  /** The reason of a row whose {@code updated_at} is NULL (a nullable column): the same. */
+  static final String NULL_UPDATED_AT = "null_updated_at";
+
   /**
    * @param rows the table's rows written
    * @param zeroDated its rows quarantined for a zero {@code updated_at}
+   * @param nullDated its rows quarantined for a NULL {@code updated_at}
    */
-  private record Extracted(long rows, long zeroDated) {}
+  private record Extracted(long rows, long zeroDated, long nullDated) {
+    /** Rows quarantined by reason, those with any. */
+    Map<String, Long> undated() {
+      Map<String, Long> undated = new LinkedHashMap<>();
+      if (zeroDated > 0) {
+        undated.put(ZERO_UPDATED_AT, zeroDated);
+      }
+      if (nullDated > 0) {
+        undated.put(NULL_UPDATED_AT, nullDated);
+      }
+      return undated;
+    }
+  }
 
   private Extracted extract(JobContext ctx, StgCoreConnection connection, String table, Map<String, Object> metrics,
       List<String> partitions, List<StateCommit> commits, List<String> warnings) {
@@ -190,7 +207,7 @@ public final class JdbcExtract implements LakeJob {
     if (bounds.rows() == 0) {
       metrics.put("rows", 0L);
       metrics.put("watermark_after", metrics.get("watermark_before"));
-      return new Extracted(0, 0);
+      return new Extracted(0, 0, 0);
     }
     ctx.stage("read " + bounds.rows() + " changed row(s) of " + table);
     Dataset<Row> batch = load(ctx, connection, table, bounds);
@@ -227,8 +244,11 @@ public final class JdbcExtract implements LakeJob {
     ctx.stage("merge and write " + table);
     DayPartitions.Counts dayCounts = DayPartitions.counts(written);
     SortedMap<String, Long> batchPartitions = dayCounts.byPartition();
-    long zeroDated = dayCounts.undated();
-    quarantineZeroDated(ctx, table, written, zeroDated, after.isEmpty());
+    long undated = dayCounts.undated();
+    // Both read as null; MySQL's text tells them apart. A count of the cached batch, only when there are any.
+    long nullDated = undated > 0 ? batch.filter(col(UPDATED_AT_TEXT).isNull()).count() : 0;
+    long zeroDated = undated - nullDated;
+    quarantineUndated(ctx, table, batch, undated, after.isEmpty());
     if (batchPartitions.isEmpty()) { // every row of the batch zero-dated: nothing to write, the watermark stays
       persisted.unpersist();
       if (fullReload) { // the dataset rebuilt from the table is empty
@@ -236,10 +256,11 @@ public final class JdbcExtract implements LakeJob {
       }
       metrics.put("rows", 0L);
       metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
+      metrics.put("rows_" + NULL_UPDATED_AT, nullDated);
       metrics.put("watermark_after", metrics.get("watermark_before"));
-      return new Extracted(0, zeroDated);
+      return new Extracted(0, zeroDated, nullDated);
     }
-    if (zeroDated > 0) {
+    if (undated > 0) {
       written = written.filter(col("updated_at").isNotNull());
     }
     TreeSet<String> touched = new TreeSet<>(batchPartitions.keySet());
@@ -272,9 +293,10 @@ public final class JdbcExtract implements LakeJob {
     metrics.put("rows", rows);
     metrics.put("rows_carried_over", carried);
     metrics.put("rows_" + ZERO_UPDATED_AT, zeroDated);
+    metrics.put("rows_" + NULL_UPDATED_AT, nullDated);
     metrics.put("watermark_after", next.toString());
     touched.forEach(p -> partitions.add(table + "/" + p));
-    return new Extracted(rows, zeroDated);
+    return new Extracted(rows, zeroDated, nullDated);
   }
 
   /**
@@ -332,18 +354,20 @@ public final class JdbcExtract implements LakeJob {
   }
 
   /**
-   * The rows whose {@code updated_at} read as null (MySQL's zero date, {@link StgCoreConnection#ZERO_DATES}) to
-   * {@code quarantine/stg_core/<table>/}, with {@code reject_reason}: a day partition and the watermark both
-   * need the time. Only a read of the whole table meets them ({@code updated_at > watermark} never holds for a
-   * zero date), so such a read replaces the folder, and one without them removes it; an incremental read leaves
-   * it. Costs a write of those rows from the cached batch, only when there are any.
+   * The rows whose {@code updated_at} read as null (MySQL's zero date, {@link StgCoreConnection#ZERO_DATES}, or
+   * NULL) to {@code quarantine/stg_core/<table>/}, with {@code reject_reason}: a day partition and the watermark
+   * both need the time. Only a read of the whole table meets them ({@code updated_at > watermark} never holds
+   * for either), so such a read replaces the folder, and one without them removes it; an incremental read
+   * leaves it. Costs a write of those rows from the cached batch, only when there are any.
    */
-  private static void quarantineZeroDated(JobContext ctx, String table, Dataset<Row> batch, long zeroDated,
+  private static void quarantineUndated(JobContext ctx, String table, Dataset<Row> batch, long undated,
       boolean wholeTable) {
     String path = ctx.paths().quarantine("stg_core/" + table);
-    if (zeroDated > 0) {
+    if (undated > 0) {
       batch.filter(col("updated_at").isNull()).drop("year", "month", "day")
-          .withColumn("reject_reason", lit(ZERO_UPDATED_AT))
+          .withColumn("reject_reason", when(col(UPDATED_AT_TEXT).isNull(), lit(NULL_UPDATED_AT))
+              .otherwise(lit(ZERO_UPDATED_AT)))
+          .drop(UPDATED_AT_TEXT)
           .write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(path);
     } else if (wholeTable) {
       Path folder = new Path(path);

@@ -42,8 +42,8 @@ public record Watermark(LocalDateTime updatedAt, String id) {
    */
   public static String changedUpTo(Optional<Watermark> after, LocalDateTime upTo, boolean numericId) {
     String upper = "updated_at <= " + timestamp(upTo);
-    if (after.isEmpty()) {
-      return upper;
+    if (after.isEmpty()) { // a whole read takes the rows without a time too, for the quarantine
+      return "(" + upper + " OR updated_at IS NULL)";
     }
     Watermark w = after.get();
     String idAfter = numericId ? "id > " + new BigDecimal(w.id()).toPlainString()

@@ -389,4 +389,25 @@ class JdbcExtractTest {
       java.util.TimeZone.setDefault(jvmZone);
     }
   }
+
+  @Test
+  void aNullUpdatedAtGoesToQuarantineLikeAZeroDateInsteadOfBeingLeftUnread() throws IOException {
+    // A nullable updated_at (legacy tables): a whole read's "updated_at <= bound" left such rows out, uncounted.
+    db.execute("ALTER TABLE orders MODIFY updated_at DATETIME NULL; SET SESSION sql_mode = '';"
+        + " UPDATE orders SET updated_at = NULL WHERE id IN (7, 8);"
+        + " UPDATE orders SET updated_at = '0000-00-00 00:00:00' WHERE id = 9;");
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    JobOutcome first = jobs.run(new JdbcExtract());
+    assertEquals(0, first.exitCode(), jobs.stderr());
+    RunManifest m = first.manifest().orElseThrow();
+    assertEquals(640, m.getRowsRead());
+    assertEquals(637, m.getRowsWritten());
+    assertEquals(Map.of("null_updated_at", 2L, "zero_updated_at", 1L), m.getRejectedByReason());
+    assertTrue(m.getWarnings().stream().anyMatch(w -> w.startsWith("2 row(s) of stg_core.orders have updated_at NULL")),
+        jobs.stderr());
+    assertSameRows(SharedSpark.get().sql("select * from values (7L, 'null_updated_at'), (8L, 'null_updated_at'),"
+            + " (9L, 'zero_updated_at') as t(id, reject_reason)"),
+        jobs.read("quarantine/stg_core/orders").select("id", "reject_reason"));
+    assertEquals(287, jobs.read("processed/stg_core/orders").count());
+  }
 }

@@ -13,7 +13,7 @@ class WatermarkTest {
 
   @Test
   void aFirstRunReadsEverythingUpToTheSnapshot() {
-    assertEquals("updated_at <= TIMESTAMP '2025-01-03 12:00:00.000000'",
+    assertEquals("(updated_at <= TIMESTAMP '2025-01-03 12:00:00.000000' OR updated_at IS NULL)",
         Watermark.changedUpTo(Optional.empty(), UP_TO, true));
   }
 
