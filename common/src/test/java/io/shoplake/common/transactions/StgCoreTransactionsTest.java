@@ -122,6 +122,24 @@ class StgCoreTransactionsTest {
   }
 
   @Test
+  void anItemWithNoTimeAtAllIsQuarantinedUnderAUnitOfItsOwn() {
+    // Its order missing and its own updated_at NULL: no date to read it under. It failed the run before.
+    db.execute("ALTER TABLE order_items MODIFY updated_at DATETIME NULL;"
+        + " INSERT INTO order_items VALUES (5001, 99999, 'P00001', 1, 10.00, NULL);");
+    JobHarness jobs = jobs("lake");
+    JobOutcome run = jobs.run(new TransactionEtl(), "--transactions-source", "jdbc");
+    assertEquals(0, run.exitCode(), jobs.stderr());
+    assertEquals(291, run.manifest().orElseThrow().getRowsRead());
+    assertEquals(Map.of("order_not_found", 1L), run.manifest().orElseThrow().getRejectedByReason());
+    assertSameRows(jobs.read("quarantine/transactions").sparkSession().sql("select * from values"
+            + " ('5001', 'order_not_found', 'stg_core/order_items/date=undated', 'undated')"
+            + " as t(transaction_id, reject_reason, source_file, date)"),
+        jobs.read("quarantine/transactions").selectExpr("transaction_id", "reject_reason", "source_file",
+            "cast(date as string) as date"));
+    assertEquals(290, jobs.read("processed/transactions").count());
+  }
+
+  @Test
   void aReadInIdRangesGivesExactlyTheRowsOfASingleRead() throws Exception {
     JobHarness parallel = jobs("parallel");
     JobHarness single = jobs("single");
