@@ -34,12 +34,27 @@ public final class ErrorMessages {
     } else if (ours != null) {
       text = ours.getMessage();
     } else {
-      String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+      String message = root.getMessage() == null ? where(root) : ": " + root.getMessage();
       text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"))
           + csvWidthHint(error);
     }
     text = text.replaceAll("\\s*\\R\\s*", " ").trim();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
+  }
+
+  /**
+   * Where an exception without a message was thrown (" at io.shoplake...Class.method(File.java:210)"): the
+   * frame of ours nearest to it, else its first. Such an exception is a defect, not bad input, and without
+   * this the one line said only "NullPointerException"; the manifest's error_detail has the whole trace.
+   */
+  static String where(Throwable root) {
+    StackTraceElement[] frames = root.getStackTrace();
+    for (StackTraceElement frame : frames) {
+      if (frame.getClassName().startsWith("io.shoplake.")) {
+        return " at " + frame;
+      }
+    }
+    return frames.length == 0 ? "" : " at " + frames[0];
   }
 
   /**

@@ -48,4 +48,15 @@ class ErrorMessagesTest {
         + ErrorMessages.fileNameHint(UNMAPPABLE, System.getProperty("sun.jnu.encoding"));
     assertEquals(expected, line);
   }
+
+  @Test
+  void anExceptionWithoutAMessageIsPlacedAtOurNearestFrame() {
+    NullPointerException npe = new NullPointerException();
+    npe.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("java.util.Objects", "requireNonNull", "Objects.java", 209),
+        new StackTraceElement("io.shoplake.common.transactions.TransactionMerge", "counts", "TransactionMerge.java",
+            210)});
+    assertEquals("NullPointerException at io.shoplake.common.transactions.TransactionMerge.counts"
+        + "(TransactionMerge.java:210)", ErrorMessages.oneLine(new RuntimeException(npe)));
+  }
 }
