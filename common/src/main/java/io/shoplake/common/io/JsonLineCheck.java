@@ -102,7 +102,8 @@ public final class JsonLineCheck {
   /**
    * {@link #fault(String)}, and for a line without one the texts of the fields {@code read} names, in
    * the same parse: what Spark's {@code from_json} with a schema of strings gives (a string's value, any
-   * other value as its JSON text, null for null or absent; field names matched exactly). A value this
+   * other value as its JSON text, null for null or absent; field names matched exactly), except a number,
+   * read as its exact decimal where {@code from_json} writes a fraction as a double. A value this
    * cannot read (a text past Jackson's 20,000,000 characters, which Spark's JSON options keep; broken JSON
    * inside it) is left to Spark: {@link FieldTexts#leaveToSpark} is told, and the fault is the check's
    * alone, as before the fields were read. Spark reads such a line field by field, keeping what it can.
@@ -187,10 +188,18 @@ public final class JsonLineCheck {
     }
   }
 
+  /**
+   * The text of a field's value: a string's value; a number's exact decimal; anything else as its JSON text.
+   * A number is not copied as JSON, which writes a fraction as a double: {@code 12500000.00} became
+   * {@code 1.25E7}, and a price of twelve and a half million (rupiah, dong, won) failed the price rule.
+   */
   private static String text(JsonParser parser, JsonToken value) throws UnreadableValue {
     try {
-      if (value == JsonToken.VALUE_STRING) {
+      if (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT) {
         return parser.getText();
+      }
+      if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+        return exactDecimal(parser);
       }
       ByteArrayOutputStream text = new ByteArrayOutputStream();
       try (JsonGenerator generator = JSON.createGenerator(text, JsonEncoding.UTF8)) {
@@ -201,6 +210,19 @@ public final class JsonLineCheck {
       throw new UnreadableValue(e);
     }
   }
+
+  /**
+   * A JSON fraction or exponent as its exact plain decimal ({@code 1.0624E2} is {@code 106.24}, {@code 12500000.00}
+   * stays as written); as written when its exponent is beyond any column's scale (no string of a million zeros
+   * for {@code 1e1000000}).
+   */
+  private static String exactDecimal(JsonParser parser) throws IOException {
+    java.math.BigDecimal decimal = parser.getDecimalValue();
+    return Math.abs(decimal.scale()) > MAX_PLAIN_SCALE ? parser.getText() : decimal.toPlainString();
+  }
+
+  /** Past this scale (either way), a number is kept as written: no column holds it anyway. */
+  private static final int MAX_PLAIN_SCALE = 100;
 
   /** A read field's value this parse could not read: the line is then judged by the check alone. */
   private static final class UnreadableValue extends IOException {

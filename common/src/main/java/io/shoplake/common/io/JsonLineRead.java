@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One line of a JSON Lines file read in one parse: its {@link JsonLineCheck} fault, and when it has
  * none, the texts of the contract's fields as Spark's {@code from_json} with a schema of strings reads
- * them. Why not the check and then {@code from_json}: that parsed every line twice, and Spark's parse
+ * them, but a number as its exact decimal ({@link JsonLineCheck}). Why not the check and then {@code from_json}: that parsed every line twice, and Spark's parse
  * of a text column opens a character reader per row; together they were 46% of the clickstream
  * staging stage's samples at 1M events (docs/BENCHMARKS.md, nineteenth round).
  *

@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * into several rows or drops part of them without a trace.
  *
  * <p>A valid line is parsed with a declared schema of strings: every contract field is read as the text
- * of its JSON value (a number as written, {@code true}, an object as its JSON text), so typing is left
+ * of its JSON value (a number as its exact decimal, {@code true}, an object as its JSON text), so typing is left
  * to the dataset's rules, as for CSV; fields not in the contract are ignored. Lines end at '\n' only (a
  * '\r' before it is dropped, as is a UTF-8 byte order mark at the start of a line); blank lines are not
  * records and are skipped, which is also how validate counts a file's records.

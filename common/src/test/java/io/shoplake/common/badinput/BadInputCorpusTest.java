@@ -205,6 +205,9 @@ class BadInputCorpusTest {
     }
     products.add(product("P40", "2099-01-01T00:00:00Z"));
     products.add("[" + product("P41", "2025-01-10T00:00:00Z") + "]");
+    // Numbers as Java and Python write them: a price in rupiah past 10^7, and one in exponent form.
+    products.add(product("P42", "2025-01-10T00:00:00Z").replace("\"price\":10.00", "\"price\":12500000.00"));
+    products.add(product("P43", "2025-01-10T00:00:00Z").replace("\"price\":10.00", "\"price\":1.0624E2"));
     write("products", "p.jsonl", String.join("\n", products) + "\n");
 
     // --- clickstream: 80 good events and one line of each JSON Lines fault (under the file-level share).
@@ -323,6 +326,9 @@ class BadInputCorpusTest {
     processed("a line break in a quoted category name", "categories", "K2", "category_name", "Multi\nline");
     rowQuarantined("a product updated in 2099", "products", "P40", "future_updated_at");
     rowQuarantined("a product line that is an array", "products", "P41", "json_array_line");
+    processed("a price past ten million (once read through a double as 1.25E7)", "products", "P42", "price",
+        new java.math.BigDecimal("12500000.00"));
+    processed("a price in exponent form", "products", "P43", "price", new java.math.BigDecimal("106.24"));
     processed("an ordinary event", "clickstream_events", "E001", null, null);
     rowQuarantined("an event line that is an array of one object", "clickstream", "E101", "json_array_line");
     rowQuarantined("two objects on one line", "clickstream", "E102", "json_several_objects");
