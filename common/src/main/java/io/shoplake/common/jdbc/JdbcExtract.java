@@ -249,7 +249,7 @@ public final class JdbcExtract implements LakeJob {
     long nullDated = undated > 0 ? batch.filter(col(UPDATED_AT_TEXT).isNull()).count() : 0;
     long zeroDated = undated - nullDated;
     quarantineUndated(ctx, table, batch, undated, after.isEmpty());
-    if (batchPartitions.isEmpty()) { // every row of the batch zero-dated: nothing to write, the watermark stays
+    if (batchPartitions.isEmpty()) { // no row of the batch has a time: nothing to write, the watermark stays
       persisted.unpersist();
       if (fullReload) { // the dataset rebuilt from the table is empty
         PartitionedParquet.deletePartitions(hadoopConf, path, PartitionedParquet.listPartitions(hadoopConf, path, 3));
