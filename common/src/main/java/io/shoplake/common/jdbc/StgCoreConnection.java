@@ -104,18 +104,30 @@ public record StgCoreConnection(String url, String user, String password) {
    * zone of the lake's timestamps (the jobs' session zone), so {@code 2025-01-01 23:30:00} lands as that time
    * and on that day. Its default is the JVM's zone: UTC on Glue, but on a laptop in New York every value
    * landed five hours later, and near midnight on the next day. {@code serverTimezone} is its older name.
+   * Written as an offset, which MySQL takes without its time zone tables.
    */
   static final String TIME_ZONE = "connectionTimeZone";
 
+  /**
+   * Sets the session's {@code time_zone} to {@link #TIME_ZONE}, so that MySQL sends a TIMESTAMP column (an
+   * instant, which it shows in the session's zone) in UTC too. Without it, a server whose zone is not UTC
+   * (a self-managed MySQL at +05:00) sent {@code 15:00} for the instant 10:00Z, and it landed as 15:00Z.
+   */
+  static final String TIME_ZONE_TO_SESSION = "forceConnectionTimeZoneToSession";
+
   /** Connector/J properties the jobs set, each unless the URL sets its own: every value read as stored. */
   private static final Map<String, String> READ_AS_STORED = Map.of(ZERO_DATES, "CONVERT_TO_NULL", TINYINT_AS_BIT,
-      "false", TIME_ZONE, "UTC");
+      "false", TIME_ZONE, "+00:00", TIME_ZONE_TO_SESSION, "true");
 
-  /** {@link #READ_AS_STORED}, less what the URL sets. */
-  private Map<String, String> defaults() {
+  /**
+   * {@link #READ_AS_STORED}, less what the URL sets. A URL that names its own zone keeps Connector/J's handling
+   * of zones whole: the session's zone is then not forced either.
+   */
+  Map<String, String> defaults() {
     Map<String, String> defaults = new java.util.TreeMap<>(READ_AS_STORED);
+    boolean ownZone = url.contains(TIME_ZONE + "=") || url.contains("serverTimezone=");
     defaults.keySet().removeIf(name -> url.contains(name + "=")
-        || (name.equals(TIME_ZONE) && url.contains("serverTimezone=")));
+        || (ownZone && (name.equals(TIME_ZONE) || name.equals(TIME_ZONE_TO_SESSION))));
     return defaults;
   }
 

@@ -383,7 +383,8 @@ class JdbcExtractTest {
       assertEquals(0, next.exitCode(), newYork.stderr());
       assertEquals(1L, ((Number) tableMetrics(next, "orders").get("rows")).longValue());
       assertSameRows(SharedSpark.get().sql("select 1L as id, 'refunded' as status,"
-          + " '2025-02-01 23:30:00' as updated_at, 2025 as year, 2 as month, 1 as day"), orders(newYork).filter("id = 1"));
+              + " '2025-02-01 23:30:00' as updated_at, 2025 as year, 2 as month, 1 as day"),
+          orders(newYork).filter("id = 1"));
       assertEquals(0L, ((Number) tableMetrics(newYork.run(new JdbcExtract()), "orders").get("rows")).longValue());
     } finally {
       java.util.TimeZone.setDefault(jvmZone);
@@ -409,5 +410,25 @@ class JdbcExtractTest {
             + " (9L, 'zero_updated_at') as t(id, reject_reason)"),
         jobs.read("quarantine/stg_core/orders").select("id", "reject_reason"));
     assertEquals(287, jobs.read("processed/stg_core/orders").count());
+  }
+
+  @Test
+  void aTimestampColumnOfAServerInAnotherZoneLandsAsItsInstant() throws IOException {
+    // A TIMESTAMP is an instant, which MySQL shows in the session's zone: set at 10:00Z, shown at +05:00 as 15:00.
+    db.execute("ALTER TABLE orders ADD COLUMN paid_at TIMESTAMP NULL; SET time_zone = '+00:00';"
+        + " UPDATE orders SET paid_at = '2025-01-01 10:00:00' WHERE id = 1;");
+    db.execute("SET GLOBAL time_zone = '+05:00';");
+    try {
+      JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+      assertEquals(0, jobs.run(new JdbcExtract()).exitCode(), jobs.stderr());
+      // The DATETIME beside it keeps its wall-clock time: the session's zone does not apply to it.
+      assertSameRows(SharedSpark.get().sql("select 1L as id, '2025-01-01 10:00:00' as paid_at,"
+              + " '2025-01-01 02:56:00' as updated_at"),
+          jobs.read("processed/stg_core/orders").filter("id = 1").selectExpr("id", "cast(paid_at as string) as paid_at",
+              "cast(updated_at as string) as updated_at"));
+      assertEquals(0L, ((Number) tableMetrics(jobs.run(new JdbcExtract()), "orders").get("rows")).longValue());
+    } finally {
+      db.execute("SET GLOBAL time_zone = 'SYSTEM';");
+    }
   }
 }

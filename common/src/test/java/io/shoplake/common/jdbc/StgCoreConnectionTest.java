@@ -48,4 +48,16 @@ class StgCoreConnectionTest {
         config("reader", "prod/stg-core"), Map.of(), id -> "{\"username\":\"u\",\"pass\":\"leak-me\"}"));
     assertEquals("Cannot use secret prod/stg-core: its JSON has no \"password\" text field", broken.getMessage());
   }
+
+  @Test
+  void theJobsReadingPropertiesApplyUnlessTheUrlSetsItsOwnAndAZoneOfTheUrlKeepsTheSessionsZone() {
+    assertEquals(Map.of("zeroDateTimeBehavior", "CONVERT_TO_NULL", "tinyInt1isBit", "false",
+            "connectionTimeZone", "+00:00", "forceConnectionTimeZoneToSession", "true"),
+        new StgCoreConnection("jdbc:mysql://db:3306/stg_core", "u", "p").defaults());
+    assertEquals(Map.of("zeroDateTimeBehavior", "CONVERT_TO_NULL", "tinyInt1isBit", "false"),
+        new StgCoreConnection("jdbc:mysql://db:3306/stg_core?serverTimezone=Europe/Berlin", "u", "p").defaults());
+    assertEquals(Map.of("zeroDateTimeBehavior", "CONVERT_TO_NULL", "connectionTimeZone", "+00:00",
+            "forceConnectionTimeZoneToSession", "true"),
+        new StgCoreConnection("jdbc:mysql://db:3306/stg_core?tinyInt1isBit=true", "u", "p").defaults());
+  }
 }
