@@ -330,7 +330,7 @@ public final class JdbcExtract implements LakeJob {
         "SELECT " + bounds.columns().selectList() + ", CAST(updated_at AS CHAR) AS " + UPDATED_AT_TEXT + " FROM `"
             + table + "` WHERE " + bounds.condition(),
         ctx.config().stgCore().fetchSize());
-    int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.numericId()
+    int parts = ctx.config().stgCore().parallelTables().contains(table) && bounds.idRangesFit()
         ? ctx.config().stgCore().partitions() : 1;
     if (parts > 1) {
       reader = reader.option("partitionColumn", "id").option("lowerBound", bounds.minId())
@@ -388,7 +388,24 @@ public final class JdbcExtract implements LakeJob {
    * @param maxId largest id of the batch (numeric ids), else null
    * @param columns the table's columns, as the server describes them
    */
-  record Bounds(String condition, long rows, boolean numericId, String minId, String maxId, SourceColumns columns) {}
+  record Bounds(String condition, long rows, boolean numericId, String minId, String maxId, SourceColumns columns) {
+    /**
+     * Whether Spark can split the batch into id ranges: its bounds are longs. A BIGINT UNSIGNED id past 2^63 (or
+     * a fraction in a DECIMAL id) failed the read with a NumberFormatException; such a batch is read whole.
+     */
+    boolean idRangesFit() {
+      return numericId && fitsLong(minId) && fitsLong(maxId);
+    }
+
+    private static boolean fitsLong(String id) {
+      try {
+        Long.parseLong(id);
+        return true;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+  }
 
   /**
    * The snapshot bound, the id type and the batch's size and id range: two small queries, retried on

@@ -431,4 +431,20 @@ class JdbcExtractTest {
       db.execute("SET GLOBAL time_zone = 'SYSTEM';");
     }
   }
+
+  @Test
+  void idsPastAJavaLongAreReadInOneRangeInsteadOfFailingTheParallelRead() throws IOException {
+    // BIGINT UNSIGNED (what Laravel and Rails make ids) reaches 18446744073709551615; Spark's id ranges are longs.
+    db.execute("ALTER TABLE orders MODIFY id BIGINT UNSIGNED NOT NULL;"
+        + " INSERT INTO orders VALUES (18446744073709551615, 'C0000001', 'completed', 'USD', 12.50,"
+        + " '2025-02-01 11:00:00', '2025-02-01 11:00:00');");
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")), env());
+    JobOutcome first = jobs.run(new JdbcExtract());
+    assertEquals(0, first.exitCode(), jobs.stderr());
+    assertEquals(1, ((Number) tableMetrics(first, "orders").get("read_partitions")).intValue());
+    assertEquals(291, jobs.read("processed/stg_core/orders").count());
+    assertEquals(1, jobs.read("processed/stg_core/orders").filter("id = 18446744073709551615").count());
+    // The next run resumes after it: nothing read again.
+    assertEquals(0L, ((Number) tableMetrics(jobs.run(new JdbcExtract()), "orders").get("rows")).longValue());
+  }
 }
