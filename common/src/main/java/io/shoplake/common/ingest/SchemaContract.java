@@ -46,6 +46,9 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
    * with one of these names is stored as {@code <name>_value}, so a CSV with a {@code year} column keeps
    * it beside the {@code year} partition.
    */
+  /** What a source column named like a {@link #RESERVED} one is stored with after its name. */
+  public static final String RESERVED_SUFFIX = "_value";
+
   public static final Set<String> RESERVED = Set.of("processed_at", "source_file",
       "processing_job", "ingested_at", "run_id", "job_name", "year", "month", "day", "raw_date", "reject_reason",
       "skip_reason", "_raw", "_corrupt_record", "_line_fault", "_row_hash");
@@ -57,7 +60,7 @@ public record SchemaContract(String dataset, int version, RawDataset.Format form
   public static String lakeName(String source) {
     String name = source.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     name = name.isEmpty() ? "_" : name;
-    return RESERVED.contains(name) || name.startsWith(Typing.PARSED_PREFIX) ? name + "_value" : name;
+    return RESERVED.contains(name) || name.startsWith(Typing.PARSED_PREFIX) ? name + RESERVED_SUFFIX : name;
   }
 
   public List<String> sources() {

@@ -1,5 +1,6 @@
 package io.shoplake.common.jdbc;
 
+import io.shoplake.common.ingest.SchemaContract;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -26,25 +27,21 @@ import java.util.stream.Collectors;
  *       1970-01-01, and Connector/J refuses any value past 24 hours, which failed the whole read and every
  *       rerun. A {@code DECIMAL} of more than 38 digits (MySQL allows 65): Spark narrows it to 38 and fails
  *       on the first value that needs more. Both are copied as MySQL prints them ({@code 838:59:59}).
- *   <li><b>Rename</b> ({@link #renames()}) a column named like one the lake adds to every row
- *       ({@code source_table}, {@code ingested_at}, {@code run_id}, {@code job_name}, the partition
- *       columns {@code year}, {@code month}, {@code day}, and {@code email_hash} where the table has an
- *       {@code email}): the lake's column would replace its values without a word. It is kept as
- *       {@code src_<name>}.
+ *   <li><b>Rename</b> ({@link #renames()}) a column named like one the lake adds or gives a meaning
+ *       ({@code source_table}, ingest's {@link SchemaContract#RESERVED}: {@code ingested_at}, {@code run_id},
+ *       the partition columns {@code year}, {@code month}, {@code day}, quarantine's {@code reject_reason}, ...,
+ *       and {@code email_hash} where the table has an {@code email}): the lake's column would replace its values
+ *       without a word. It is kept as {@code <name>_value}, as the ingest job keeps such a column.
  * </ul>
  *
  * <p>Cost: one query that returns no row ({@code WHERE 1 = 0}), on the connection of the bound queries.
+ *
+ * @param table the table's name, for messages
+ * @param columns its columns, in the table's order
  */
 record SourceColumns(String table, List<Column> columns) {
-  /** Prefix of a source column renamed because the lake adds a column of its name. */
-  static final String RENAMED_PREFIX = "src_";
-
   /** Digits Spark's decimal holds. */
   private static final int SPARK_MAX_DIGITS = 38;
-
-  /** The lake's own columns of every extracted row, lower-case ({@code email_hash} apart, see {@link #renames()}). */
-  private static final Set<String> LAKE_COLUMNS = Set.of("source_table", "ingested_at", "run_id", "job_name", "year",
-      "month", "day");
 
   /**
    * @param name the column's name as the server spells it
@@ -110,8 +107,9 @@ record SourceColumns(String table, List<Column> columns) {
     Map<String, String> renames = new LinkedHashMap<>();
     for (Column c : columns) {
       String lower = c.name().toLowerCase(Locale.ROOT);
-      if (LAKE_COLUMNS.contains(lower) || (lower.equals("email_hash") && email().isPresent())) {
-        String renamed = RENAMED_PREFIX + c.name();
+      if (SchemaContract.RESERVED.contains(lower) || lower.equals("source_table")
+          || (lower.equals("email_hash") && email().isPresent())) {
+        String renamed = c.name() + SchemaContract.RESERVED_SUFFIX;
         if (taken.contains(renamed.toLowerCase(Locale.ROOT))) {
           throw new IllegalStateException("Cannot copy column '" + c.name() + "' of stg_core." + table
               + ": the lake adds a column of that name, and '" + renamed + "', where it would be kept instead,"

@@ -260,11 +260,11 @@ class JdbcExtractTest {
     JobOutcome changed = jobs.run(new JdbcExtract());
     assertEquals(0, changed.exitCode(), jobs.stderr());
     String runId = changed.manifest().orElseThrow().getRunId();
-    assertEquals("added prep_time string, fx_rate string, priority tinyint, src_month int, src_run_id string",
+    assertEquals("added prep_time string, fx_rate string, priority tinyint, month_value int, run_id_value string",
         tableMetrics(changed, "orders").get("columns_changed"));
     assertTrue(changed.manifest().orElseThrow().getWarnings().stream().anyMatch(w -> w.startsWith(
         "stg_core.orders's columns changed since its copy was written (added prep_time")), jobs.stderr());
-    assertEquals(Map.of("month", "src_month", "run_id", "src_run_id"), tableMetrics(changed, "orders").get(
+    assertEquals(Map.of("month", "month_value", "run_id", "run_id_value"), tableMetrics(changed, "orders").get(
         "columns_renamed"));
     // Rebuilt whole: every row rewritten by this run, so every file has the new columns.
     Dataset<Row> orders = jobs.read("processed/stg_core/orders");
@@ -273,8 +273,8 @@ class JdbcExtractTest {
     assertSameRows(SharedSpark.get().sql("select * from values"
             + " (1L, '838:59:59', '1234567890.500000000000000000000000000000', cast(7 as tinyint), 13, 'r-1', 2),"
             + " (2L, '-01:30:00', null, cast(0 as tinyint), null, null, 2)"
-            + " as t(id, prep_time, fx_rate, priority, src_month, src_run_id, month)"),
-        orders.filter("id in (1, 2)").select("id", "prep_time", "fx_rate", "priority", "src_month", "src_run_id",
+            + " as t(id, prep_time, fx_rate, priority, month_value, run_id_value, month)"),
+        orders.filter("id in (1, 2)").select("id", "prep_time", "fx_rate", "priority", "month_value", "run_id_value",
             "month"));
     Dataset<Row> customers = jobs.read("processed/stg_core/customers");
     assertEquals(60, customers.filter("email_hash is not null").count());

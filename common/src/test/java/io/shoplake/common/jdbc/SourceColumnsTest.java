@@ -28,21 +28,21 @@ class SourceColumnsTest {
     SourceColumns columns = new SourceColumns("t", List.of(column("id", Types.BIGINT, 19),
         column("Year", Types.INTEGER, 10), column("source_table", Types.VARCHAR, 10),
         column("email_hash", Types.VARCHAR, 64)));
-    assertEquals(Map.of("Year", "src_Year", "source_table", "src_source_table"), columns.renames());
+    assertEquals(Map.of("Year", "Year_value", "source_table", "source_table_value"), columns.renames());
     assertEquals(Optional.empty(), columns.email());
 
     SourceColumns withEmail = new SourceColumns("t", List.of(column("EMAIL", Types.VARCHAR, 255),
         column("email_hash", Types.VARCHAR, 64)));
-    assertEquals(Map.of("email_hash", "src_email_hash"), withEmail.renames());
+    assertEquals(Map.of("email_hash", "email_hash_value"), withEmail.renames());
     assertEquals(Optional.of("EMAIL"), withEmail.email());
   }
 
   @Test
   void aRenameWhoseNewNameIsTakenFailsInOneLine() {
     SourceColumns columns = new SourceColumns("orders", List.of(column("day", Types.INTEGER, 10),
-        column("SRC_DAY", Types.INTEGER, 10)));
+        column("DAY_VALUE", Types.INTEGER, 10)));
     IllegalStateException e = assertThrows(IllegalStateException.class, columns::renames);
-    assertEquals("Cannot copy column 'day' of stg_core.orders: the lake adds a column of that name, and 'src_day',"
+    assertEquals("Cannot copy column 'day' of stg_core.orders: the lake adds a column of that name, and 'day_value',"
         + " where it would be kept instead, is a column of the table too", e.getMessage());
   }
 }
