@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +218,7 @@ public final class JsonLineCheck {
    * for {@code 1e1000000}).
    */
   private static String exactDecimal(JsonParser parser) throws IOException {
-    java.math.BigDecimal decimal = parser.getDecimalValue();
+    BigDecimal decimal = parser.getDecimalValue();
     return Math.abs(decimal.scale()) > MAX_PLAIN_SCALE ? parser.getText() : decimal.toPlainString();
   }
 

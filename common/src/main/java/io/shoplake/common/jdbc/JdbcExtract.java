@@ -229,11 +229,13 @@ public final class JdbcExtract implements LakeJob {
       batch = load(ctx, connection, table, bounds);
     }
     metrics.put("read_partitions", batch.javaRDD().getNumPartitions());
-    if (!bounds.columns().readAsText().isEmpty()) {
-      metrics.put("columns_as_text", bounds.columns().readAsText());
+    List<String> asText = bounds.columns().readAsText();
+    if (!asText.isEmpty()) {
+      metrics.put("columns_as_text", asText);
     }
-    if (!bounds.columns().renames().isEmpty()) {
-      metrics.put("columns_renamed", bounds.columns().renames());
+    Map<String, String> renamed = bounds.columns().renames();
+    if (!renamed.isEmpty()) {
+      metrics.put("columns_renamed", renamed);
     }
     Dataset<Row> persisted = batch.persist(StorageLevel.MEMORY_AND_DISK());
     batch = CachedPlans.startingAtCache(persisted);
