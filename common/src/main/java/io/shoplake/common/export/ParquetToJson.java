@@ -37,6 +37,8 @@ import org.apache.spark.sql.SaveMode;
  * {@code --source-path <uri>}; {@code --export-name} (default: the dataset's name);
  * {@code --compression none|gzip} (default {@code shoplake.export.compression}).
  *
+ * <p>Every object names every column of the source but its partition columns, a null as {@code null}.
+ *
  * <p>An export whose source has not changed since the last committed export (same files, by
  * {@link DatasetSignature}) and is still in place is not rewritten; {@code --bookmark disable} forces it.
  *
@@ -50,6 +52,11 @@ public final class ParquetToJson implements LakeJob {
   public static final String NAME = "parquet-to-json";
   private static final List<String> ZONES = List.of("processed", "curated", "quarantine");
   private static final String SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+  /**
+   * The objects' format: every column named in every object, a null written as {@code null} (Spark leaves null
+   * fields out by default, and a reader that infers columns from a sample of lines then misses a column).
+   */
+  private static final String FORMAT = "explicit-nulls";
 
   @Override
   public String name() {
@@ -119,9 +126,10 @@ public final class ParquetToJson implements LakeJob {
     String target = ctx.paths().exports(request.exportName());
     PartitionedParquet.removeStaleStaging(hadoopConf, target, ctx.runId());
     String staging = PartitionedParquet.stagingPath(target, ctx.runId());
-    // Unchanged source (same files), same compression, export in place: a rewrite would change nothing.
+    // Unchanged source (same files), same compression and format, export in place: a rewrite would change
+    // nothing. The format's version is in the key so that an export written by an older format is redone once.
     boolean sourceChanged = ctx.bookmark().dependencyChanged("exports/" + request.exportName(),
-        request.compression() + ":" + DatasetSignature.of(hadoopConf, request.source()));
+        request.compression() + ":" + FORMAT + ":" + DatasetSignature.of(hadoopConf, request.source()));
     if (!sourceChanged && PartitionedParquet.exists(hadoopConf, target)) {
       List<String> warnings = new ArrayList<>();
       warnings.add(FileBookmark.nothingNew("files under " + request.source()));
@@ -134,6 +142,7 @@ public final class ParquetToJson implements LakeJob {
     long exported = ObservedWrite.write(rows, NAME + "_rows", r -> r.write()
         .mode(SaveMode.Overwrite)
         .option("compression", request.compression())
+        .option("ignoreNullFields", "false")
         .partitionBy(partitionColumns.toArray(new String[0]))
         .json(staging));
     PartitionedParquet.swapIn(staging, target, hadoopConf);

@@ -52,6 +52,37 @@ class ParquetToJsonTest {
     assertEquals(3, SharedSpark.get().read().json(export.toString()).count());
   }
 
+  /**
+   * A consumer that infers columns from a sample of lines (DuckDB's read_json, Spark's own reader, a warehouse's
+   * autodetect) must find every column of the table in every object, a null one included.
+   */
+  @Test
+  void everyObjectNamesEveryColumnAndWritesANullAsNull() throws IOException {
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    SharedSpark.get().sql("select * from values ('a', cast(null as double), cast(null as string), 2025, 1, 1)"
+        + " as t(id, amount, note, year, month, day)")
+        .write().mode(SaveMode.Overwrite).partitionBy("year", "month", "day")
+        .parquet(lake.root().resolve("curated/sparse").toString());
+    JobHarness jobs = new JobHarness(lake);
+
+    assertEquals(0, jobs.run(new ParquetToJson(), "--dataset", "curated/sparse").exitCode(), jobs.stderr());
+    Path export = lake.root().resolve("exports/sparse");
+    List<String> lines;
+    try (Stream<Path> files = Files.walk(export)) {
+      lines = files.filter(p -> p.toString().endsWith(".json")).flatMap(p -> {
+        try {
+          return Files.readAllLines(p).stream();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertEquals(List.of("{\"id\":\"a\",\"amount\":null,\"note\":null}"), lines);
+    // Spark's reader orders inferred columns by name; what matters is that none is missing.
+    assertEquals(java.util.Set.of("id", "amount", "note", "year", "month", "day"),
+        java.util.Set.of(SharedSpark.get().read().json(export.toString()).columns()));
+  }
+
   @Test
   void aWrongDatasetArgumentIsAOneLineUsageError() {
     JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
