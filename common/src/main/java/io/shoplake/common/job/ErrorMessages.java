@@ -11,6 +11,10 @@ import io.shoplake.common.lake.ObjectStoreErrors;
 public final class ErrorMessages {
   private static final int MAX_LENGTH = 600;
 
+  /** The folder of Spark's "Task failed while writing rows to <folder>/.spark-staging-<id>." failure. */
+  private static final java.util.regex.Pattern TASK_WRITE_FAILED =
+      java.util.regex.Pattern.compile("Task failed while writing rows to (\\S+?)(?:/\\.spark-staging-\\S*|\\.?(?:\\s|$))");
+
   private ErrorMessages() {}
 
   public static String oneLine(Throwable error) {
@@ -36,7 +40,7 @@ public final class ErrorMessages {
     } else {
       String message = root.getMessage() == null ? where(root) : ": " + root.getMessage();
       text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"))
-          + csvWidthHint(error);
+          + csvWidthHint(error) + diskFullHint(error, root);
     }
     text = text.replaceAll("\\s*\\R\\s*", " ").trim();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
@@ -87,6 +91,26 @@ public final class ErrorMessages {
       }
     }
     return "";
+  }
+
+  /**
+   * What a full disk means, and where, or "": the operating system says only "No space left on device", and Spark
+   * names the folder it was writing in a task's failure further up the chain ({@code TASK_WRITE_FAILED}). The
+   * run committed no state, so freeing space and rerunning redoes it.
+   */
+  static String diskFullHint(Throwable error, Throwable root) {
+    if (root.getMessage() == null || !root.getMessage().contains("No space left on device")) {
+      return "";
+    }
+    String writing = "";
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      java.util.regex.Matcher m = t.getMessage() == null ? null : TASK_WRITE_FAILED.matcher(t.getMessage());
+      if (m != null && m.find()) {
+        writing = ", writing " + m.group(1);
+        break;
+      }
+    }
+    return " (a disk is full" + writing + ": free space on it and rerun)";
   }
 
   public static String stackTrace(Throwable error) {

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -164,7 +165,7 @@ public final class JobRunner {
     String manifestPath;
     try {
       manifestPath = store.write(manifest);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | FSError e) {
       // The lake cannot be written at all (a missing bucket, refused credentials, an endpoint down): the
       // manifest stays in memory, with the kind of failure, for the pipeline's retry decision.
       String cause = ErrorMessages.oneLine(e);
@@ -227,8 +228,10 @@ public final class JobRunner {
       store.write(manifest);
       printSummary(manifest, manifestPath);
       return new JobOutcome(JobOutcome.OK, Optional.of(manifest), Optional.of(manifestPath));
-    } catch (Exception | OutOfMemoryError e) {
-      // Exception, not RuntimeException: Scala code (Spark's AnalysisException) throws checked exceptions.
+    } catch (Exception | Error e) {
+      // Exception, not RuntimeException: Scala code (Spark's AnalysisException) throws checked exceptions. Error
+      // too: Hadoop's local file system reports a failed write (a full disk) as FSError, a jar conflict is a
+      // LinkageError, and memory runs out; each is this run's failure, recorded and said in one line.
       String cause = ErrorMessages.oneLine(e);
       if (e instanceof DataCheckFailure failure && failure.result() != null) {
         record(manifest, failure.result());
@@ -247,8 +250,8 @@ public final class JobRunner {
       finish(manifest, RunStatus.FAILED, startedAt);
       try {
         store.write(manifest);
-      } catch (RuntimeException writeError) {
-        LOG.error("Cannot record the failure in {}: {}", manifestPath, writeError.getMessage());
+      } catch (RuntimeException | FSError writeError) {
+        LOG.error("Cannot record the failure in {}: {}", manifestPath, ErrorMessages.oneLine(writeError));
       }
       err.println("ERROR " + job.name() + " run " + runId + " failed: " + cause + " (manifest: " + manifestPath + ")");
       // A job-specific argument found wrong inside the job is still a usage error: exit 2, not 1.
@@ -259,7 +262,7 @@ public final class JobRunner {
       if (lock != null) {
         try {
           lock.close();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | FSError e) {
           LOG.error("{}", ErrorMessages.oneLine(e));
         }
       }

@@ -59,4 +59,19 @@ class ErrorMessagesTest {
     assertEquals("NullPointerException at io.shoplake.common.transactions.TransactionMerge.counts"
         + "(TransactionMerge.java:210)", ErrorMessages.oneLine(new RuntimeException(npe)));
   }
+
+  @Test
+  void aFullDiskSaysSoAndNamesTheFolderSparkWasWriting() {
+    java.io.IOException full = new java.io.IOException("No space left on device");
+    // The chain of a Spark write on a full disk, as a job meets it (messages as Spark 3.5 writes them).
+    Exception write = new org.apache.spark.SparkException("Job aborted due to stage failure: Task 0 in stage 130.0"
+        + " failed 1 times", new org.apache.spark.SparkException("[TASK_WRITE_FAILED] Task failed while writing rows"
+        + " to file:/lake/curated/sales/.spark-staging-3f04148b-9046-4313-9184-a3d74c923e46.", full));
+    assertEquals("IOException: No space left on device (a disk is full, writing file:/lake/curated/sales: free space"
+        + " on it and rerun)", ErrorMessages.oneLine(write));
+    assertEquals("IOException: No space left on device (a disk is full: free space on it and rerun)",
+        ErrorMessages.oneLine(new RuntimeException(full)));
+    assertEquals("", ErrorMessages.diskFullHint(new java.io.IOException("Broken pipe"),
+        new java.io.IOException("Broken pipe")));
+  }
 }

@@ -70,4 +70,34 @@ class JobRunnerTest {
     assertTrue(jobs.stderr().contains("Cannot account for every row: read 10 but written 6 + rejected 1 + skipped 2"),
         jobs.stderr());
   }
+
+  /**
+   * Hadoop's local file system reports a failed write as {@code FSError}, an Error: on a full disk it went past
+   * every handler, and the process ended on a stack trace with no failed manifest. The write here goes to
+   * {@code /dev/full}, which fails as a full disk does (ENOSPC).
+   */
+  @Test
+  void aFullDiskIsOneLineAndAFailedManifestNotAStackTrace() throws java.io.IOException {
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(full), "needs Linux's /dev/full");
+    TestLake lake = new TestLake(dir.resolve("lake"));
+    Path target = java.nio.file.Files.createSymbolicLink(dir.resolve("state.json"), full);
+    JobHarness jobs = new JobHarness(lake);
+    JobOutcome outcome = jobs.run(job(ctx -> {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(target.toUri());
+      try (java.io.OutputStream out = path.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration())
+          .create(path, true)) {
+        out.write(new byte[64 * 1024]);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      throw new AssertionError("unreachable: /dev/full takes no byte");
+    }));
+    assertEquals(1, outcome.exitCode(), jobs.stderr());
+    assertEquals(1, jobs.stderr().trim().lines().count(), jobs.stderr());
+    assertTrue(jobs.stderr().contains("No space left on device (a disk is full: free space on it and rerun)"),
+        jobs.stderr());
+    assertEquals("failed", outcome.manifest().orElseThrow().getStatus());
+    assertTrue(outcome.manifest().orElseThrow().getErrorDetail().contains("FSError"));
+  }
 }
