@@ -13,7 +13,8 @@ public final class ErrorMessages {
 
   /** The folder of Spark's "Task failed while writing rows to <folder>/.spark-staging-<id>." failure. */
   private static final java.util.regex.Pattern TASK_WRITE_FAILED =
-      java.util.regex.Pattern.compile("Task failed while writing rows to (\\S+?)(?:/\\.spark-staging-\\S*|\\.?(?:\\s|$))");
+      java.util.regex.Pattern.compile(
+          "Task failed while writing rows to (\\S+?)(?:/\\.spark-staging-\\S*|\\.?(?:\\s|$))");
 
   private ErrorMessages() {}
 

@@ -87,16 +87,34 @@ public final class JobRunner {
   /** Runs {@code job}; the session is the active one or a new one. */
   public JobOutcome run(LakeJob job, String... args) {
     Launch launch;
+    SparkSession spark;
     try {
       launch = prepare(job.needsPiiKey(), job::needsStgCore, args);
       JobOption.checkAll(job.options(launch.config()), launch.arguments());
       JobOption.checkKnown(job.name(), job.options(launch.config()), launch.arguments());
+      spark = startSpark(job.name(), launch.config());
     } catch (UsageException e) {
       err.println("ERROR " + job.name() + ": " + ErrorMessages.oneLine(e));
       return new JobOutcome(JobOutcome.USAGE, Optional.empty(), Optional.empty());
     }
-    SparkSession spark = SparkSessions.getOrCreate(job.name(), launch.config());
     return run(job, spark, launch.arguments(), launch.config(), launch.piiKey(), launch.stgCore());
+  }
+
+  /**
+   * The session {@code name} runs in, started now or joined. A session that cannot start (a heap too small for
+   * Spark, a master URL it cannot reach, an address it cannot bind, a setting it refuses) is a {@link
+   * UsageException}: the job did not start and nothing was read or written, so exit 2 and one line, not the
+   * stack trace Spark's builder throws out of {@code main}.
+   */
+  public static SparkSession startSpark(String name, LakeConfig config) {
+    try {
+      return SparkSessions.getOrCreate(name, config);
+    } catch (RuntimeException | Error e) {
+      String cause = ErrorMessages.oneLine(e);
+      String hint = cause.contains("INVALID_DRIVER_MEMORY")
+          ? " (scripts/run-job.sh and scripts/run-local.sh set it from SPARK_DRIVER_MEMORY, default 4g)" : "";
+      throw new UsageException("Cannot start Spark: " + cause + hint, e);
+    }
   }
 
   /** What a launch needs before Spark starts: validated arguments and configuration, and the PII key. */

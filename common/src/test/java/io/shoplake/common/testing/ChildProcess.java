@@ -37,6 +37,12 @@ public final class ChildProcess {
 
   /** Starts {@code main args...} (a class on this JVM's classpath), as {@link #start(Path, String, String...)}. */
   public static ChildProcess start(Path workDir, String awaited, Class<?> main, String... args) {
+    return start(workDir, awaited, List.of(), main, args);
+  }
+
+  /** Starts {@code main args...} with {@code jvmOptions} after the usual ones (a later {@code -D} wins). */
+  public static ChildProcess start(Path workDir, String awaited, List<String> jvmOptions, Class<?> main,
+      String... args) {
     // C1 only: a child runs one short job on small data, where the C2 compiler costs more than it gains
     // (measured: 15-16 s instead of 19-23 s for the transaction job on the sample). Not for the test JVM,
     // whose code gets hot over many tests: there C1 alone made two test classes 50% slower.
@@ -50,6 +56,7 @@ public final class ChildProcess {
         "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
         "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
         "-Djdk.reflect.useDirectMethodHandle=false"));
+    command.addAll(jvmOptions);
     command.add(main.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);

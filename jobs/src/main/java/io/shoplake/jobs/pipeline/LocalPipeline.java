@@ -11,7 +11,6 @@ import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.job.TransientRetry;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.quality.QualityJob;
-import io.shoplake.common.spark.SparkSessions;
 import io.shoplake.common.validation.FileValidation;
 import io.shoplake.jobs.JobCatalog;
 import java.io.PrintStream;
@@ -118,7 +117,13 @@ public final class LocalPipeline {
     JobArguments arguments = launch.arguments();
     LakeConfig config = launch.config();
     long started = System.nanoTime();
-    SparkSession spark = SparkSessions.getOrCreate(NAME, config);
+    SparkSession spark;
+    try {
+      spark = JobRunner.startSpark(NAME, config);
+    } catch (UsageException e) {
+      err.println("ERROR " + NAME + ": " + ErrorMessages.oneLine(e));
+      return JobOutcome.USAGE;
+    }
     StepGraph graph = StepGraph.of(stepsFor.apply(config));
     List<PipelineStep> steps = graph.steps();
     Map<String, StepResult> results = new ConcurrentHashMap<>();
