@@ -17,10 +17,27 @@ SMALL_INPUT_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 SMALL_INPUT_SPARK_CONF=(--conf spark.buffer.pageSize=2m)
 BATCH_JAVA_OPTIONS="-XX:+UseParallelGC"
 
+# Refuses a SPARK_DRIVER_MEMORY the JVM or Spark would refuse, in one line before anything starts: the JVM takes
+# only a number with k, m, g or t ("4gb" fails it), and Spark refuses a heap under 450 MiB (512m is the least that
+# starts, measured under both launch profiles' collectors).
+check_driver_memory() {
+  local memory="${SPARK_DRIVER_MEMORY:-4g}" mb
+  [[ "$memory" =~ ^([1-9][0-9]*)([kKmMgGtT])$ ]] \
+    || die "Cannot use SPARK_DRIVER_MEMORY='$memory': expected a size such as 4g or 4096m"
+  case "${BASH_REMATCH[2],,}" in
+    k) mb=$((BASH_REMATCH[1] / 1024)) ;;
+    m) mb=${BASH_REMATCH[1]} ;;
+    g) mb=$((BASH_REMATCH[1] * 1024)) ;;
+    t) mb=$((BASH_REMATCH[1] * 1024 * 1024)) ;;
+  esac
+  [ "$mb" -ge 512 ] || die "Cannot use SPARK_DRIVER_MEMORY='$memory': Spark needs at least 512m (default 4g)"
+}
+
 # Sets SUBMIT_PROFILE to the spark-submit options every launch of a job or bench class shares: the master,
 # driver memory, logging, and the launch profile's options. SPARK_DRIVER_JAVA_OPTIONS come after the
 # profile's JVM options (the JVM takes the last of two), SPARK_SUBMIT_EXTRA is the caller's.
 submit_profile() {
+  check_driver_memory
   # Paths in double quotes: Spark's launcher splits extraJavaOptions at spaces outside quotes, and a clone's path
   # may hold one ("/home/ann/My Projects/shoplake"). The log4j path is a plain path, not a file: URI, which a
   # space would make invalid.

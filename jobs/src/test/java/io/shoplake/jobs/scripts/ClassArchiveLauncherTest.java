@@ -200,6 +200,20 @@ class ClassArchiveLauncherTest {
       assertTrue(launch.output().startsWith("ERROR: " + wrong.getKey() + " must be "), launch.output());
       assertTrue(launch.output().contains("not '" + wrong.getValue() + "'"), launch.output());
     }
+    // A heap the JVM cannot parse ("4gb": "Invalid maximum heap size", then a class archive marked as failed) or
+    // Spark refuses (under 450 MiB: a stack trace at session start).
+    for (String memory : List.of("4gb", "4", "abc", "0g", "256m", "524287k")) {
+      Bash launch = bash(Map.of("SPARK_DRIVER_MEMORY", memory), "submit_profile\necho reached\n");
+      assertEquals(2, launch.exitCode(), launch.output());
+      assertEquals(1, launch.output().lines().count(), launch.output());
+      assertTrue(launch.output().startsWith("ERROR: Cannot use SPARK_DRIVER_MEMORY='" + memory + "': "),
+          launch.output());
+    }
+    for (String memory : List.of("512m", "1G", "4g", "524288k")) {
+      Bash launch = bash(Map.of("SPARK_DRIVER_MEMORY", memory),
+          "submit_profile\necho \"options=${SUBMIT_PROFILE[*]}\"\n");
+      assertTrue(launch.value("options").contains("--driver-memory " + memory), launch.output());
+    }
   }
 
   /** What a bash that sourced the copied lib.sh printed (stdout and stderr) and its exit code. */
