@@ -111,7 +111,22 @@ public final class ErrorMessages {
         break;
       }
     }
+    if (writing.isEmpty() && scratchWrite(root)) {
+      writing = ", writing Spark's shuffle or cache files in its scratch folder (SPARK_LOCAL_DIRS or spark.local.dir,"
+          + " /tmp by default)";
+    }
     return " (a disk is full" + writing + ": free space on it and rerun)";
+  }
+
+  /** True when {@code root} was thrown writing a shuffle or a cache block: Spark's scratch folder, not the lake. */
+  private static boolean scratchWrite(Throwable root) {
+    for (StackTraceElement frame : root.getStackTrace()) {
+      if (frame.getClassName().startsWith("org.apache.spark.shuffle.")
+          || frame.getClassName().startsWith("org.apache.spark.storage.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static String stackTrace(Throwable error) {

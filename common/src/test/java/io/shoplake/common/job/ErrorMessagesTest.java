@@ -71,6 +71,15 @@ class ErrorMessagesTest {
         + " on it and rerun)", ErrorMessages.oneLine(write));
     assertEquals("IOException: No space left on device (a disk is full: free space on it and rerun)",
         ErrorMessages.oneLine(new RuntimeException(full)));
+    // A shuffle write: no folder in the chain, but the frames say it was Spark's scratch space, not the lake.
+    java.io.IOException shuffle = new java.io.IOException("No space left on device");
+    shuffle.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("sun.nio.ch.FileDispatcherImpl", "write0", null, -2),
+        new StackTraceElement("org.apache.spark.shuffle.sort.BypassMergeSortShuffleWriter", "writePartitionedData",
+            "BypassMergeSortShuffleWriter.java", 218)});
+    assertEquals("IOException: No space left on device (a disk is full, writing Spark's shuffle or cache files in its"
+        + " scratch folder (SPARK_LOCAL_DIRS or spark.local.dir, /tmp by default): free space on it and rerun)",
+        ErrorMessages.oneLine(new org.apache.spark.SparkException("Job aborted", shuffle)));
     assertEquals("", ErrorMessages.diskFullHint(new java.io.IOException("Broken pipe"),
         new java.io.IOException("Broken pipe")));
   }
