@@ -41,7 +41,7 @@ public final class ErrorMessages {
     } else {
       String message = root.getMessage() == null ? where(root) : ": " + root.getMessage();
       text = root.getClass().getSimpleName() + message + fileNameHint(root, System.getProperty("sun.jnu.encoding"))
-          + csvWidthHint(error) + diskFullHint(error, root);
+          + csvWidthHint(error) + diskFullHint(error, root) + openFilesHint(root);
     }
     text = text.replaceAll("\\s*\\R\\s*", " ").trim();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + "..." : text;
@@ -116,6 +116,16 @@ public final class ErrorMessages {
           + " /tmp by default)";
     }
     return " (a disk is full" + writing + ": free space on it and rerun)";
+  }
+
+  /**
+   * What "Too many open files" means, or "": the process's limit (HotSpot raises it to the hard limit at start, so
+   * a low hard limit, as some containers set, is what runs out). Partitioned writes of jobs side by side hold many
+   * files open at once; the sample pipeline needs about 512.
+   */
+  static String openFilesHint(Throwable root) {
+    return root.getMessage() != null && root.getMessage().contains("Too many open files")
+        ? " (the process's limit of open files: raise its hard limit, ulimit -Hn, to 4096 or more, and rerun)" : "";
   }
 
   /** True when {@code root} was thrown writing a shuffle or a cache block: Spark's scratch folder, not the lake. */

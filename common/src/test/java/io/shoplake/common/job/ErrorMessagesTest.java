@@ -83,4 +83,13 @@ class ErrorMessagesTest {
     assertEquals("", ErrorMessages.diskFullHint(new java.io.IOException("Broken pipe"),
         new java.io.IOException("Broken pipe")));
   }
+
+  @Test
+  void tooManyOpenFilesNamesTheLimit() {
+    // As a partitioned write met it under "ulimit -n 200": the file it could not open, then the reason.
+    assertEquals("FileNotFoundException: /lake/processed/reviews/.part-00003.c000.snappy.parquet.crc (Too many open"
+        + " files) (the process's limit of open files: raise its hard limit, ulimit -Hn, to 4096 or more, and rerun)",
+        ErrorMessages.oneLine(new RuntimeException(new java.io.FileNotFoundException(
+            "/lake/processed/reviews/.part-00003.c000.snappy.parquet.crc (Too many open files)"))));
+  }
 }
