@@ -24,11 +24,11 @@ check_driver_memory() {
   local memory="${SPARK_DRIVER_MEMORY:-4g}" mb
   [[ "$memory" =~ ^([1-9][0-9]*)([kKmMgGtT])$ ]] \
     || die "Cannot use SPARK_DRIVER_MEMORY='$memory': expected a size such as 4g or 4096m"
-  case "${BASH_REMATCH[2],,}" in
-    k) mb=$((BASH_REMATCH[1] / 1024)) ;;
-    m) mb=${BASH_REMATCH[1]} ;;
-    g) mb=$((BASH_REMATCH[1] * 1024)) ;;
-    t) mb=$((BASH_REMATCH[1] * 1024 * 1024)) ;;
+  case "${BASH_REMATCH[2]}" in # not ${x,,}: macOS's /bin/bash is 3.2
+    k|K) mb=$((BASH_REMATCH[1] / 1024)) ;;
+    m|M) mb=${BASH_REMATCH[1]} ;;
+    g|G) mb=$((BASH_REMATCH[1] * 1024)) ;;
+    t|T) mb=$((BASH_REMATCH[1] * 1024 * 1024)) ;;
   esac
   [ "$mb" -ge 512 ] || die "Cannot use SPARK_DRIVER_MEMORY='$memory': Spark needs at least 512m (default 4g)"
 }
