@@ -100,4 +100,19 @@ class JobRunnerTest {
     assertEquals("failed", outcome.manifest().orElseThrow().getStatus());
     assertTrue(outcome.manifest().orElseThrow().getErrorDetail().contains("FSError"));
   }
+
+  /** A Spark setting of the configuration that Spark refuses: it went out of main as a stack trace. */
+  @Test
+  void aSparkSettingSparkRefusesIsOneLineAndExitTwo() throws java.io.IOException {
+    Path conf = java.nio.file.Files.writeString(dir.resolve("bad.conf"),
+        "shoplake.spark.sql-settings { \"spark.sql.caseSensitive\" = \"maybe\" }\n");
+    JobHarness jobs = new JobHarness(new TestLake(dir.resolve("lake")));
+    JobOutcome outcome = jobs.run(job(ctx -> {
+      throw new AssertionError("unreachable: the session's settings are refused first");
+    }), "--config-file", conf.toString());
+    assertEquals(2, outcome.exitCode(), jobs.stderr());
+    assertEquals("ERROR test-job: Cannot start Spark: IllegalArgumentException: spark.sql.caseSensitive should"
+        + " be boolean, but was maybe", jobs.stderr().trim());
+    assertTrue(outcome.manifest().isEmpty());
+  }
 }
