@@ -14,6 +14,7 @@ import io.shoplake.common.job.SideTask;
 import io.shoplake.common.lake.DatasetSignature;
 import io.shoplake.common.lake.DayPartitions;
 import io.shoplake.common.lake.LakePaths;
+import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.quality.QualityConfig;
 import io.shoplake.common.quality.QualityGate;
 import io.shoplake.common.spark.CachedPlans;
@@ -233,8 +234,9 @@ public final class MasterMerge implements LakeJob {
     Configuration hadoopConf = ctx.spark().sparkContext().hadoopConfiguration();
     for (Map.Entry<String, String> input : inputs.entrySet()) {
       if (!PartitionedParquet.exists(hadoopConf, input.getValue())) {
-        throw new IllegalArgumentException("Cannot merge: no " + input.getKey() + " at " + input.getValue()
-            + " (run the " + upstreamJob(input.getKey()) + " job first)");
+        String why = new ManifestStore(paths, hadoopConf).whyNeverWritten(input.getValue()).map(w -> ": " + w)
+            .orElse(" (run the " + upstreamJob(input.getKey()) + " job first)");
+        throw new IllegalArgumentException("Cannot merge: no " + input.getKey() + " at " + input.getValue() + why);
       }
     }
     return inputs;

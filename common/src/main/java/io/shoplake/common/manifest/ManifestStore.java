@@ -58,6 +58,46 @@ public final class ManifestStore {
     }
   }
 
+  /**
+   * Why no dataset is at {@code location} though the job that writes it ran, or empty: its successful runs that
+   * name it among their outputs wrote no rows (the last one that read any rejected or skipped them all, later ones
+   * had nothing new to read), so the dataset was never created. Without this, a reader of the lake said only "no
+   * dataset there" and "run the job first", of a job that had run. Cost: one LIST of {@code _runs/} and of each
+   * job's folder, up to 20 manifest reads per job; for a missing dataset only.
+   */
+  public java.util.Optional<String> whyNeverWritten(String location) {
+    String wanted = withoutSlash(location);
+    for (String job : jobs()) {
+      int runsNamingIt = 0;
+      for (RunManifest run : recent(job, 20)) {
+        if (!RunStatus.SUCCEEDED.label().equals(run.getStatus())
+            || run.getOutputs().values().stream().map(ManifestStore::withoutSlash).noneMatch(wanted::equals)) {
+          continue;
+        }
+        runsNamingIt++;
+        if (run.getRowsWritten() > 0) {
+          return java.util.Optional.empty(); // it was written once: removed since, which the manifests cannot tell
+        }
+        if (run.getRowsRead() > 0) {
+          return java.util.Optional.of("the last run of " + job + " that read rows (" + run.getRunId()
+              + ") wrote none: " + run.getRowsRead() + " read, " + run.getRowsRejected() + " rejected"
+              + (run.getRejectedByReason().isEmpty() ? "" : " " + run.getRejectedByReason())
+              + (run.getRowsSkipped() == 0 ? "" : ", " + run.getRowsSkipped() + " skipped " + run.getSkippedByReason())
+              + " (its manifest and the quarantine say why; fix or replace the raw files and rerun)");
+        }
+      }
+      if (runsNamingIt > 0) {
+        return java.util.Optional.of("the latest " + runsNamingIt + " run(s) of " + job + " read no rows: its raw"
+            + " files hold none, or were all rejected by validate");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String withoutSlash(String location) {
+    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+  }
+
   /** The jobs that have manifests under {@code _runs/}. */
   public java.util.List<String> jobs() {
     Path runs = new Path(paths.root() + "/_runs");

@@ -61,7 +61,8 @@ public final class QualityJob implements LakeJob {
         .orElse(ctx.startedAt().truncatedTo(ChronoUnit.SECONDS));
     QualityTally tally = new QualityTally();
     Map<String, String> outputs = new LinkedHashMap<>();
-    ProducerRuns producers = ProducerRuns.read(new ManifestStore(ctx.paths(), hadoopConf), NAME);
+    ManifestStore store = new ManifestStore(ctx.paths(), hadoopConf);
+    ProducerRuns producers = ProducerRuns.read(store, NAME);
     // First what each dataset needs (a usage error stops the run before anything is read or recorded),
     // then every dataset to measure in one execution, then the verdicts recorded in the configured order.
     List<Runnable> records = new ArrayList<>();
@@ -77,7 +78,9 @@ public final class QualityJob implements LakeJob {
       // A dataset that is not there, or that its writer's latest run did not produce, cannot pass: it is a
       // failure at the dataset's highest severity (an error holds master-merge back), never a pass.
       boolean present = PartitionedParquet.exists(hadoopConf, path);
-      Optional<String> notCheckable = !present ? Optional.of("no dataset at " + path) : producers.whyNotVouched(path);
+      Optional<String> notCheckable = !present
+          ? Optional.of("no dataset at " + path + store.whyNeverWritten(path).map(why -> ": " + why).orElse(""))
+          : producers.whyNotVouched(path);
       if (notCheckable.isPresent()) {
         records.add(() -> recordNotChecked(ctx, dataset, history, present, notCheckable.get(), tally));
         continue;

@@ -71,6 +71,36 @@ class ReviewEtlTest {
     assertEquals(2, jobs.read("processed/reviews").count());
   }
 
+  /**
+   * Every review of a first run rejected: the reviews job succeeds and writes no dataset. The readers of the lake
+   * said "no dataset there", and master-merge "run the reviews job first", of a job that had run; they now name
+   * the run that read the rows and why none was written, also after a rerun that read nothing new.
+   */
+  @Test
+  void aFirstRunThatRejectsEveryRowIsNamedWhereTheDatasetIsMissing() {
+    TestLake lake = new TestLake(dir.resolve("all-rejected"));
+    JobHarness jobs = new JobHarness(lake);
+    lake.writeJsonLines("reviews", "2025-01-01", "r.jsonl", List.of(
+        review("\"R1\"", "9", "2025-01-01T10:00:00Z"), review("\"R2\"", "0", "2025-01-01T11:00:00Z")));
+    JobOutcome first = jobs.run(new ReviewEtl());
+    assertEquals(0, first.exitCode(), jobs.stderr());
+    assertEquals(0, first.manifest().orElseThrow().getRowsWritten());
+    String runId = first.manifest().orElseThrow().getRunId();
+    assertEquals(0, jobs.run(new ReviewEtl()).exitCode(), jobs.stderr()); // nothing new to read
+
+    JobOutcome quality = jobs.run(new io.shoplake.common.quality.QualityJob(), "--dataset", "reviews");
+    assertEquals(1, quality.exitCode());
+    String processed = "file:" + lake.root().resolve("processed/reviews");
+    assertEquals("Cannot pass quality: 1 error-level check failed: reviews (error): not checked: no dataset at "
+        + processed + ": the last run of reviews that read rows (" + runId + ") wrote none: 2 read, 2 rejected"
+        + " {rating_out_of_range=2} (its manifest and the quarantine say why; fix or replace the raw files and"
+        + " rerun)", quality.manifest().orElseThrow().getError());
+    // An input no job has written is still told to be run first.
+    JobOutcome merge = jobs.run(new io.shoplake.common.curated.MasterMerge());
+    assertEquals("Cannot merge: no transactions at file:" + lake.root().resolve("processed/transactions")
+        + " (run the transactions job first)", merge.manifest().orElseThrow().getError());
+  }
+
   private static void writeConf(String path, String content) {
     try {
       java.nio.file.Files.writeString(java.nio.file.Path.of(path), content + "\n");
