@@ -34,6 +34,11 @@ while [ $# -gt 0 ]; do
     --lake-root) [ $# -ge 2 ] || die "Cannot use --lake-root: no value"; LAKE="$2"; shift 2 ;;
     --with-stg-core) WITH_STG_CORE=1; shift ;;
     --s3) ON_S3=1; shift ;;
+    -h|--help)
+      # Before anything is seeded: asking how to run it leaves no lake behind.
+      echo "usage: scripts/run-local.sh [--lake-root DIR|URI] [--s3] [--with-stg-core] [--key value ...]"
+      echo "  (the header of scripts/run-local.sh says what each does; the --key value pairs go to the pipeline)"
+      exec "$REPO_ROOT/scripts/run-job.sh" pipeline --help ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
