@@ -41,11 +41,11 @@ public final class CatalogRegistration {
     if (!available(spark)) {
       return done;
     }
-    List<String> outputs = outputLocations.stream().map(CatalogRegistration::trimmed).toList();
+    List<String> outputs = outputLocations.stream().map(LakePaths::withoutTrailingSlash).toList();
     List<LakeTable> tables = new ArrayList<>(LakeTables.all());
     tables.addAll(found);
     for (LakeTable table : tables) {
-      String location = trimmed(table.location(paths));
+      String location = LakePaths.withoutTrailingSlash(table.location(paths));
       if (outputs.contains(location)) {
         try {
           done.add(register(spark, table, table.database(env), location));
@@ -114,10 +114,7 @@ public final class CatalogRegistration {
   }
 
   private static boolean sameFolder(String a, String b) {
-    return new Path(trimmed(a)).toUri().normalize().equals(new Path(trimmed(b)).toUri().normalize());
-  }
-
-  private static String trimmed(String location) {
-    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    return new Path(LakePaths.withoutTrailingSlash(a)).toUri().normalize()
+        .equals(new Path(LakePaths.withoutTrailingSlash(b)).toUri().normalize());
   }
 }

@@ -64,6 +64,14 @@ public final class LakePaths implements Serializable {
   }
 
   /**
+   * {@code location} without one trailing {@code /}: a folder recorded as {@code …/reviews/} by one writer and
+   * {@code …/reviews} by another is one folder when outputs are matched by location.
+   */
+  public static String withoutTrailingSlash(String location) {
+    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+  }
+
+  /**
    * The path of {@code fileUri} relative to the root ({@code raw/transactions/date=…/x.csv}), so that
    * lineage columns stay the same when the lake is addressed differently (file:/x vs file:///x) or
    * copied to another bucket. Returns the input unchanged when it is not under a zone of this lake.

@@ -66,12 +66,12 @@ public final class ManifestStore {
    * job's folder, up to 20 manifest reads per job; for a missing dataset only.
    */
   public java.util.Optional<String> whyNeverWritten(String location) {
-    String wanted = withoutSlash(location);
+    String wanted = LakePaths.withoutTrailingSlash(location);
     for (String job : jobs()) {
       int runsNamingIt = 0;
       for (RunManifest run : recent(job, 20)) {
         if (!RunStatus.SUCCEEDED.label().equals(run.getStatus())
-            || run.getOutputs().values().stream().map(ManifestStore::withoutSlash).noneMatch(wanted::equals)) {
+            || run.getOutputs().values().stream().map(LakePaths::withoutTrailingSlash).noneMatch(wanted::equals)) {
           continue;
         }
         runsNamingIt++;
@@ -92,10 +92,6 @@ public final class ManifestStore {
       }
     }
     return java.util.Optional.empty();
-  }
-
-  private static String withoutSlash(String location) {
-    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
   }
 
   /** The jobs that have manifests under {@code _runs/}. */

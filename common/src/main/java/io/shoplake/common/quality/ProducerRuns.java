@@ -1,5 +1,6 @@
 package io.shoplake.common.quality;
 
+import io.shoplake.common.lake.LakePaths;
 import io.shoplake.common.manifest.ManifestStore;
 import io.shoplake.common.manifest.RunManifest;
 import io.shoplake.common.manifest.RunStatus;
@@ -38,17 +39,14 @@ final class ProducerRuns {
       String why = "the latest run of " + job + " (" + latest.getRunId() + ") " + latest.getStatus()
           + (latest.getError() == null ? "" : ": " + latest.getError());
       recent.stream().filter(m -> RunStatus.SUCCEEDED.label().equals(m.getStatus())).findFirst()
-          .ifPresent(ok -> ok.getOutputs().values().forEach(location -> runs.unvouched.putIfAbsent(trim(location), why)));
+          .ifPresent(ok -> ok.getOutputs().values().forEach(
+              location -> runs.unvouched.putIfAbsent(LakePaths.withoutTrailingSlash(location), why)));
     }
     return runs;
   }
 
   /** Why the dataset at {@code location} cannot be vouched for, or empty when its writer's latest run succeeded. */
   Optional<String> whyNotVouched(String location) {
-    return Optional.ofNullable(unvouched.get(trim(location)));
-  }
-
-  private static String trim(String location) {
-    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    return Optional.ofNullable(unvouched.get(LakePaths.withoutTrailingSlash(location)));
   }
 }
