@@ -111,9 +111,9 @@ public final class ErrorMessages {
         break;
       }
     }
-    if (writing.isEmpty() && scratchWrite(root)) {
-      writing = ", writing Spark's shuffle or cache files in its scratch folder (SPARK_LOCAL_DIRS or spark.local.dir,"
-          + " /tmp by default)";
+    if (writing.isEmpty()) {
+      writing = scratchWrite(root).map(what -> ", " + what + " (SPARK_LOCAL_DIRS or spark.local.dir, /tmp by"
+          + " default)").orElse("");
     }
     return " (a disk is full" + writing + ": free space on it and rerun)";
   }
@@ -128,15 +128,21 @@ public final class ErrorMessages {
         ? " (the process's limit of open files: raise its hard limit, ulimit -Hn, to 4096 or more, and rerun)" : "";
   }
 
-  /** True when {@code root} was thrown writing a shuffle or a cache block: Spark's scratch folder, not the lake. */
-  private static boolean scratchWrite(Throwable root) {
+  /**
+   * What Spark was writing in its scratch folder (not the lake) when {@code root} was thrown, from its frames: a
+   * shuffle or a cache block, or the job's jar, which a session copies there as it starts. Empty otherwise.
+   */
+  private static java.util.Optional<String> scratchWrite(Throwable root) {
     for (StackTraceElement frame : root.getStackTrace()) {
-      if (frame.getClassName().startsWith("org.apache.spark.shuffle.")
-          || frame.getClassName().startsWith("org.apache.spark.storage.")) {
-        return true;
+      String name = frame.getClassName();
+      if (name.startsWith("org.apache.spark.shuffle.") || name.startsWith("org.apache.spark.storage.")) {
+        return java.util.Optional.of("writing Spark's shuffle or cache files in its scratch folder");
+      }
+      if (name.equals("org.apache.spark.util.Utils$") && frame.getMethodName().equals("fetchFile")) {
+        return java.util.Optional.of("copying the job's jar into Spark's scratch folder");
       }
     }
-    return false;
+    return java.util.Optional.empty();
   }
 
   public static String stackTrace(Throwable error) {

@@ -112,10 +112,7 @@ public final class JobRunner {
     } catch (Exception | Error e) { // Exception: Scala code throws checked ones (an IOException of a full disk)
       String cause = ErrorMessages.oneLine(e);
       String hint = cause.contains("INVALID_DRIVER_MEMORY")
-          ? " (scripts/run-job.sh and scripts/run-local.sh set it from SPARK_DRIVER_MEMORY, default 4g)"
-          : cause.contains("No space left on device")
-          ? " (at start, Spark copies the job's jar into its scratch folder: SPARK_LOCAL_DIRS or spark.local.dir,"
-              + " /tmp by default)" : "";
+          ? " (scripts/run-job.sh and scripts/run-local.sh set it from SPARK_DRIVER_MEMORY, default 4g)" : "";
       throw new UsageException("Cannot start Spark: " + cause + hint, e);
     }
   }

@@ -80,6 +80,15 @@ class ErrorMessagesTest {
     assertEquals("IOException: No space left on device (a disk is full, writing Spark's shuffle or cache files in its"
         + " scratch folder (SPARK_LOCAL_DIRS or spark.local.dir, /tmp by default): free space on it and rerun)",
         ErrorMessages.oneLine(new org.apache.spark.SparkException("Job aborted", shuffle)));
+    // A session's start copies the job's jar there (frames as SPARK_LOCAL_DIRS on a 2 MB tmpfs gave them).
+    java.io.IOException jarCopy = new java.io.IOException("No space left on device");
+    jarCopy.setStackTrace(new StackTraceElement[] {
+        new StackTraceElement("java.io.FileOutputStream", "writeBytes", null, -2),
+        new StackTraceElement("org.apache.spark.util.Utils$", "copyStream", "Utils.scala", 279),
+        new StackTraceElement("org.apache.spark.util.Utils$", "fetchFile", "Utils.scala", 467)});
+    assertEquals("IOException: No space left on device (a disk is full, copying the job's jar into Spark's scratch"
+        + " folder (SPARK_LOCAL_DIRS or spark.local.dir, /tmp by default): free space on it and rerun)",
+        ErrorMessages.oneLine(jarCopy));
     assertEquals("", ErrorMessages.diskFullHint(new java.io.IOException("Broken pipe"),
         new java.io.IOException("Broken pipe")));
   }
