@@ -26,6 +26,7 @@
 # machine and bills at least one minute.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 MODE=default
 ROWS=10000000

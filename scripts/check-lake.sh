@@ -8,6 +8,7 @@
 # Uses the Maven profile `bench` (DuckDB JDBC), never part of the jobs jar. Exit 1 on any difference.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 LAKE="$REPO_ROOT/lake"
 while [ $# -gt 0 ]; do

@@ -21,6 +21,7 @@
 # missing tool.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 [ $# -ge 1 ] || die "usage: scripts/deploy-glue.sh <dev|staging|prod> [--dry-run]"
 ENV_NAME="$1"

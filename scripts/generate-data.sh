@@ -9,5 +9,6 @@
 # sample-data/ was made with: --rows 300 --days 3 --seed 42 --dirty-ratio 0.05
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 ensure_jar
 exec java -cp "$JOBS_JAR" io.shoplake.jobs.tools.GenerateData "$@"

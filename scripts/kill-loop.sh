@@ -17,6 +17,7 @@
 # few fixed moments, see KillAndRerunTest and PipelineKillAndRerunTest).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 JOB=pipeline
 ROWS=100000

@@ -11,6 +11,7 @@
 # io.shoplake.common.testing.LakeDigest). Lines are "<lake> <part> <rows> entries, <hash>".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 [ $# -ge 1 ] || die "Cannot digest: name at least one lake folder (scripts/lake-digest.sh LAKE_DIR ...)"
 for lake in "$@"; do
   [ -d "$lake" ] || die "Cannot digest $lake: no such folder"

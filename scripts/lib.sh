@@ -178,6 +178,24 @@ run_submit() {
 
 die() { echo "ERROR: $*" >&2; exit 2; }
 
+# -h or --help among the arguments: prints the calling script's header comment (its usage, options, environment
+# and exit codes, written once there) and exits 0, before the script fetches, builds or starts anything.
+# Scripts call it with their own arguments; run-job.sh with its first only (the rest are the job's).
+exit_on_help() {
+  local arg
+  for arg in "$@"; do
+    if [ "$arg" = -h ] || [ "$arg" = --help ]; then
+      print_header "${BASH_SOURCE[1]}"
+      exit 0
+    fi
+  done
+}
+
+# A script's header comment, the lines after its #! line up to its first line of code, without the "# ".
+print_header() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
+}
+
 # Builds the shaded jar when it is missing or older than the sources.
 ensure_jar() {
   if [ -f "$JOBS_JAR" ] && [ -z "$(find "$REPO_ROOT/common/src/main" "$REPO_ROOT/jobs/src/main" "$REPO_ROOT/conf" \

@@ -13,6 +13,7 @@
 # failed to start, 2 a wrong argument.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 STATE="$REPO_ROOT/.cache/local-cluster"
 WORKERS=2

@@ -14,6 +14,7 @@
 # 2 a wrong argument or a missing tool.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 S3PROXY_VERSION=2.9.0
 JAR_DIR="$REPO_ROOT/.cache/s3proxy-$S3PROXY_VERSION"

@@ -10,9 +10,13 @@
 # SPARK_DRIVER_JAVA_OPTIONS (more JVM options for the driver, which in local mode runs the tasks too),
 # SHOPLAKE_LAUNCH_PROFILE=small|batch|none (lib.sh's launch profiles; default batch, run-local.sh picks small
 # for a small raw zone).
+# Jobs: validate, transactions, products, reviews, clickstream, quality, master-merge, catalog,
+# parquet-to-json, jdbc-extract, ingest --dataset NAME, pipeline. `scripts/run-job.sh <job> --help` lists
+# the arguments a job takes.
 # Exit code: the job's (0 succeeded, 1 failed, 2 wrong argument or configuration).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "${1:-}"
 
 if [ $# -lt 1 ] || [[ "$1" == -* ]]; then
   echo "usage: scripts/run-job.sh <job> [--key value ...]   (jobs: validate, transactions, products, reviews, clickstream, quality, master-merge, catalog, parquet-to-json, jdbc-extract, ingest --dataset NAME, pipeline)" >&2

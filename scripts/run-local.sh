@@ -36,8 +36,9 @@ while [ $# -gt 0 ]; do
     --s3) ON_S3=1; shift ;;
     -h|--help)
       # Before anything is seeded: asking how to run it leaves no lake behind.
-      echo "usage: scripts/run-local.sh [--lake-root DIR|URI] [--s3] [--with-stg-core] [--key value ...]"
-      echo "  (the header of scripts/run-local.sh says what each does; the --key value pairs go to the pipeline)"
+      print_header "${BASH_SOURCE[0]}"
+      echo
+      echo "The --key value pairs go to the pipeline:"
       exec "$REPO_ROOT/scripts/run-job.sh" pipeline --help ;;
     *) ARGS+=("$1"); shift ;;
   esac

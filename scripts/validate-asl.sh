@@ -8,6 +8,7 @@
 # Exit codes: 0 every definition valid, 1 one is not (asl-validator's report on stderr), 2 no npm.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exit_on_help "$@"
 
 ASL_VALIDATOR_VERSION=4.0.0
 [ $# -ge 1 ] || die "usage: scripts/validate-asl.sh <definition.asl.json>..."
