@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -72,6 +73,35 @@ public final class QuarantineSink {
     Set<String> cleared = new TreeSet<>(rawDatesRead);
     cleared.removeAll(dates);
     PartitionedParquet.deletePartitions(hadoopConf, path, cleared.stream().map(d -> "date=" + d).toList());
+  }
+
+  /**
+   * Replaces some of the rows already in the quarantine partitions of {@code dates} with {@code rejected}: for
+   * rows of files a run did not read whose verdict it changed (a processed transaction that a later file
+   * replaced is a {@code duplicate} now). The rows {@code kept} leaves out go, the others stay, and the partitions
+   * are rewritten; a partition left with no row is deleted. Given the same rows again it leaves the same
+   * partitions, so a rerun after a kill adds nothing twice. Cost: a scan of those dates' quarantine folders, a
+   * count of the dates the result fills, and their rewrite.
+   *
+   * @param kept the rows of the partitions that stay, given every row already there
+   */
+  public static void replace(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
+      String runId, String path, Collection<String> dates, UnaryOperator<Dataset<Row>> kept,
+      Configuration hadoopConf) {
+    Dataset<Row> rows = quarantineRows(rejected, originalFields, corruptColumn, runId);
+    PartitionedParquet.removeStaleStaging(hadoopConf, path, null); // a killed commit finished before the read
+    if (PartitionedParquet.exists(hadoopConf, path)) {
+      rows = rows.unionByName(kept.apply(rejected.sparkSession().read().schema(rows.schema()).parquet(path)
+          .filter(col("date").isin(dates.toArray()))));
+    }
+    Set<String> filled = new TreeSet<>();
+    rows.select("date").distinct().collectAsList().forEach(r -> filled.add(r.getString(0)));
+    if (!filled.isEmpty()) {
+      PartitionedParquet.overwritePartitions(rows, path, List.of("date"));
+    }
+    Set<String> emptied = new TreeSet<>(dates);
+    emptied.removeAll(filled);
+    PartitionedParquet.deletePartitions(hadoopConf, path, emptied.stream().map(d -> "date=" + d).toList());
   }
 
   private static Dataset<Row> quarantineRows(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,

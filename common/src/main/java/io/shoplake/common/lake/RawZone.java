@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -68,6 +70,29 @@ public final class RawZone {
    */
   public List<InputFile> list(String dataset, Optional<LocalDate> runDate) {
     return screen.screen(dataset, listAll(dataset, runDate));
+  }
+
+  /**
+   * Those of {@code relativePaths} (files of {@code dataset}, named as {@link InputFile#relativePath} names them)
+   * that are still in the raw zone and pass the file checks, as {@link #list} gives them. Lists only the date
+   * folders those paths are in, and checks no other file.
+   */
+  public List<InputFile> listOnly(String dataset, Collection<String> relativePaths) {
+    String prefix = "raw/" + dataset + "/";
+    Set<LocalDate> dates = new TreeSet<>();
+    for (String path : relativePaths) {
+      int end = path.indexOf('/', prefix.length());
+      String folder = path.startsWith(prefix) && end > 0 ? path.substring(prefix.length(), end) : "";
+      if (isDateFolder(folder)) {
+        dates.add(LocalDate.parse(folder.substring("date=".length())));
+      }
+    }
+    List<InputFile> found = new ArrayList<>();
+    for (LocalDate date : dates) {
+      listAll(dataset, Optional.of(date)).stream().filter(f -> relativePaths.contains(f.relativePath()))
+          .forEach(found::add);
+    }
+    return found.isEmpty() ? found : screen.screen(dataset, found);
   }
 
   /**

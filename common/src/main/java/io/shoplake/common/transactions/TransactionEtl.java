@@ -125,6 +125,9 @@ public final class TransactionEtl implements LakeJob {
     Dataset<Row> classified = merged.marked().rows();
     TransactionMerge.Counts counts = merging.counts();
 
+    // Before the processed write, which removes the replaced rows: a rerun after a kill finds them again.
+    Set<String> supersededQuarantined = counts.superseded() == 0 || ctx.config().transactions().fromStgCore()
+        ? Set.of() : SupersededRows.quarantine(ctx, rawZone, dataset, TransactionMerge.supersededKeys(merged));
     ctx.stage("write processed/" + dataset);
     Written written = writeProcessed(ctx, merged.marked(), fx.rates(), counts, merged.touchedPartitions(),
         processedPath);
@@ -144,6 +147,7 @@ public final class TransactionEtl implements LakeJob {
     metrics.put("rows_missing_fx_rate", written.missingFxRate());
     metrics.put("rows_carried_over", counts.carriedOver());
     metrics.put("rows_superseded", counts.superseded());
+    metrics.put("superseded_quarantine_dates", new ArrayList<>(supersededQuarantined));
     metrics.put("repeated_transaction_ids", merged.marked().repeatedKeyCount());
     metrics.put("fx_rows_read", fx.rates().rowsRead());
     metrics.put("fx_rows_rejected_by_reason", fx.rates().rejectedByReason());

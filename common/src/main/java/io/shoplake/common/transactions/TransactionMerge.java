@@ -259,6 +259,21 @@ final class TransactionMerge {
     return new Counts(rowsRead, rejected, datesWithRejects, toWrite, carriedOver, superseded, writtenPartitions);
   }
 
+  /**
+   * The processed rows this merge replaces with a newer version from the input (what {@link Counts#superseded}
+   * counts), as {@code source_file} and {@code transaction_id}, one row each. Costs a read of the cached ranked
+   * rows (the repeated ids' only) and a collect; call it only when {@link Counts#superseded} is not 0.
+   */
+  static List<Row> supersededKeys(Merged merged) {
+    Dataset<Row> ranked = merged.marked().ranked();
+    if (ranked == null) {
+      return List.of();
+    }
+    return CachedPlans.startingAtCache(ranked)
+        .filter(col(ORIGIN).equalTo(FROM_LAKE).and(col(RowRules.REJECT_REASON).isNotNull()))
+        .select(col("source_file"), col("transaction_id")).distinct().collectAsList();
+  }
+
   /** The columns {@link #counts} groups by, with {@code part} naming where the rows come from. */
   private static Dataset<Row> countedPart(Dataset<Row> rows, String part) {
     return rows.select(lit(part).as(PART), col(ORIGIN), col(RowRules.REJECT_REASON), col("raw_date"), col("year"),

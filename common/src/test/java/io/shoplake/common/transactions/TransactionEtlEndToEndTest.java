@@ -63,13 +63,17 @@ class TransactionEtlEndToEndTest {
   }
 
   private JobOutcome run(String... extraArgs) {
+    return run(lake, extraArgs);
+  }
+
+  private JobOutcome run(TestLake target, String... extraArgs) {
     out.reset();
     err.reset();
     JobRunner runner = new JobRunner(ENV, config -> id -> { throw new AssertionError("no secrets in tests"); },
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     String[] args = new String[extraArgs.length + 4];
     args[0] = "--lake-root";
-    args[1] = lake.uri();
+    args[1] = target.uri();
     args[2] = "--JOB_NAME";
     args[3] = "test-transactions";
     System.arraycopy(extraArgs, 0, args, 4, extraArgs.length);
@@ -240,6 +244,79 @@ class TransactionEtlEndToEndTest {
     assertEquals(0, run("--bookmark", "reset").exitCode(), err.toString());
     assertEquals(1, processed().filter("transaction_id = 'T1' and day = 15").count());
     assertEquals(6, processed().count());
+  }
+
+  /**
+   * A later file replaces rows an earlier run processed (a.csv's T1 and T3 by b.csv's and c.csv's): their older
+   * versions go to quarantine as a run over every file puts them, so the lake built a date at a time equals the
+   * lake built at once. Also when the run is killed after the quarantine's rewrite and before the processed
+   * write: processed/ and the bookmark of before the run are put back, and the rerun gives the same lake.
+   */
+  @Test
+  void rowsThatALaterFileReplacesGoToQuarantineAsInARunOverEveryFile() throws Exception {
+    lake.writeTransactions("2025-01-16", "c.csv", List.of(
+        "T3,C3,P1,1,5.00,0,0,USD,card,refunded,2025-01-16T12:00:00Z,,"));
+    TestLake whole = new TestLake(dir.resolve("whole"));
+    copyTree(lake.root().resolve("raw"), whole.root().resolve("raw"));
+    assertEquals(0, run(whole).exitCode(), err.toString());
+
+    assertEquals(0, run("--run-date", "2025-01-15").exitCode(), err.toString());
+    Path before = dir.resolve("before");
+    copyTree(lake.root().resolve("processed"), before.resolve("processed"));
+    copyTree(lake.root().resolve("_state/transactions"), before.resolve("state"));
+    JobOutcome later = run("--run-date", "2025-01-16");
+    assertEquals(0, later.exitCode(), err.toString());
+    assertSameRows(
+        spark.sql("select * from values ('T1', 'completed', 'duplicate', '2025-01-15'),"
+            + " ('T3', 'pending', 'duplicate', '2025-01-15'), ('T3', 'completed', 'duplicate', '2025-01-15'),"
+            + " ('T4', 'completed', 'non_positive_quantity', '2025-01-15'),"
+            + " ('T5', 'completed', 'invalid_currency', '2025-01-15'), ('T6', 'completed', 'malformed_row', '2025-01-15')"
+            + " as q(transaction_id, status, reject_reason, date)"),
+        quarantineOf(lake).selectExpr("transaction_id", "status", "reject_reason", "cast(date as string) date"));
+    assertSameLake(whole, lake);
+    RunManifest m = later.manifest().orElseThrow();
+    assertEquals(2L, ((Number) m.getMetrics().get("rows_superseded")).longValue());
+    assertEquals(List.of("2025-01-15"), m.getMetrics().get("superseded_quarantine_dates"));
+    assertEquals(0, m.getRowsRejected(), "the rows of a.csv are not this run's rejects");
+
+    deleteTree(lake.root().resolve("processed"));
+    deleteTree(lake.root().resolve("_state/transactions"));
+    copyTree(before.resolve("processed"), lake.root().resolve("processed"));
+    copyTree(before.resolve("state"), lake.root().resolve("_state/transactions"));
+    assertEquals(0, run("--run-date", "2025-01-16").exitCode(), err.toString());
+    assertSameLake(whole, lake);
+  }
+
+  private Dataset<Row> quarantineOf(TestLake target) {
+    return spark.read().parquet(target.root().resolve("quarantine/transactions").toString()).drop("run_id");
+  }
+
+  private void assertSameLake(TestLake expected, TestLake actual) {
+    assertSameRows(quarantineOf(expected), quarantineOf(actual));
+    assertSameRows(spark.read().parquet(expected.root().resolve("processed/transactions").toString())
+            .drop("run_id", "ingested_at"),
+        spark.read().parquet(actual.root().resolve("processed/transactions").toString()).drop("run_id", "ingested_at"));
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Test
