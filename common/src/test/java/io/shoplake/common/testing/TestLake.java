@@ -63,19 +63,7 @@ public final class TestLake {
     List<Path> sources = datasets.length == 0 ? List.of(sample)
         : java.util.Arrays.stream(datasets).map(sample::resolve).toList();
     for (Path from : sources) {
-      Path to = root.resolve("raw").resolve(sample.relativize(from).toString());
-      try (java.util.stream.Stream<Path> files = Files.walk(from)) {
-        for (Path source : files.toList()) {
-          Path target = to.resolve(from.relativize(source).toString());
-          if (Files.isDirectory(source)) {
-            Files.createDirectories(target);
-          } else {
-            Files.copy(source, target);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      FileTrees.copy(from, root.resolve("raw").resolve(sample.relativize(from).toString()));
     }
     return this;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoplake.common.job.JobOutcome;
 import io.shoplake.common.job.JobRunner;
 import io.shoplake.common.manifest.RunManifest;
+import io.shoplake.common.testing.FileTrees;
 import io.shoplake.common.testing.SharedSpark;
 import io.shoplake.common.testing.TestLake;
 import java.io.ByteArrayOutputStream;
@@ -257,13 +258,13 @@ class TransactionEtlEndToEndTest {
     lake.writeTransactions("2025-01-16", "c.csv", List.of(
         "T3,C3,P1,1,5.00,0,0,USD,card,refunded,2025-01-16T12:00:00Z,,"));
     TestLake whole = new TestLake(dir.resolve("whole"));
-    copyTree(lake.root().resolve("raw"), whole.root().resolve("raw"));
+    FileTrees.copy(lake.root().resolve("raw"), whole.root().resolve("raw"));
     assertEquals(0, run(whole).exitCode(), err.toString());
 
     assertEquals(0, run("--run-date", "2025-01-15").exitCode(), err.toString());
     Path before = dir.resolve("before");
-    copyTree(lake.root().resolve("processed"), before.resolve("processed"));
-    copyTree(lake.root().resolve("_state/transactions"), before.resolve("state"));
+    FileTrees.copy(lake.root().resolve("processed"), before.resolve("processed"));
+    FileTrees.copy(lake.root().resolve("_state/transactions"), before.resolve("state"));
     JobOutcome later = run("--run-date", "2025-01-16");
     assertEquals(0, later.exitCode(), err.toString());
     assertSameRows(
@@ -279,10 +280,10 @@ class TransactionEtlEndToEndTest {
     assertEquals(List.of("2025-01-15"), m.getMetrics().get("superseded_quarantine_dates"));
     assertEquals(0, m.getRowsRejected(), "the rows of a.csv are not this run's rejects");
 
-    deleteTree(lake.root().resolve("processed"));
-    deleteTree(lake.root().resolve("_state/transactions"));
-    copyTree(before.resolve("processed"), lake.root().resolve("processed"));
-    copyTree(before.resolve("state"), lake.root().resolve("_state/transactions"));
+    FileTrees.delete(lake.root().resolve("processed"));
+    FileTrees.delete(lake.root().resolve("_state/transactions"));
+    FileTrees.copy(before.resolve("processed"), lake.root().resolve("processed"));
+    FileTrees.copy(before.resolve("state"), lake.root().resolve("_state/transactions"));
     assertEquals(0, run("--run-date", "2025-01-16").exitCode(), err.toString());
     assertSameLake(whole, lake);
   }
@@ -296,27 +297,6 @@ class TransactionEtlEndToEndTest {
     assertSameRows(spark.read().parquet(expected.root().resolve("processed/transactions").toString())
             .drop("run_id", "ingested_at"),
         spark.read().parquet(actual.root().resolve("processed/transactions").toString()).drop("run_id", "ingested_at"));
-  }
-
-  private static void copyTree(Path from, Path to) throws java.io.IOException {
-    try (var paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws java.io.IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   @Test

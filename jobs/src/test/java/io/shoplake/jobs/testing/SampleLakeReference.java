@@ -1,5 +1,6 @@
 package io.shoplake.jobs.testing;
 
+import io.shoplake.common.testing.FileTrees;
 import io.shoplake.common.testing.JobHarness;
 import io.shoplake.common.testing.LakeDigest;
 import io.shoplake.common.testing.SharedSpark;
@@ -91,18 +92,7 @@ public final class SampleLakeReference {
 
   /** A copy of the whole lake (raw zone, data, state, manifests) at {@code target}, file times kept. */
   public TestLake copyTo(Path target) {
-    try (Stream<Path> all = Files.walk(root())) {
-      for (Path source : all.toList()) {
-        Path copy = target.resolve(root().relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(copy);
-        } else {
-          Files.copy(source, copy, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    FileTrees.copy(root(), target, StandardCopyOption.COPY_ATTRIBUTES);
     return new TestLake(target);
   }
 
