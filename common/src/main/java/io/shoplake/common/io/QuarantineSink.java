@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Writes rejected rows to {@code quarantine/<dataset>/date=YYYY-MM-DD/} (the raw date they were
@@ -80,8 +81,8 @@ public final class QuarantineSink {
    * rows of files a run did not read whose verdict it changed (a processed transaction that a later file
    * replaced is a {@code duplicate} now). The rows {@code kept} leaves out go, the others stay, and the partitions
    * are rewritten; a partition left with no row is deleted. Given the same rows again it leaves the same
-   * partitions, so a rerun after a kill adds nothing twice. Cost: a scan of those dates' quarantine folders, a
-   * count of the dates the result fills, and their rewrite.
+   * partitions, so a rerun after a kill adds nothing twice. Cost: a scan of those dates' quarantine folders, cached
+   * with {@code rejected} (one read of its source) for a collect of the dates they fill and their rewrite.
    *
    * @param kept the rows of the partitions that stay, given every row already there
    */
@@ -94,14 +95,21 @@ public final class QuarantineSink {
       rows = rows.unionByName(kept.apply(rejected.sparkSession().read().schema(rows.schema()).parquet(path)
           .filter(col("date").isin(dates.toArray()))));
     }
-    Set<String> filled = new TreeSet<>();
-    rows.select("date").distinct().collectAsList().forEach(r -> filled.add(r.getString(0)));
-    if (!filled.isEmpty()) {
-      PartitionedParquet.overwritePartitions(rows, path, List.of("date"));
+    // Cached, so that the rows' source (the files read again, for a caller that reads raw files) is read once
+    // for the dates they fill and the write: they are few, the quarantine of a few dates.
+    Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Set<String> filled = new TreeSet<>();
+      cached.select("date").distinct().collectAsList().forEach(r -> filled.add(r.getString(0)));
+      if (!filled.isEmpty()) {
+        PartitionedParquet.overwritePartitions(cached, path, List.of("date"));
+      }
+      Set<String> emptied = new TreeSet<>(dates);
+      emptied.removeAll(filled);
+      PartitionedParquet.deletePartitions(hadoopConf, path, emptied.stream().map(d -> "date=" + d).toList());
+    } finally {
+      cached.unpersist();
     }
-    Set<String> emptied = new TreeSet<>(dates);
-    emptied.removeAll(filled);
-    PartitionedParquet.deletePartitions(hadoopConf, path, emptied.stream().map(d -> "date=" + d).toList());
   }
 
   private static Dataset<Row> quarantineRows(Dataset<Row> rejected, List<String> originalFields, String corruptColumn,
