@@ -40,7 +40,7 @@ import org.apache.spark.sql.types.StructType;
  * has no rows to quarantine. Costs, only when the merge replaced processed rows: a read of the replaced rows'
  * files (the rules run on those ids' lines only), a scan of their dates' quarantine and its rewrite, before the
  * processed write (so a run killed between the two finds the same rows to replace when it is rerun). At 1M rows
- * over 10 daily files, 986 ids replaced across all of them took 4.5 s of a 46 s run (docs/BENCHMARKS.md).
+ * over 10 daily files, 986 ids replaced across all of them took about 7 s of a 44 s run (docs/BENCHMARKS.md).
  */
 final class SupersededRows {
   private SupersededRows() {}
