@@ -288,6 +288,21 @@ class TransactionEtlEndToEndTest {
     assertSameLake(whole, lake);
   }
 
+  /** A replaced row whose file has left the raw zone: a run over every file has no row of it to quarantine. */
+  @Test
+  void aReplacedRowWhoseFileIsGoneHasNothingToQuarantine() throws Exception {
+    assertEquals(0, run("--run-date", "2025-01-15").exitCode(), err.toString());
+    List<Row> before = quarantineOf(lake).collectAsList();
+    Files.delete(lake.root().resolve("raw/transactions/date=2025-01-15/a.csv"));
+    JobOutcome later = run("--run-date", "2025-01-16");
+    assertEquals(0, later.exitCode(), err.toString());
+    RunManifest m = later.manifest().orElseThrow();
+    assertEquals(1L, ((Number) m.getMetrics().get("rows_superseded")).longValue());
+    assertEquals(List.of(), m.getMetrics().get("superseded_quarantine_dates"));
+    assertSameRows(spark.createDataFrame(before, quarantineOf(lake).schema()),
+        quarantineOf(lake).filter("date = '2025-01-15'"));
+  }
+
   private Dataset<Row> quarantineOf(TestLake target) {
     return spark.read().parquet(target.root().resolve("quarantine/transactions").toString()).drop("run_id");
   }
