@@ -128,6 +128,7 @@ public final class ClickstreamEtl implements LakeJob {
     Dataset<Row> outcome = outcome(window.classified(), runDate);
     ctx.stage("count rows by outcome");
     RowCounts counts = RowCounts.of(outcome, PARTITION_COLUMNS).verifiedAgainst("clickstream files", files);
+    runDate.flatMap(d -> eventsOfOtherDays(counts, d)).ifPresent(warnings::add);
     SortedSet<String> scope = runDate.map(d -> (SortedSet<String>) new TreeSet<>(List.of(DayPartitions.name(d))))
         .orElse(null);
     Column toWrite = col(RowRules.REJECT_REASON).isNull()
@@ -260,6 +261,31 @@ public final class ClickstreamEtl implements LakeJob {
     }
     columns.putAll(Ingest.columns(run.runId(), run.jobName(), run.startedAt()));
     return columns;
+  }
+
+  /**
+   * A warning for the events of the run's own raw date that belong to sessions of other days (a session before
+   * midnight delivered the next day, a clock off by hours): this run skips them as {@link #OUTSIDE_RUN_DATE},
+   * among the neighbouring dates' rows it reads for context, and only a run of their day writes them, or a run
+   * without {@code --run-date}. A day no raw folder is named after (the eve of the first) gets no such run from a
+   * schedule that runs each raw date. Empty when there are none. From the counts, no Spark job.
+   */
+  static Optional<String> eventsOfOtherDays(RowCounts counts, LocalDate runDate) {
+    SortedMap<String, Long> byPartition = counts.skippedByRawDate().get(runDate.toString());
+    if (byPartition == null || byPartition.isEmpty()) {
+      return Optional.empty();
+    }
+    long events = byPartition.values().stream().mapToLong(Long::longValue).sum();
+    List<String> days = new ArrayList<>();
+    List<String> runs = new ArrayList<>();
+    byPartition.forEach((partition, n) -> {
+      LocalDate day = DayPartitions.date(partition);
+      days.add(day + ": " + n);
+      runs.add("--run-date " + day);
+    });
+    return Optional.of(events + " event(s) of raw date " + runDate + " belong to sessions of other days ("
+        + String.join(", ", days) + "), skipped here as " + OUTSIDE_RUN_DATE + ": a run of those days writes them ("
+        + String.join(", ", runs) + "), as does a run without --run-date");
   }
 
   /**

@@ -8,6 +8,7 @@ import io.shoplake.common.transform.Contracts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -31,10 +32,11 @@ import org.apache.spark.sql.types.StructType;
  * @param rawDatesWithRejects the raw dates that have quarantined rows
  * @param partitionsToWrite the output partitions ({@code year=2025/month=1/day=2}) of the rows to write
  * @param rowsBySourceFile every row read, by {@code source_file}: for {@link RecordAccounting}
+ * @param skippedByRawDate the skipped rows by raw date, then by output partition (empty without partition columns)
  */
 public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejectedByReason,
     Map<String, Long> skippedByReason, SortedSet<String> rawDatesWithRejects, SortedSet<String> partitionsToWrite,
-    Map<String, Long> rowsBySourceFile) {
+    Map<String, Long> rowsBySourceFile, Map<String, SortedMap<String, Long>> skippedByRawDate) {
   public static final String SKIP_REASON = "skip_reason";
   private static final String[] REQUIRED = {RowRules.REJECT_REASON, "raw_date", "source_file"};
 
@@ -93,6 +95,7 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
     SortedSet<String> datesWithRejects = new TreeSet<>();
     SortedSet<String> partitions = new TreeSet<>();
     Map<String, Long> byFile = new TreeMap<>();
+    Map<String, SortedMap<String, Long>> skippedByRawDate = new TreeMap<>();
     for (Row r : groups) {
       long n = r.getLong(r.length() - 1);
       read += n;
@@ -102,18 +105,27 @@ public record RowCounts(long rowsRead, long rowsToWrite, Map<String, Long> rejec
         datesWithRejects.add(r.getString(2));
       } else if (!r.isNullAt(1)) {
         skipped.merge(r.getString(1), n, Long::sum);
+        if (!partitionColumns.isEmpty()) {
+          skippedByRawDate.computeIfAbsent(r.isNullAt(2) ? "" : r.getString(2), d -> new TreeMap<>())
+              .merge(partition(r, partitionColumns), n, Long::sum);
+        }
       } else {
         toWrite += n;
         if (!partitionColumns.isEmpty()) {
-          List<String> parts = new ArrayList<>();
-          for (int i = 0; i < partitionColumns.size(); i++) {
-            parts.add(partitionColumns.get(i) + "=" + r.get(4 + i));
-          }
-          partitions.add(String.join("/", parts));
+          partitions.add(partition(r, partitionColumns));
         }
       }
     }
-    return new RowCounts(read, toWrite, rejected, skipped, datesWithRejects, partitions, byFile);
+    return new RowCounts(read, toWrite, rejected, skipped, datesWithRejects, partitions, byFile, skippedByRawDate);
+  }
+
+  /** The output partition of a group of {@link #ofGroups}, as {@code year=2025/month=1/day=2}. */
+  private static String partition(Row group, List<String> partitionColumns) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < partitionColumns.size(); i++) {
+      parts.add(partitionColumns.get(i) + "=" + group.get(4 + i));
+    }
+    return String.join("/", parts);
   }
 
   /**

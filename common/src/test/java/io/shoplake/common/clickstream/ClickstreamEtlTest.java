@@ -127,13 +127,57 @@ class ClickstreamEtlTest {
   @Test
   void runningEachDateInAnyOrderGivesTheSameSessionsAsAFullRun() {
     JobHarness byDate = new JobHarness(lake("by-date"));
+    List<String> warned = new ArrayList<>();
     for (String date : List.of("2025-01-02", "2025-01-03", "2025-01-01")) {
       JobOutcome outcome = byDate.run(new ClickstreamEtl(), "--run-date", date);
       assertEquals(0, outcome.exitCode(), byDate.stderr());
       RunManifest m = outcome.manifest().orElseThrow();
       assertEquals(m.getRowsRead(), m.getRowsWritten() + m.getRowsRejected() + m.getRowsSkipped());
+      List<String> otherDays = m.getWarnings().stream().filter(w -> w.contains("belong to sessions of other days"))
+          .toList();
+      assertEquals(expectedOtherDaysWarning(date), otherDays, date);
+      warned.addAll(otherDays);
     }
+    // Jan 2's file holds A2's event after midnight and the chain's day of Jan 1's session; Jan 3's, Jan 2's.
+    assertEquals(2, warned.size(), warned.toString());
     assertSameOutputs(full, byDate);
+  }
+
+  /**
+   * The warning a run of {@code date} gives for the events of its raw date whose sessions are of other days (the
+   * full run's lake says which): the sessions across midnight, and the 50-hour chain's 24-hour sessions.
+   */
+  private static List<String> expectedOtherDaysWarning(String date) {
+    List<Row> days = events(full).filter("source_file like '%/date=" + date + "/%'")
+        .selectExpr("make_date(year, month, day) as day").filter("day != date'" + date + "'")
+        .groupBy("day").count().orderBy("day").collectAsList();
+    if (days.isEmpty()) {
+      return List.of();
+    }
+    long events = days.stream().mapToLong(r -> r.getLong(1)).sum();
+    return List.of(events + " event(s) of raw date " + date + " belong to sessions of other days ("
+        + String.join(", ", days.stream().map(r -> r.get(0) + ": " + r.getLong(1)).toList())
+        + "), skipped here as outside_run_date: a run of those days writes them ("
+        + String.join(", ", days.stream().map(r -> "--run-date " + r.get(0)).toList())
+        + "), as does a run without --run-date");
+  }
+
+  /** The eve of the first raw date has no raw folder: its events are in the first's, and the warning says so. */
+  @Test
+  void aRunOfTheFirstRawDateNamesTheEveWhoseEventsItHolds() {
+    TestLake lake = new TestLake(dir.resolve("eve"));
+    lake.writeJsonLines("clickstream", "2025-01-01", "events.jsonl", List.of(
+        event("v1", null, "A5", "page_view", "2024-12-31T19:00:00Z", BROWSER),
+        event("v2", null, "A5", "page_view", "2024-12-31T19:05:00Z", BROWSER),
+        event("v3", null, "A6", "page_view", "2025-01-01T10:00:00Z", BROWSER)));
+    JobHarness jobs = new JobHarness(lake);
+    JobOutcome outcome = jobs.run(new ClickstreamEtl(), "--run-date", "2025-01-01");
+    assertEquals(0, outcome.exitCode(), jobs.stderr());
+    assertEquals(List.of("2 event(s) of raw date 2025-01-01 belong to sessions of other days (2024-12-31: 2), skipped"
+        + " here as outside_run_date: a run of those days writes them (--run-date 2024-12-31), as does a run"
+        + " without --run-date"), outcome.manifest().orElseThrow().getWarnings());
+    assertEquals(0, jobs.run(new ClickstreamEtl(), "--run-date", "2024-12-31").exitCode(), jobs.stderr());
+    assertEquals(3, jobs.read("processed/clickstream_events").count());
   }
 
   /**
