@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
@@ -276,10 +277,11 @@ public final class ClickstreamEtl implements LakeJob {
       return Optional.empty();
     }
     long events = byPartition.values().stream().mapToLong(Long::longValue).sum();
+    SortedMap<LocalDate, Long> byDay = new TreeMap<>(); // partition names sort day=10 before day=9
+    byPartition.forEach((partition, n) -> byDay.put(DayPartitions.date(partition), n));
     List<String> days = new ArrayList<>();
     List<String> runs = new ArrayList<>();
-    byPartition.forEach((partition, n) -> {
-      LocalDate day = DayPartitions.date(partition);
+    byDay.forEach((day, n) -> {
       days.add(day + ": " + n);
       runs.add("--run-date " + day);
     });
